@@ -1,0 +1,22 @@
+//! Shared domain types of billrecon.
+//!
+//! This crate depends on nothing of ours. Every other crate speaks in these types:
+//! money is [`rust_decimal::Decimal`] (never a float), lines are [`PhoneNumber`]s,
+//! and every record carries the [`SourceRef`] (file, sheet, row) it came from.
+
+pub mod money;
+pub mod month;
+pub mod phone;
+pub mod period;
+pub mod records;
+pub mod source;
+pub mod usage;
+
+pub use month::{InputReport, Month, Policy};
+pub use money::{round_cents, split_largest_remainder, SplitError};
+pub use period::Period;
+pub use phone::PhoneNumber;
+pub use records::*;
+pub use rust_decimal::Decimal;
+pub use source::{Rejection, SourceRef};
+pub use usage::{StrColumn, TimeOfDay, UsageRecord, UsageSource, UsageTable, UsageType};

@@ -1,0 +1,183 @@
+//! Phone numbers: 10-digit NANP numbers, or dialled digits kept as printed.
+
+use std::fmt;
+
+const CAP: usize = 22;
+
+/// A phone number as billrecon keeps it.
+///
+/// Any way a carrier prints a North American number (`(860) 555-0101`, `860.555.0101`,
+/// `+1 860 555 0101`, `1-860-555-0101`, `8605550101`) normalizes to the same 10 digits.
+/// Anything else (short codes such as `411`, `611`, `*86`, international numbers) is kept as the
+/// dialled characters, without separators. Copy-able and compact (no heap).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PhoneNumber {
+    len: u8,
+    chars: [u8; CAP],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    #[error("empty")]
+    Empty,
+    #[error("`{0}` is not a phone number")]
+    Invalid(String),
+    #[error("`{0}` is not a 10-digit North American phone number")]
+    NotNanp(String),
+}
+
+impl PhoneNumber {
+    /// Parses a number as printed on a bill or usage report.
+    pub fn parse(s: &str) -> Result<PhoneNumber, PhoneError> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Err(PhoneError::Empty);
+        }
+        let mut buf = [0u8; CAP];
+        let mut len = 0usize;
+        for b in t.bytes() {
+            match b {
+                b' ' | b'-' | b'.' | b'(' | b')' | b'/' => continue,
+                b'0'..=b'9' | b'*' | b'#' => {}
+                b'+' if len == 0 => {}
+                _ => return Err(PhoneError::Invalid(t.to_string())),
+            }
+            if len == CAP {
+                return Err(PhoneError::Invalid(t.to_string()));
+            }
+            buf[len] = b;
+            len += 1;
+        }
+        if len == 0 {
+            return Err(PhoneError::Invalid(t.to_string()));
+        }
+        let raw = &buf[..len];
+        let all_digits = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
+        let nanp = |x: &[u8]| x.len() == 10 && all_digits(x) && (b'2'..=b'9').contains(&x[0]);
+        let ten: Option<&[u8]> = if nanp(raw) {
+            Some(raw)
+        } else if raw.len() == 11 && raw[0] == b'1' && nanp(&raw[1..]) {
+            Some(&raw[1..])
+        } else if raw.len() == 12 && raw.starts_with(b"+1") && nanp(&raw[2..]) {
+            Some(&raw[2..])
+        } else {
+            None
+        };
+        match ten {
+            Some(ten) => {
+                let mut chars = [0u8; CAP];
+                chars[..10].copy_from_slice(ten);
+                Ok(PhoneNumber { len: 10, chars })
+            }
+            None => Ok(PhoneNumber { len: len as u8, chars: buf }),
+        }
+    }
+
+    /// Parses a service line: it must be a 10-digit NANP number.
+    pub fn parse_line(s: &str) -> Result<PhoneNumber, PhoneError> {
+        let p = PhoneNumber::parse(s)?;
+        if p.is_nanp() {
+            Ok(p)
+        } else {
+            Err(PhoneError::NotNanp(s.trim().to_string()))
+        }
+    }
+
+    /// The number as kept: 10 digits for NANP, else the dialled characters.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII bytes are ever stored.
+        std::str::from_utf8(&self.chars[..self.len as usize]).unwrap_or("")
+    }
+
+    /// True for a 10-digit North American number.
+    pub fn is_nanp(&self) -> bool {
+        self.len == 10 && self.chars[..10].iter().all(u8::is_ascii_digit) && self.chars[0] >= b'2'
+    }
+
+    /// The 10 digits as an integer (for compact columns), when NANP.
+    pub fn nanp_u64(&self) -> Option<u64> {
+        if !self.is_nanp() {
+            return None;
+        }
+        self.as_str().parse().ok()
+    }
+
+    /// Rebuilds a NANP number from [`PhoneNumber::nanp_u64`].
+    pub fn from_nanp_u64(n: u64) -> Option<PhoneNumber> {
+        if !(2_000_000_000..10_000_000_000).contains(&n) {
+            return None;
+        }
+        PhoneNumber::parse(&n.to_string()).ok()
+    }
+
+    /// `860-555-0101` for NANP numbers, the dialled characters otherwise.
+    pub fn pretty(&self) -> String {
+        if self.is_nanp() {
+            let s = self.as_str();
+            format!("{}-{}-{}", &s[..3], &s[3..6], &s[6..])
+        } else {
+            self.as_str().to_string()
+        }
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PhoneNumber({})", self.as_str())
+    }
+}
+
+impl serde::Serialize for PhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_nanp_spelling_normalizes_to_ten_digits() {
+        for s in ["(860) 555-0101", "860.555.0101", "+1 860 555 0101", "1-860-555-0101", "8605550101", " 860-555-0101 "] {
+            let p = PhoneNumber::parse(s).unwrap();
+            assert_eq!(p.as_str(), "8605550101", "{s}");
+            assert!(p.is_nanp());
+            assert_eq!(p.pretty(), "860-555-0101");
+        }
+    }
+
+    #[test]
+    fn short_codes_keep_their_dialled_digits() {
+        assert_eq!(PhoneNumber::parse("411").unwrap().as_str(), "411");
+        assert_eq!(PhoneNumber::parse("611").unwrap().as_str(), "611");
+        assert_eq!(PhoneNumber::parse("*86").unwrap().as_str(), "*86");
+        assert_eq!(PhoneNumber::parse("1-411").unwrap().as_str(), "1411");
+        assert_eq!(PhoneNumber::parse("555-1212").unwrap().as_str(), "5551212");
+        assert_eq!(PhoneNumber::parse("+44 20 7946 0958").unwrap().as_str(), "+442079460958");
+        assert!(!PhoneNumber::parse("411").unwrap().is_nanp());
+    }
+
+    #[test]
+    fn errors_name_the_value() {
+        assert_eq!(PhoneNumber::parse("").unwrap_err().to_string(), "empty");
+        assert_eq!(PhoneNumber::parse("86O-555-0101").unwrap_err().to_string(), "`86O-555-0101` is not a phone number");
+        assert_eq!(PhoneNumber::parse_line("411").unwrap_err().to_string(), "`411` is not a 10-digit North American phone number");
+        assert_eq!(PhoneNumber::parse_line("123-555-0101").unwrap_err().to_string(), "`123-555-0101` is not a 10-digit North American phone number");
+        assert!(PhoneNumber::parse("1+2").is_err());
+        assert!(PhoneNumber::parse("12345678901234567890123").is_err());
+    }
+
+    #[test]
+    fn u64_round_trip() {
+        let p = PhoneNumber::parse("860-555-0101").unwrap();
+        assert_eq!(PhoneNumber::from_nanp_u64(p.nanp_u64().unwrap()), Some(p));
+        assert_eq!(PhoneNumber::parse("411").unwrap().nanp_u64(), None);
+    }
+}

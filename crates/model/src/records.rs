@@ -1,0 +1,219 @@
+//! Records of a month: invoices and their charges, assignments, employees, plans, attestations.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::phone::PhoneNumber;
+use crate::source::SourceRef;
+use crate::usage::TimeOfDay;
+
+macro_rules! word_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The word used in files and outputs.
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            /// Matches ignoring case, surrounding spaces, and `_` vs space.
+            fn from_str(s: &str) -> Result<Self, String> {
+                let norm = crate::records::normalize_word(s);
+                $(if norm == crate::records::normalize_word($word) { return Ok($name::$variant); })+
+                let all: Vec<&str> = vec![$($word),+];
+                Err(format!("`{}` is not one of: {}", s.trim(), all.join(", ")))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// Lower case, trimmed, `_` read as a space, runs of spaces folded.
+pub fn normalize_word(s: &str) -> String {
+    s.trim()
+        .to_lowercase()
+        .replace('_', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+word_enum!(
+    /// What a charge item on an invoice is for.
+    ChargeCategory {
+        Plan = "plan",
+        Feature = "feature",
+        Equipment = "equipment",
+        Accessory = "accessory",
+        Usage = "usage",
+        OverageVoice = "overage_voice",
+        OverageText = "overage_text",
+        OverageData = "overage_data",
+        DirectoryAssistance = "directory_assistance",
+        LongDistance = "long_distance",
+        Roaming = "roaming",
+        International = "international",
+        ThirdParty = "third_party",
+        OneTime = "one_time",
+        Credit = "credit",
+        Tax = "tax",
+        Surcharge = "surcharge",
+        Fee = "fee",
+        Adjustment = "adjustment",
+        Other = "other",
+    }
+);
+
+word_enum!(
+    /// The status of a line's assignment.
+    LineStatus {
+        Active = "active",
+        Suspended = "suspended",
+        Lost = "lost",
+        Stolen = "stolen",
+        Returned = "returned",
+        Spare = "spare",
+    }
+);
+
+impl LineStatus {
+    /// A line billed under any other status than active is an inactive line still being billed.
+    pub fn is_inactive(&self) -> bool {
+        !matches!(self, LineStatus::Active)
+    }
+}
+
+/// The header of one carrier invoice.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InvoiceSummary {
+    pub carrier: String,
+    pub account_number: String,
+    pub invoice_number: String,
+    pub invoice_date: Option<NaiveDate>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub previous_balance: Decimal,
+    /// Negative, as printed on a bill.
+    pub payments: Decimal,
+    pub adjustments: Decimal,
+    pub current_charges: Decimal,
+    pub total_due: Decimal,
+    pub source: SourceRef,
+}
+
+/// One charge item of an invoice.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Charge {
+    /// Index of the invoice in [`crate::Month::invoices`] (the manifest's order).
+    pub invoice: usize,
+    /// `None` for an account-level charge.
+    pub line: Option<PhoneNumber>,
+    pub category: ChargeCategory,
+    pub description: String,
+    pub quantity: Option<Decimal>,
+    pub amount: Decimal,
+    pub source: SourceRef,
+}
+
+/// A carrier invoice: its summary and its charge items.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Invoice {
+    pub summary: InvoiceSummary,
+    pub charges: Vec<Charge>,
+}
+
+/// One effective-dated assignment of a line (one inventory row).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Assignment {
+    pub line: PhoneNumber,
+    pub employee_id: String,
+    pub employee_name: String,
+    pub program: String,
+    pub account_code: String,
+    pub plan: String,
+    pub status: LineStatus,
+    pub start: NaiveDate,
+    /// Inclusive; `None` = open.
+    pub end: Option<NaiveDate>,
+    pub authorized_by: String,
+    pub source: SourceRef,
+}
+
+impl Assignment {
+    /// Covers `day` when `start <= day <= end` (open end = forever).
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.start <= day && self.end.is_none_or(|e| day <= e)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Employee {
+    pub employee_id: String,
+    pub name: String,
+    pub email: String,
+    /// `None` = still employed.
+    pub termination_date: Option<NaiveDate>,
+    pub source: SourceRef,
+}
+
+/// A plan's allowance for one pool; `None` = unlimited.
+pub type Allowance = Option<Decimal>;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Plan {
+    pub plan: String,
+    pub voice_minutes: Allowance,
+    pub messages: Allowance,
+    pub data_mb: Allowance,
+    pub monthly_rate: Option<Decimal>,
+    pub source: SourceRef,
+}
+
+/// A call an employee identified as personal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Attestation {
+    pub line: PhoneNumber,
+    pub date: NaiveDate,
+    pub time: Option<TimeOfDay>,
+    /// When given, it must match the usage row's number too.
+    pub number: Option<PhoneNumber>,
+    pub note: String,
+    pub source: SourceRef,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_parse_loosely_and_name_the_choices() {
+        assert_eq!("Overage Voice".parse::<ChargeCategory>(), Ok(ChargeCategory::OverageVoice));
+        assert_eq!(" TAX ".parse::<ChargeCategory>(), Ok(ChargeCategory::Tax));
+        assert_eq!("directory_assistance".parse::<ChargeCategory>(), Ok(ChargeCategory::DirectoryAssistance));
+        let e = "roam".parse::<ChargeCategory>().unwrap_err();
+        assert!(e.starts_with("`roam` is not one of: plan, feature, equipment,"), "{e}");
+        assert_eq!("Stolen".parse::<LineStatus>(), Ok(LineStatus::Stolen));
+        assert_eq!(ChargeCategory::ALL.len(), 20);
+    }
+}
