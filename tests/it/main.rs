@@ -1,1 +1,31 @@
+//! End-to-end tests: run the `billrecon` binary as a user would and snapshot its exit code,
+//! stdout and stderr (in the style of uv's `crates/uv/tests/it/`).
 
+mod check;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures").join(name)
+}
+
+/// Runs the binary from the repository root; returns a transcript of exit code, stdout, stderr.
+pub fn run(args: &[&str]) -> String {
+    run_in(&root(), args)
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_billrecon")).args(args).current_dir(dir).output().expect("the binary runs");
+    format!(
+        "exit: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+        out.status.code().map_or("signal".to_string(), |c| c.to_string()),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}

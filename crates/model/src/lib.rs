@@ -6,14 +6,14 @@
 
 pub mod money;
 pub mod month;
-pub mod phone;
 pub mod period;
+pub mod phone;
 pub mod records;
 pub mod source;
 pub mod usage;
 
-pub use month::{InputReport, Month, Policy};
 pub use money::{round_cents, split_largest_remainder, SplitError};
+pub use month::{InputReport, Month, Policy};
 pub use period::Period;
 pub use phone::PhoneNumber;
 pub use records::*;

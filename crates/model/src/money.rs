@@ -41,18 +41,13 @@ pub fn split_largest_remainder<K: Ord + Clone>(
     if weights.iter().any(|(_, w)| w.is_sign_negative() && !w.is_zero()) {
         return Err(SplitError::NegativeWeight(total));
     }
-    let weight_sum = weights
-        .iter()
-        .try_fold(Decimal::ZERO, |acc, (_, w)| acc.checked_add(*w))
-        .ok_or(SplitError::Overflow(total))?;
+    let weight_sum =
+        weights.iter().try_fold(Decimal::ZERO, |acc, (_, w)| acc.checked_add(*w)).ok_or(SplitError::Overflow(total))?;
     if weight_sum <= Decimal::ZERO {
         return Err(SplitError::NoWeight(total));
     }
     let negative = total.is_sign_negative();
-    let cents = total
-        .abs()
-        .checked_mul(Decimal::ONE_HUNDRED)
-        .ok_or(SplitError::Overflow(total))?;
+    let cents = total.abs().checked_mul(Decimal::ONE_HUNDRED).ok_or(SplitError::Overflow(total))?;
     // (index, floor cents, remainder as an exact fraction numerator over weight_sum)
     let mut parts: Vec<(usize, Decimal, Decimal)> = Vec::with_capacity(weights.len());
     let mut assigned = Decimal::ZERO;
@@ -78,13 +73,7 @@ pub fn split_largest_remainder<K: Ord + Clone>(
     debug_assert!(left >= Decimal::ZERO && left < Decimal::from(weights.len().max(1)));
     // Order by remainder descending, then by key ascending, then by input position.
     let mut order: Vec<usize> = (0..parts.len()).filter(|&i| !weights[i].1.is_zero()).collect();
-    order.sort_by(|&a, &b| {
-        parts[b]
-            .2
-            .cmp(&parts[a].2)
-            .then_with(|| weights[a].0.cmp(&weights[b].0))
-            .then_with(|| a.cmp(&b))
-    });
+    order.sort_by(|&a, &b| parts[b].2.cmp(&parts[a].2).then_with(|| weights[a].0.cmp(&weights[b].0)).then_with(|| a.cmp(&b)));
     let mut k = 0;
     while left > Decimal::ZERO && !order.is_empty() {
         parts[order[k % order.len()]].1 += Decimal::ONE;
@@ -134,11 +123,8 @@ mod tests {
         let parts = split_largest_remainder(d("3.49"), &[("ARTS", d("10")), ("TRANS", d("21"))]).unwrap();
         assert_eq!(parts, vec![("ARTS", d("1.13")), ("TRANS", d("2.36"))]);
         // 10.00 by postings 90.40 / 65.43 / 14.19 -> 5.32 / 3.85 / 0.83
-        let parts = split_largest_remainder(
-            d("10.00"),
-            &[("ARTS", d("90.40")), ("SUSP", d("14.19")), ("TRANS", d("65.43"))],
-        )
-        .unwrap();
+        let parts =
+            split_largest_remainder(d("10.00"), &[("ARTS", d("90.40")), ("SUSP", d("14.19")), ("TRANS", d("65.43"))]).unwrap();
         assert_eq!(parts, vec![("ARTS", d("5.32")), ("SUSP", d("0.83")), ("TRANS", d("3.85"))]);
     }
 

@@ -168,8 +168,14 @@ mod tests {
     fn errors_name_the_value() {
         assert_eq!(PhoneNumber::parse("").unwrap_err().to_string(), "empty");
         assert_eq!(PhoneNumber::parse("86O-555-0101").unwrap_err().to_string(), "`86O-555-0101` is not a phone number");
-        assert_eq!(PhoneNumber::parse_line("411").unwrap_err().to_string(), "`411` is not a 10-digit North American phone number");
-        assert_eq!(PhoneNumber::parse_line("123-555-0101").unwrap_err().to_string(), "`123-555-0101` is not a 10-digit North American phone number");
+        assert_eq!(
+            PhoneNumber::parse_line("411").unwrap_err().to_string(),
+            "`411` is not a 10-digit North American phone number"
+        );
+        assert_eq!(
+            PhoneNumber::parse_line("123-555-0101").unwrap_err().to_string(),
+            "`123-555-0101` is not a 10-digit North American phone number"
+        );
         assert!(PhoneNumber::parse("1+2").is_err());
         assert!(PhoneNumber::parse("12345678901234567890123").is_err());
     }

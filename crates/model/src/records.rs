@@ -51,12 +51,7 @@ macro_rules! word_enum {
 
 /// Lower case, trimmed, `_` read as a space, runs of spaces folded.
 pub fn normalize_word(s: &str) -> String {
-    s.trim()
-        .to_lowercase()
-        .replace('_', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.trim().to_lowercase().replace('_', " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 word_enum!(

@@ -223,7 +223,8 @@ impl UsageTable {
     pub fn get(&self, i: usize) -> UsageRecord<'_> {
         let src = &self.sources[self.source[i] as usize];
         UsageRecord {
-            line: PhoneNumber::from_nanp_u64(self.line[i]).unwrap_or_else(|| PhoneNumber::parse("0").expect("0 is a dialled digit")),
+            line: PhoneNumber::from_nanp_u64(self.line[i])
+                .unwrap_or_else(|| PhoneNumber::parse("0").expect("0 is a dialled digit")),
             date: self.date[i],
             time: TimeOfDay::from_seconds(self.time[i]),
             number: self.number.get(i),
@@ -252,7 +253,18 @@ mod tests {
         let s = t.source_index(&UsageSource { file: "usage.csv".into(), sheet: None });
         let line = PhoneNumber::parse("860-555-0101").unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
-        t.push(s, 2, line, day, TimeOfDay::from_hms(14, 5, 0), "411", UsageType::Voice, Decimal::new(2, 0), Decimal::new(199, 2), "DIR ASST");
+        t.push(
+            s,
+            2,
+            line,
+            day,
+            TimeOfDay::from_hms(14, 5, 0),
+            "411",
+            UsageType::Voice,
+            Decimal::new(2, 0),
+            Decimal::new(199, 2),
+            "DIR ASST",
+        );
         t.push(s, 3, line, day, None, "", UsageType::Data, Decimal::new(1255, 1), Decimal::ZERO, "");
         let mut all = UsageTable::default();
         all.append(&t);

@@ -1,1 +1,19 @@
-pub use polars; pub use calamine;
+//! The parser: files in, typed records out.
+//!
+//! Only this crate knows polars (CSV) and calamine (XLSX). Every data row is either accepted into
+//! a record or rejected with `FILE[:SHEET]:ROW: COLUMN: reason`; nothing is dropped silently.
+//! Errors that stop a month from being read are [`ParseError`]s.
+
+pub mod csv;
+pub mod error;
+pub mod manifest;
+pub mod month;
+pub mod table;
+pub mod tables;
+pub mod value;
+mod xlsx;
+
+pub use error::ParseError;
+pub use manifest::{Manifest, MANIFEST_FILE};
+pub use month::{load_month, Loaded};
+pub use table::{read_table, Format, InputRef, TableSpec};

@@ -1,0 +1,332 @@
+//! CSV tables: our own quote-aware record scan, polars for the field parsing.
+//!
+//! polars pads a short row with empty values and skips nothing it is not told to, so before
+//! polars sees a byte we scan each block for record boundaries: that gives every record its line
+//! number as a text editor shows it, counts blank lines, and rejects ragged rows (a field count
+//! that differs from the header's). polars then parses only clean records, all columns as text
+//! (money is never read by polars as a number: its Decimal parsing rounds silently).
+//!
+//! The file is read in blocks of [`BLOCK`] bytes, so memory stays bounded whatever its size.
+
+use std::fs::File;
+use std::io::{Cursor, Read};
+use std::sync::Arc;
+
+use polars::prelude::{CsvParseOptions, CsvReadOptions, DataType, Field, Schema, SerReader};
+
+use billrecon_model::{InputReport, Rejection, SourceRef};
+
+use crate::error::ParseError;
+use crate::table::{find_header, ColumnMap, InputRef, RowError, TableSpec, Tally, HEADER_SEARCH_ROWS};
+use crate::value::Cell;
+
+/// Bytes read and handed to polars at a time.
+pub(crate) const BLOCK: usize = 8 << 20;
+
+/// The column a whole-row problem is reported under.
+pub const WHOLE_ROW: &str = "(row)";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rec {
+    start: usize,
+    end: usize,
+    line: u64,
+    fields: usize,
+    blank: bool,
+    unterminated: bool,
+}
+
+/// Scans `buf` for complete records. Returns the bytes consumed; a trailing incomplete record
+/// is left for the next block unless `at_eof`.
+fn scan(buf: &[u8], sep: u8, at_eof: bool, line: &mut u64, recs: &mut Vec<Rec>) -> usize {
+    let mut pos = 0;
+    let mut in_q = false;
+    let mut fields = 1;
+    let mut nonblank = false;
+    let mut inner_newlines = 0u64;
+    for (i, &b) in buf.iter().enumerate() {
+        if b == b'"' {
+            in_q = !in_q;
+            nonblank = true;
+        } else if b == b'\n' {
+            if in_q {
+                inner_newlines += 1;
+                continue;
+            }
+            let mut end = i;
+            if end > pos && buf[end - 1] == b'\r' {
+                end -= 1;
+            }
+            recs.push(Rec { start: pos, end, line: *line, fields, blank: !nonblank, unterminated: false });
+            *line += 1 + inner_newlines;
+            pos = i + 1;
+            fields = 1;
+            nonblank = false;
+            inner_newlines = 0;
+        } else if in_q {
+            continue;
+        } else if b == sep {
+            fields += 1;
+        } else if !matches!(b, b' ' | b'\t' | b'\r') {
+            nonblank = true;
+        }
+    }
+    if at_eof && pos < buf.len() {
+        let mut end = buf.len();
+        if buf[end - 1] == b'\r' {
+            end -= 1;
+        }
+        recs.push(Rec { start: pos, end, line: *line, fields, blank: !nonblank, unterminated: in_q });
+        *line += 1 + inner_newlines;
+        pos = buf.len();
+    }
+    pos
+}
+
+/// Splits one record into unquoted field texts (used for header rows only).
+fn split_fields(rec: &[u8], sep: u8) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    let mut in_q = false;
+    let mut i = 0;
+    while i < rec.len() {
+        let b = rec[i];
+        if b == b'"' {
+            if in_q && rec.get(i + 1) == Some(&b'"') {
+                cur.push(b'"');
+                i += 1;
+            } else {
+                in_q = !in_q;
+            }
+        } else if b == sep && !in_q {
+            out.push(String::from_utf8_lossy(&cur).into_owned());
+            cur.clear();
+        } else {
+            cur.push(b);
+        }
+        i += 1;
+    }
+    out.push(String::from_utf8_lossy(&cur).into_owned());
+    out
+}
+
+struct Pending {
+    buf: Vec<u8>,
+    lines: Vec<u32>,
+}
+
+pub(crate) fn read_csv<F>(input: &InputRef, spec: &TableSpec, on_row: &mut F) -> Result<(InputReport, Vec<Rejection>), ParseError>
+where
+    F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
+{
+    let label = input.label(None);
+    if let Some(sheet) = &input.sheet {
+        return Err(ParseError::Invalid {
+            file: input.name.clone(),
+            reason: format!("a CSV file has no sheets (remove `#{sheet}`)"),
+        });
+    }
+    let mut file = File::open(&input.path).map_err(|e| ParseError::Open { file: label.clone(), reason: io_reason(&e) })?;
+    let sep = b',';
+    let mut tally = Tally::new(spec.kind, input, None);
+    let mut header: Option<(usize, ColumnMap)> = None;
+    let mut candidates: Vec<(u32, Vec<String>)> = Vec::new();
+    let mut pending = Pending { buf: Vec::new(), lines: Vec::new() };
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
+    let mut line: u64 = 1;
+    let mut first = true;
+    let mut recs = Vec::new();
+    loop {
+        // Fill the block.
+        let old = buf.len();
+        buf.resize(old + BLOCK, 0);
+        let mut filled = old;
+        let mut at_eof = false;
+        while filled < buf.len() {
+            match file.read(&mut buf[filled..]) {
+                Ok(0) => {
+                    at_eof = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(ParseError::Open { file: label.clone(), reason: io_reason(&e) }),
+            }
+        }
+        buf.truncate(filled);
+        if first {
+            first = false;
+            if buf.starts_with(b"\xEF\xBB\xBF") {
+                buf.drain(..3);
+            }
+        }
+        recs.clear();
+        let line_before = line;
+        let consumed = scan(&buf, sep, at_eof, &mut line, &mut recs);
+        if let Err(e) = std::str::from_utf8(&buf[..consumed]) {
+            let bad_line = line_before + buf[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+            return Err(ParseError::NotUtf8 { file: label, line: bad_line });
+        }
+        for rec in &recs {
+            let row = u32::try_from(rec.line).unwrap_or(u32::MAX);
+            let bytes = &buf[rec.start..rec.end];
+            let Some((width, map)) = &header else {
+                if rec.blank {
+                    continue;
+                }
+                let cand = (row, split_fields(bytes, sep));
+                match find_header(spec, &label, std::slice::from_ref(&cand)) {
+                    Ok((_, map)) => {
+                        tally.report.header_row = row;
+                        header = Some((cand.1.len(), map));
+                    }
+                    Err(e @ ParseError::DuplicateColumn { .. }) => return Err(e),
+                    Err(_) => {
+                        candidates.push(cand);
+                        if candidates.len() >= HEADER_SEARCH_ROWS {
+                            return Err(find_header(spec, &label, &candidates)
+                                .err()
+                                .unwrap_or(ParseError::Invalid { file: label, reason: "no header row".into() }));
+                        }
+                    }
+                }
+                continue;
+            };
+            if rec.blank {
+                tally.report.blank += 1;
+                continue;
+            }
+            if rec.unterminated {
+                tally.report.read += 1;
+                tally.reject(row, WHOLE_ROW, "a quoted field is never closed (a `\"` is missing)".into());
+                continue;
+            }
+            if rec.fields != *width {
+                tally.report.read += 1;
+                tally.reject(row, WHOLE_ROW, format!("has {} fields where the header has {}", rec.fields, width));
+                continue;
+            }
+            pending.buf.extend_from_slice(bytes);
+            pending.buf.push(b'\n');
+            pending.lines.push(row);
+            if pending.buf.len() >= BLOCK {
+                flush(&mut pending, *width, map, &label, &mut tally, on_row)?;
+            }
+        }
+        buf.drain(..consumed);
+        if at_eof {
+            break;
+        }
+    }
+    let Some((width, map)) = header else {
+        return Err(find_header(spec, &label, &candidates)
+            .err()
+            .unwrap_or(ParseError::Invalid { file: label, reason: "no header row".into() }));
+    };
+    flush(&mut pending, width, &map, &label, &mut tally, on_row)?;
+    tally.rejections.sort_by_key(|r| r.source.row);
+    Ok(tally.finish())
+}
+
+/// Parses the pending clean records with polars and feeds each row to the converter.
+fn flush<F>(
+    pending: &mut Pending,
+    width: usize,
+    map: &ColumnMap,
+    label: &str,
+    tally: &mut Tally,
+    on_row: &mut F,
+) -> Result<(), ParseError>
+where
+    F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
+{
+    if pending.lines.is_empty() {
+        return Ok(());
+    }
+    let schema = Schema::from_iter((0..width).map(|i| Field::new(format!("c{i}").into(), DataType::String)));
+    let data = std::mem::take(&mut pending.buf);
+    let lines = std::mem::take(&mut pending.lines);
+    let polars_err = |e: polars::prelude::PolarsError| ParseError::Invalid {
+        file: label.to_string(),
+        reason: format!("CSV could not be parsed: {e}"),
+    };
+    let df = CsvReadOptions::default()
+        .with_has_header(false)
+        .with_schema(Some(Arc::new(schema)))
+        .with_parse_options(
+            CsvParseOptions::default().with_separator(b',').with_quote_char(Some(b'"')).with_missing_is_null(false),
+        )
+        .into_reader_with_file_handle(Cursor::new(data))
+        .finish()
+        .map_err(polars_err)?;
+    if df.height() != lines.len() {
+        return Err(ParseError::Invalid {
+            file: label.to_string(),
+            reason: format!("CSV reader found {} rows in {} records", df.height(), lines.len()),
+        });
+    }
+    // Materialize only the mapped columns, as borrowed text.
+    let mut cols: Vec<Option<Vec<&str>>> = Vec::with_capacity(map.positions.len());
+    for pos in &map.positions {
+        match pos {
+            None => cols.push(None),
+            Some(p) => {
+                let ca = df.columns()[*p].str().map_err(polars_err)?;
+                cols.push(Some(ca.iter().map(|v| v.unwrap_or("")).collect()));
+            }
+        }
+    }
+    let mut cells: Vec<Cell<'_>> = vec![Cell::Empty; map.positions.len()];
+    for (i, &row) in lines.iter().enumerate() {
+        for (c, col) in cols.iter().enumerate() {
+            cells[c] = match col {
+                Some(v) => Cell::Text(v[i]),
+                None => Cell::Empty,
+            };
+        }
+        tally.row(row, &cells, on_row);
+    }
+    Ok(())
+}
+
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recs(s: &str) -> Vec<Rec> {
+        let mut line = 1;
+        let mut out = Vec::new();
+        let n = scan(s.as_bytes(), b',', true, &mut line, &mut out);
+        assert_eq!(n, s.len());
+        out
+    }
+
+    #[test]
+    fn scan_counts_lines_fields_blanks_and_quotes() {
+        let r = recs("a,b\r\n\r\n,,\n\"x\ny\",2\nlast,1");
+        let got: Vec<(u64, usize, bool)> = r.iter().map(|r| (r.line, r.fields, r.blank)).collect();
+        assert_eq!(got, vec![(1, 2, false), (2, 1, true), (3, 3, true), (4, 2, false), (6, 2, false)]);
+        assert!(recs("a,\"open\n").last().unwrap().unterminated);
+    }
+
+    #[test]
+    fn incomplete_record_waits_for_the_next_block() {
+        let mut line = 1;
+        let mut out = Vec::new();
+        let n = scan(b"a,b\nc,\"d\ne", b',', false, &mut line, &mut out);
+        assert_eq!((n, out.len(), line), (4, 1, 2));
+    }
+
+    #[test]
+    fn header_fields_unquote() {
+        assert_eq!(split_fields(b"\"Start Date\",\"a \"\"b\"\"\",c", b','), vec!["Start Date", "a \"b\"", "c"]);
+    }
+}

@@ -1,0 +1,282 @@
+//! `billrecon.toml`: which files make up a month, its period and its accounts.
+//!
+//! Unknown keys are an error naming the key: a typo must not silently change a month's result.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use billrecon_model::{Period, Policy};
+
+use crate::error::ParseError;
+use crate::table::{Format, InputRef};
+use crate::value;
+
+pub const MANIFEST_FILE: &str = "billrecon.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    period: String,
+    period_start: Option<String>,
+    period_end: Option<String>,
+    #[serde(default)]
+    invoice: Vec<RawInvoice>,
+    inputs: RawInputs,
+    policy: RawPolicy,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInvoice {
+    summary: String,
+    charges: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInputs {
+    usage: OneOrMany,
+    inventory: String,
+    employees: Option<String>,
+    plans: Option<String>,
+    attestations: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    suspense_account: String,
+    employee_receivable_account: String,
+    payable_account: String,
+}
+
+/// One invoice's two tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceInputs {
+    pub summary: InputRef,
+    pub charges: InputRef,
+}
+
+/// A parsed manifest with every path resolved against the manifest's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    /// The manifest file as the user named it.
+    pub path: PathBuf,
+    pub period: Period,
+    pub invoices: Vec<InvoiceInputs>,
+    pub usage: Vec<InputRef>,
+    pub inventory: InputRef,
+    pub employees: Option<InputRef>,
+    pub plans: Option<InputRef>,
+    pub attestations: Option<InputRef>,
+    pub policy: Policy,
+}
+
+impl Manifest {
+    /// Reads `MONTH_DIR/billrecon.toml`, or the named `.toml` file.
+    pub fn load(month: &Path) -> Result<Manifest, ParseError> {
+        let path = if month.is_dir() { month.join(MANIFEST_FILE) } else { month.to_path_buf() };
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| ParseError::Open { file: shown.clone(), reason: crate::csv::io_reason(&e) })?;
+        let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        Manifest::parse(&text, &shown, &base).map(|mut m| {
+            m.path = path;
+            m
+        })
+    }
+
+    /// Parses manifest text; `shown` names it in errors, `base` resolves its paths.
+    pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Manifest, ParseError> {
+        let err = |reason: String| ParseError::Manifest { file: shown.to_string(), reason };
+        let raw: RawManifest = toml::from_str(text).map_err(|e| err(toml_reason(&e, text)))?;
+        let mut period = Period::month(&raw.period).map_err(|e| err(format!("period: {e}")))?;
+        match (&raw.period_start, &raw.period_end) {
+            (None, None) => {}
+            (Some(s), Some(e)) => {
+                let s = value::date(value::Cell::Text(s)).map_err(|r| err(format!("period_start: {r}")))?;
+                let e = value::date(value::Cell::Text(e)).map_err(|r| err(format!("period_end: {r}")))?;
+                period = Period::new(&raw.period, s, e).map_err(|e| err(e.to_string()))?;
+            }
+            _ => return Err(err("period_start and period_end go together: give both or neither".into())),
+        }
+        if raw.invoice.is_empty() {
+            return Err(err("no [[invoice]] table: a month needs at least one carrier invoice".into()));
+        }
+        let input = |key: &str, spec: &str| input_ref(key, spec, base).map_err(&err);
+        let mut invoices = Vec::new();
+        for (i, inv) in raw.invoice.iter().enumerate() {
+            invoices.push(InvoiceInputs {
+                summary: input(&format!("invoice[{}].summary", i + 1), &inv.summary)?,
+                charges: input(&format!("invoice[{}].charges", i + 1), &inv.charges)?,
+            });
+        }
+        let usage_specs = match raw.inputs.usage {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        };
+        if usage_specs.is_empty() {
+            return Err(err("inputs.usage: name at least one usage report".into()));
+        }
+        let usage = usage_specs.iter().map(|s| input("inputs.usage", s)).collect::<Result<Vec<_>, _>>()?;
+        let opt = |key: &str, s: &Option<String>| s.as_ref().map(|s| input(key, s)).transpose();
+        let policy = Policy {
+            suspense_account: nonempty(&raw.policy.suspense_account, "policy.suspense_account").map_err(&err)?,
+            employee_receivable_account: nonempty(&raw.policy.employee_receivable_account, "policy.employee_receivable_account")
+                .map_err(&err)?,
+            payable_account: nonempty(&raw.policy.payable_account, "policy.payable_account").map_err(&err)?,
+        };
+        Ok(Manifest {
+            path: PathBuf::from(shown),
+            period,
+            invoices,
+            usage,
+            inventory: input("inputs.inventory", &raw.inputs.inventory)?,
+            employees: opt("inputs.employees", &raw.inputs.employees)?,
+            plans: opt("inputs.plans", &raw.inputs.plans)?,
+            attestations: opt("inputs.attestations", &raw.inputs.attestations)?,
+            policy,
+        })
+    }
+}
+
+fn nonempty(s: &str, key: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        Err(format!("{key}: must not be empty"))
+    } else {
+        Ok(t.to_string())
+    }
+}
+
+/// `FILE` or `FILE#SHEET`; the format follows the extension.
+fn input_ref(key: &str, spec: &str, base: &Path) -> Result<InputRef, String> {
+    let (file, sheet) = match spec.rsplit_once('#') {
+        Some((f, s)) if !s.is_empty() => (f, Some(s.to_string())),
+        Some((f, _)) => (f, None),
+        None => (spec, None),
+    };
+    if file.trim().is_empty() {
+        return Err(format!("{key}: no file named"));
+    }
+    let lower = file.to_ascii_lowercase();
+    let format = if lower.ends_with(".csv") {
+        if sheet.is_some() {
+            return Err(format!("{key}: `{spec}`: a CSV file has no sheets"));
+        }
+        Format::Csv
+    } else if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
+        Format::Xlsx
+    } else {
+        return Err(format!("{key}: `{file}`: unsupported file type (expected .csv or .xlsx)"));
+    };
+    Ok(InputRef { name: file.to_string(), path: base.join(file), sheet, format })
+}
+
+/// toml's message, without its multi-line source excerpt.
+fn toml_reason(e: &toml::de::Error, text: &str) -> String {
+    let msg = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {msg}")
+        }
+        None => msg,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+period = "2026-10"
+[[invoice]]
+summary = "invoice.xlsx#Summary"
+charges = "charges.csv"
+[inputs]
+usage = ["usage.csv", "usage2.xlsx"]
+inventory = "inventory.xlsx"
+employees = "employees.csv"
+[policy]
+suspense_account = "9999-530-SUSP"
+employee_receivable_account = "1290-EMPREC"
+payable_account = "2010-AP"
+"#;
+
+    fn parse(s: &str) -> Result<Manifest, String> {
+        Manifest::parse(s, "m/billrecon.toml", Path::new("m")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_good_manifest_resolves_paths_and_sheets() {
+        let m = parse(GOOD).unwrap();
+        assert_eq!(m.period.days(), 31);
+        assert_eq!(m.invoices[0].summary.sheet.as_deref(), Some("Summary"));
+        assert_eq!(m.invoices[0].summary.path, Path::new("m/invoice.xlsx"));
+        assert_eq!(m.invoices[0].charges.format, Format::Csv);
+        assert_eq!(m.usage.len(), 2);
+        assert_eq!(m.inventory.sheet, None);
+        assert!(m.plans.is_none());
+        assert_eq!(m.policy.payable_account, "2010-AP");
+    }
+
+    #[test]
+    fn explicit_bill_cycle() {
+        let m =
+            parse(&GOOD.replace(
+                "period = \"2026-10\"",
+                "period = \"2026-10\"\nperiod_start = \"2026-09-22\"\nperiod_end = \"10/21/2026\"",
+            ))
+            .unwrap();
+        assert_eq!(m.period.days(), 30);
+    }
+
+    #[test]
+    fn manifest_errors_name_the_problem() {
+        assert_eq!(
+            parse(&GOOD.replace("period = ", "perod = ")).unwrap_err(),
+            "m/billrecon.toml: line 2: unknown field `perod`, expected one of `period`, `period_start`, `period_end`, `invoice`, `inputs`, `policy`"
+        );
+        assert_eq!(
+            parse(&GOOD.replace("payable_account", "payables_account")).unwrap_err(),
+            "m/billrecon.toml: line 13: unknown field `payables_account`, expected one of `suspense_account`, `employee_receivable_account`, `payable_account`"
+        );
+        assert_eq!(
+            parse(&GOOD.replace("2026-10", "2026-1")).unwrap_err(),
+            "m/billrecon.toml: period: `2026-1` is not a month in the form YYYY-MM"
+        );
+        assert_eq!(
+            parse(&GOOD.replace("charges.csv", "charges.pdf")).unwrap_err(),
+            "m/billrecon.toml: invoice[1].charges: `charges.pdf`: unsupported file type (expected .csv or .xlsx)"
+        );
+        assert_eq!(
+            parse(&GOOD.replace("charges.csv", "charges.csv#Sheet1")).unwrap_err(),
+            "m/billrecon.toml: invoice[1].charges: `charges.csv#Sheet1`: a CSV file has no sheets"
+        );
+        assert_eq!(
+            parse(&GOOD.replace("period = \"2026-10\"", "period = \"2026-10\"\nperiod_start = \"2026-09-22\"")).unwrap_err(),
+            "m/billrecon.toml: period_start and period_end go together: give both or neither"
+        );
+        assert_eq!(
+            parse(&GOOD.replace("[[invoice]]\nsummary = \"invoice.xlsx#Summary\"\ncharges = \"charges.csv\"\n", "")).unwrap_err(),
+            "m/billrecon.toml: no [[invoice]] table: a month needs at least one carrier invoice"
+        );
+        assert_eq!(
+            parse(&GOOD.replace("inventory = \"inventory.xlsx\"\n", "")).unwrap_err(),
+            "m/billrecon.toml: line 6: missing field `inventory`"
+        );
+        assert_eq!(
+            parse(&GOOD.replace("\"9999-530-SUSP\"", "\" \"")).unwrap_err(),
+            "m/billrecon.toml: policy.suspense_account: must not be empty"
+        );
+    }
+}

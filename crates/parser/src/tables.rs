@@ -1,0 +1,303 @@
+//! The canonical tables: each one's columns and the conversion of a row into a record.
+//! `docs/formats.md` documents every table; keep the two in step.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use billrecon_model::{
+    normalize_word, Allowance, Assignment, Attestation, Charge, ChargeCategory, Employee, InputReport, InvoiceSummary,
+    LineStatus, Plan, Rejection, SourceRef, UsageSource, UsageTable, UsageType,
+};
+
+use crate::error::ParseError;
+use crate::table::{read_table, InputRef, TableSpec};
+use crate::value::{self, Cell};
+
+pub const SUMMARY: TableSpec = TableSpec { kind: "invoice summary", required: &["field", "value"], optional: &[] };
+pub const CHARGES: TableSpec =
+    TableSpec { kind: "invoice charges", required: &["line", "category", "amount"], optional: &["description", "quantity"] };
+pub const USAGE: TableSpec = TableSpec {
+    kind: "usage",
+    required: &["line", "date", "type", "quantity"],
+    optional: &["time", "number", "charge", "description"],
+};
+pub const INVENTORY: TableSpec = TableSpec {
+    kind: "inventory",
+    required: &["line", "employee_id", "account_code", "start_date"],
+    optional: &["employee_name", "program", "plan", "status", "end_date", "authorized_by"],
+};
+pub const EMPLOYEES: TableSpec =
+    TableSpec { kind: "employees", required: &["employee_id"], optional: &["name", "email", "termination_date"] };
+pub const PLANS: TableSpec =
+    TableSpec { kind: "plans", required: &["plan"], optional: &["voice_minutes", "messages", "data_mb", "monthly_rate"] };
+pub const ATTESTATIONS: TableSpec =
+    TableSpec { kind: "attestations", required: &["line", "date"], optional: &["time", "number", "note"] };
+
+/// Every canonical table, for documentation and `--help`.
+pub const ALL: &[TableSpec] = &[SUMMARY, CHARGES, USAGE, INVENTORY, EMPLOYEES, PLANS, ATTESTATIONS];
+
+pub type Read<T> = (T, InputReport, Vec<Rejection>);
+
+/// Runs a conversion, reporting its error under `column`.
+fn col<T>(column: &'static str, r: Result<T, String>) -> Result<T, (&'static str, String)> {
+    r.map_err(|e| (column, e))
+}
+
+const SUMMARY_FIELDS: &[&str] = &[
+    "carrier",
+    "account_number",
+    "invoice_number",
+    "invoice_date",
+    "period_start",
+    "period_end",
+    "previous_balance",
+    "payments",
+    "adjustments",
+    "current_charges",
+    "total_due",
+];
+const SUMMARY_REQUIRED: &[&str] = &["carrier", "account_number", "invoice_number", "current_charges", "total_due"];
+
+/// An invoice summary: `field,value` rows.
+pub fn read_summary(input: &InputRef) -> Result<Read<InvoiceSummary>, ParseError> {
+    // field -> (value as text or typed, source)
+    let mut seen: BTreeMap<&'static str, SourceRef> = BTreeMap::new();
+    let mut text: BTreeMap<&'static str, String> = BTreeMap::new();
+    let mut money: BTreeMap<&'static str, Decimal> = BTreeMap::new();
+    let mut dates: BTreeMap<&'static str, chrono::NaiveDate> = BTreeMap::new();
+    let (report, rejections) = read_table(input, &SUMMARY, |src, c| {
+        let name = normalize_word(&c[0].display());
+        let field = SUMMARY_FIELDS.iter().find(|f| normalize_word(f) == name).copied().ok_or_else(|| {
+            ("field", format!("`{}` is not a summary field (expected one of: {})", c[0].display(), SUMMARY_FIELDS.join(", ")))
+        })?;
+        if let Some(first) = seen.get(field) {
+            return Err(("field", format!("`{field}` is given twice (first at {first})")));
+        }
+        match field {
+            "carrier" | "account_number" | "invoice_number" => {
+                text.insert(field, col("value", value::required_text(c[1]))?);
+            }
+            "invoice_date" | "period_start" | "period_end" => {
+                if let Some(d) = col("value", value::optional_date(c[1]))? {
+                    dates.insert(field, d);
+                }
+            }
+            _ => {
+                money.insert(field, col("value", value::money_or_zero(c[1]))?);
+            }
+        }
+        seen.insert(field, src.clone());
+        Ok(())
+    })?;
+    let missing: Vec<&str> = SUMMARY_REQUIRED.iter().filter(|f| !seen.contains_key(*f)).copied().collect();
+    if !missing.is_empty() {
+        return Err(ParseError::Invalid {
+            file: input.label(report.sheet.as_deref()),
+            reason: format!(
+                "the invoice summary has no accepted {} field{}",
+                missing.join(", "),
+                if missing.len() > 1 { "s" } else { "" }
+            ),
+        });
+    }
+    let m = |f: &str| money.get(f).copied().unwrap_or(Decimal::ZERO);
+    let t = |f: &str| text.get(f).cloned().unwrap_or_default();
+    let summary = InvoiceSummary {
+        carrier: t("carrier"),
+        account_number: t("account_number"),
+        invoice_number: t("invoice_number"),
+        invoice_date: dates.get("invoice_date").copied(),
+        period_start: dates.get("period_start").copied(),
+        period_end: dates.get("period_end").copied(),
+        previous_balance: m("previous_balance"),
+        payments: m("payments"),
+        adjustments: m("adjustments"),
+        current_charges: m("current_charges"),
+        total_due: m("total_due"),
+        source: seen.get("current_charges").cloned().unwrap_or_else(|| SourceRef::new(input.name.as_str().into(), None, 0)),
+    };
+    Ok((summary, report, rejections))
+}
+
+/// An invoice's charge items.
+pub fn read_charges(input: &InputRef, invoice: usize) -> Result<Read<Vec<Charge>>, ParseError> {
+    let mut out = Vec::new();
+    let (report, rejections) = read_table(input, &CHARGES, |src, c| {
+        let line = if c[0].is_blank() { None } else { Some(col("line", value::line(c[0]))?) };
+        let category: ChargeCategory = col("category", c[1].display().parse())?;
+        let amount = col("amount", value::money(c[2]))?;
+        let description = col("description", value::text(c[3]))?;
+        let quantity = if c[4].is_blank() { None } else { Some(col("quantity", value::quantity(c[4]))?) };
+        out.push(Charge { invoice, line, category, description, quantity, amount, source: src.clone() });
+        Ok(())
+    })?;
+    Ok((out, report, rejections))
+}
+
+/// A usage report, appended to `table` column by column.
+pub fn read_usage(input: &InputRef, table: &mut UsageTable) -> Result<(InputReport, Vec<Rejection>), ParseError> {
+    let mut source: Option<u16> = None;
+    read_table(input, &USAGE, |src, c| {
+        let line = col("line", value::line(c[0]))?;
+        let date = col("date", value::date(c[1]))?;
+        let kind: UsageType = col("type", c[2].display().parse())?;
+        let quantity = col("quantity", value::non_negative_quantity(c[3]))?;
+        let time = col("time", value::optional_time(c[4]))?;
+        let number = col("number", value::optional_phone(c[5]))?;
+        let charge = col("charge", value::money_or_zero(c[6]))?;
+        let description = col("description", value::text(c[7]))?;
+        let s =
+            *source.get_or_insert_with(|| table.source_index(&UsageSource { file: src.file.clone(), sheet: src.sheet.clone() }));
+        let number = number.as_ref().map_or("", |n| n.as_str());
+        table.push(s, src.row, line, date, time, number, kind, quantity, charge, &description);
+        Ok(())
+    })
+}
+
+/// Line assignments. Overlapping assignments of one line are both rejected, each naming the other.
+pub fn read_inventory(input: &InputRef) -> Result<Read<Vec<Assignment>>, ParseError> {
+    let mut out: Vec<Assignment> = Vec::new();
+    let (mut report, mut rejections) = read_table(input, &INVENTORY, |src, c| {
+        let line = col("line", value::line(c[0]))?;
+        let employee_id = col("employee_id", value::text(c[1]))?;
+        let account_code = col("account_code", value::required_text(c[2]))?;
+        let start = col("start_date", value::date(c[3]))?;
+        let employee_name = col("employee_name", value::text(c[4]))?;
+        let program = col("program", value::text(c[5]))?;
+        let plan = col("plan", value::text(c[6]))?;
+        let status = if c[7].is_blank() { LineStatus::Active } else { col("status", c[7].display().parse())? };
+        let end = col("end_date", value::optional_date(c[8]))?;
+        if let Some(e) = end {
+            if e < start {
+                return Err(("end_date", format!("{e} is before start_date {start}")));
+            }
+        }
+        let authorized_by = col("authorized_by", value::text(c[9]))?;
+        out.push(Assignment {
+            line,
+            employee_id,
+            employee_name,
+            program,
+            account_code,
+            plan,
+            status,
+            start,
+            end,
+            authorized_by,
+            source: src.clone(),
+        });
+        Ok(())
+    })?;
+    let span = |a: &Assignment| format!("{}..{}", a.start, a.end.map_or("open".to_string(), |e| e.to_string()));
+    let mut by_line: BTreeMap<_, Vec<usize>> = BTreeMap::new();
+    for (i, a) in out.iter().enumerate() {
+        by_line.entry(a.line).or_default().push(i);
+    }
+    let mut bad: BTreeMap<usize, Rejection> = BTreeMap::new();
+    for idx in by_line.values() {
+        for (k, &i) in idx.iter().enumerate() {
+            for &j in &idx[k + 1..] {
+                let (a, b) = (&out[i], &out[j]);
+                let overlap =
+                    a.start <= b.end.unwrap_or(chrono::NaiveDate::MAX) && b.start <= a.end.unwrap_or(chrono::NaiveDate::MAX);
+                if overlap {
+                    for (x, y) in [(i, j), (j, i)] {
+                        bad.entry(x).or_insert_with(|| Rejection {
+                            source: out[x].source.clone(),
+                            column: "start_date".into(),
+                            reason: format!(
+                                "assignment {} of line {} overlaps the assignment at {} ({})",
+                                span(&out[x]),
+                                out[x].line.pretty(),
+                                out[y].source,
+                                span(&out[y])
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if !bad.is_empty() {
+        report.accepted -= bad.len() as u64;
+        report.rejected += bad.len() as u64;
+        let keep: Vec<Assignment> = out.into_iter().enumerate().filter(|(i, _)| !bad.contains_key(i)).map(|(_, a)| a).collect();
+        out = keep;
+        rejections.extend(bad.into_values());
+        rejections.sort();
+    }
+    Ok((out, report, rejections))
+}
+
+/// Employees; an id listed twice is rejected the second time.
+pub fn read_employees(input: &InputRef) -> Result<Read<Vec<Employee>>, ParseError> {
+    let mut out: Vec<Employee> = Vec::new();
+    let mut first: BTreeMap<String, SourceRef> = BTreeMap::new();
+    let (report, rejections) = read_table(input, &EMPLOYEES, |src, c| {
+        let employee_id = col("employee_id", value::required_text(c[0]))?;
+        if let Some(f) = first.get(&employee_id) {
+            return Err(("employee_id", format!("`{employee_id}` is listed twice (first at {f})")));
+        }
+        let e = Employee {
+            employee_id: employee_id.clone(),
+            name: col("name", value::text(c[1]))?,
+            email: col("email", value::text(c[2]))?,
+            termination_date: col("termination_date", value::optional_date(c[3]))?,
+            source: src.clone(),
+        };
+        first.insert(employee_id, src.clone());
+        out.push(e);
+        Ok(())
+    })?;
+    Ok((out, report, rejections))
+}
+
+fn allowance(c: Cell<'_>) -> Result<Allowance, String> {
+    if c.is_blank() || c.display().eq_ignore_ascii_case("unlimited") {
+        Ok(None)
+    } else {
+        value::non_negative_quantity(c).map(Some)
+    }
+}
+
+/// Plans and their allowances (`unlimited` or empty = unlimited).
+pub fn read_plans(input: &InputRef) -> Result<Read<Vec<Plan>>, ParseError> {
+    let mut out: Vec<Plan> = Vec::new();
+    let mut first: BTreeMap<String, SourceRef> = BTreeMap::new();
+    let (report, rejections) = read_table(input, &PLANS, |src, c| {
+        let plan = col("plan", value::required_text(c[0]))?;
+        if let Some(f) = first.get(&plan) {
+            return Err(("plan", format!("`{plan}` is listed twice (first at {f})")));
+        }
+        let p = Plan {
+            plan: plan.clone(),
+            voice_minutes: col("voice_minutes", allowance(c[1]))?,
+            messages: col("messages", allowance(c[2]))?,
+            data_mb: col("data_mb", allowance(c[3]))?,
+            monthly_rate: if c[4].is_blank() { None } else { Some(col("monthly_rate", value::money(c[4]))?) },
+            source: src.clone(),
+        };
+        first.insert(plan, src.clone());
+        out.push(p);
+        Ok(())
+    })?;
+    Ok((out, report, rejections))
+}
+
+/// Calls employees identified as personal.
+pub fn read_attestations(input: &InputRef) -> Result<Read<Vec<Attestation>>, ParseError> {
+    let mut out = Vec::new();
+    let (report, rejections) = read_table(input, &ATTESTATIONS, |src, c| {
+        out.push(Attestation {
+            line: col("line", value::line(c[0]))?,
+            date: col("date", value::date(c[1]))?,
+            time: col("time", value::optional_time(c[2]))?,
+            number: col("number", value::optional_phone(c[3]))?,
+            note: col("note", value::text(c[4]))?,
+            source: src.clone(),
+        });
+        Ok(())
+    })?;
+    Ok((out, report, rejections))
+}

@@ -1,0 +1,138 @@
+//! `billrecon check`: how every input was read.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use billrecon_parser::{load_month, Loaded};
+
+use crate::{emit, OutputFormat};
+
+pub fn run(month_dir: &Path, format: OutputFormat) -> anyhow::Result<u8> {
+    let loaded = load_month(month_dir)?;
+    let text = match format {
+        OutputFormat::Text => render_text(&loaded),
+        OutputFormat::Json => render_json(&loaded)?,
+    };
+    emit(&text)?;
+    Ok(if loaded.rejected() > 0 { 1 } else { 0 })
+}
+
+/// Right-aligned numbers, left-aligned text, two spaces between columns.
+pub fn table(header: &[&str], rows: &[Vec<String>], numeric: &[bool]) -> String {
+    let mut width: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            width[i] = width[i].max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: Vec<&str>, out: &mut String| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            let pad = width[i] - c.chars().count();
+            if numeric[i] {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
+            }
+        }
+        out.push_str(s.trim_end());
+        out.push('\n');
+    };
+    line(header.to_vec(), &mut out);
+    for r in rows {
+        line(r.iter().map(String::as_str).collect(), &mut out);
+    }
+    out
+}
+
+fn render_text(l: &Loaded) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Month {} ({} to {}, {} days)\n",
+        l.month.period.label,
+        l.month.period.start,
+        l.month.period.end,
+        l.month.period.days()
+    );
+    let rows: Vec<Vec<String>> = l
+        .inputs
+        .iter()
+        .map(|i| {
+            vec![
+                i.kind.clone(),
+                i.file.clone(),
+                i.sheet.clone().unwrap_or_else(|| "-".into()),
+                i.header_row.to_string(),
+                i.read.to_string(),
+                i.accepted.to_string(),
+                i.rejected.to_string(),
+                i.blank.to_string(),
+            ]
+        })
+        .collect();
+    let mut rows = rows;
+    let sum = |f: fn(&billrecon_model::InputReport) -> u64| l.inputs.iter().map(f).sum::<u64>().to_string();
+    rows.push(vec![
+        "total".into(),
+        String::new(),
+        String::new(),
+        String::new(),
+        sum(|i| i.read),
+        sum(|i| i.accepted),
+        sum(|i| i.rejected),
+        sum(|i| i.blank),
+    ]);
+    out.push_str(&table(
+        &["INPUT", "FILE", "SHEET", "HEADER ROW", "READ", "ACCEPTED", "REJECTED", "BLANK"],
+        &rows,
+        &[false, false, false, true, true, true, true, true],
+    ));
+    if l.rejections.is_empty() {
+        out.push_str("\nEvery row was accepted.\n");
+    } else {
+        let _ = writeln!(out, "\nRejected rows ({}):", l.rejections.len());
+        for r in &l.rejections {
+            let _ = writeln!(out, "{r}");
+        }
+    }
+    out
+}
+
+fn render_json(l: &Loaded) -> anyhow::Result<String> {
+    let rejected: Vec<serde_json::Value> = l
+        .rejections
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "source": r.source.to_string(),
+                "file": &*r.source.file,
+                "sheet": r.source.sheet.as_deref(),
+                "row": r.source.row,
+                "column": r.column,
+                "reason": r.reason,
+                "message": r.to_string(),
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "period": l.month.period.label,
+        "period_start": l.month.period.start.to_string(),
+        "period_end": l.month.period.end.to_string(),
+        "inputs": l.inputs,
+        "totals": {
+            "read": l.inputs.iter().map(|i| i.read).sum::<u64>(),
+            "accepted": l.inputs.iter().map(|i| i.accepted).sum::<u64>(),
+            "rejected": l.inputs.iter().map(|i| i.rejected).sum::<u64>(),
+            "blank": l.inputs.iter().map(|i| i.blank).sum::<u64>(),
+        },
+        "rejected": rejected,
+    });
+    Ok(serde_json::to_string_pretty(&doc)? + "\n")
+}
