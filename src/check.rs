@@ -17,40 +17,6 @@ pub fn run(month_dir: &Path, format: OutputFormat) -> anyhow::Result<u8> {
     Ok(if loaded.rejected() > 0 { 1 } else { 0 })
 }
 
-/// Right-aligned numbers, left-aligned text, two spaces between columns.
-pub fn table(header: &[&str], rows: &[Vec<String>], numeric: &[bool]) -> String {
-    let mut width: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            width[i] = width[i].max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let line = |cells: Vec<&str>, out: &mut String| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i > 0 {
-                s.push_str("  ");
-            }
-            let pad = width[i] - c.chars().count();
-            if numeric[i] {
-                s.push_str(&" ".repeat(pad));
-                s.push_str(c);
-            } else {
-                s.push_str(c);
-                s.push_str(&" ".repeat(pad));
-            }
-        }
-        out.push_str(s.trim_end());
-        out.push('\n');
-    };
-    line(header.to_vec(), &mut out);
-    for r in rows {
-        line(r.iter().map(String::as_str).collect(), &mut out);
-    }
-    out
-}
-
 fn render_text(l: &Loaded) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -89,7 +55,7 @@ fn render_text(l: &Loaded) -> String {
         sum(|i| i.rejected),
         sum(|i| i.blank),
     ]);
-    out.push_str(&table(
+    out.push_str(&billrecon_report::text::table(
         &["INPUT", "FILE", "SHEET", "HEADER ROW", "READ", "ACCEPTED", "REJECTED", "BLANK"],
         &rows,
         &[false, false, false, true, true, true, true, true],

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
+mod findings;
 
 #[derive(Parser)]
 #[command(
@@ -46,6 +47,33 @@ read (missing file, unknown sheet, missing columns, a manifest error...).")]
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Apply the policy rules to a month and list what they find.
+    #[command(long_about = "Reads the month and applies the policy rules: chargeable directory \
+assistance (OPM), personal-use overages and personal calls with their own charge (CREC), unassigned, \
+inactive and unbilled lines, lines of employees who have left, invoices that do not tie out, \
+duplicate and third-party charges, attestations that match no call, and missing authorizations.\n\n\
+Each finding has a severity: charge (the employee owes it), action (finance must act), review, or \
+info; the rows it rests on (FILE[:SHEET]:ROW); and one sentence saying why. docs/rules.md explains \
+every rule.\n\n\
+Exit codes: 0 = nothing needs action, 1 = findings of severity action (or rejected input rows), \
+2 = the month could not be read.")]
+    Findings {
+        /// The month folder holding billrecon.toml (or the path of a manifest file).
+        month_dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FindingsFormat::Table)]
+        format: FindingsFormat,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FindingsFormat {
+    /// Aligned columns for people.
+    Table,
+    /// The findings.csv layout, for a spreadsheet.
+    Csv,
+    /// One JSON array.
+    Json,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -60,6 +88,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { month_dir, format } => check::run(&month_dir, format),
+        Command::Findings { month_dir, format } => findings::run(&month_dir, format),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -2,6 +2,8 @@
 //! stdout and stderr (in the style of uv's `crates/uv/tests/it/`).
 
 mod check;
+mod findings;
+mod worked_example;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,6 +4,8 @@
 //! money is [`rust_decimal::Decimal`] (never a float), lines are [`PhoneNumber`]s,
 //! and every record carries the [`SourceRef`] (file, sheet, row) it came from.
 
+pub mod book;
+pub mod finding;
 pub mod money;
 pub mod month;
 pub mod period;
@@ -12,7 +14,9 @@ pub mod records;
 pub mod source;
 pub mod usage;
 
-pub use money::{round_cents, split_largest_remainder, SplitError};
+pub use book::{DaySplit, LineBook};
+pub use finding::{stable_hash, Call, Finding, Overage, Rule, Severity};
+pub use money::{plain, round_cents, split_largest_remainder, usd, SplitError};
 pub use month::{InputReport, Month, Policy};
 pub use period::Period;
 pub use phone::PhoneNumber;

@@ -11,6 +11,27 @@ pub fn round_cents(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// `$1,234.56`, `-$12.00`: for sentences and documents (not for data files).
+pub fn usd(d: Decimal) -> String {
+    let c = round_cents(d);
+    let neg = c.is_sign_negative() && !c.is_zero();
+    let s = format!("{:.2}", c.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{}${grouped}.{frac}", if neg { "-" } else { "" })
+}
+
+/// `1327.03`: two decimals, no separators, for data files.
+pub fn plain(d: Decimal) -> String {
+    format!("{:.2}", round_cents(d))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SplitError {
     #[error("cannot split {0}: it is not a whole number of cents")]
@@ -87,7 +108,8 @@ pub fn split_largest_remainder<K: Ord + Clone>(
             if negative {
                 v = -v;
             }
-            (weights[i].0.clone(), v.round_dp(2))
+            v.rescale(2); // exact: c is a whole number of cents
+            (weights[i].0.clone(), v)
         })
         .collect();
     let sum: Decimal = out.iter().map(|(_, v)| *v).sum();
@@ -103,6 +125,16 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn money_text() {
+        assert_eq!(usd(d("1234.5")), "$1,234.50");
+        assert_eq!(usd(d("-12")), "-$12.00");
+        assert_eq!(usd(d("0")), "$0.00");
+        assert_eq!(usd(d("1234567.891")), "$1,234,567.89");
+        assert_eq!(plain(d("1327.03")), "1327.03");
+        assert_eq!(plain(d("-0.5")), "-0.50");
     }
 
     #[test]
@@ -144,6 +176,7 @@ mod tests {
     fn zero_weights_get_nothing_and_errors_are_named() {
         let parts = split_largest_remainder(d("1.00"), &[("A", d("0")), ("B", d("3"))]).unwrap();
         assert_eq!(parts, vec![("A", d("0.00")), ("B", d("1.00"))]);
+        assert_eq!(parts[1].1.to_string(), "1.00");
         assert_eq!(
             split_largest_remainder(d("1.00"), &[("A", d("0"))]).unwrap_err().to_string(),
             "cannot split 1.00: no part has a positive weight"

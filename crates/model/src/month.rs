@@ -10,6 +10,8 @@ pub struct Policy {
     pub suspense_account: String,
     pub employee_receivable_account: String,
     pub payable_account: String,
+    /// Third-party charges (premium content, app purchases) are the employee's.
+    pub third_party_is_personal: bool,
 }
 
 /// Everything read for one month, in input order.

@@ -56,6 +56,8 @@ struct RawPolicy {
     suspense_account: String,
     employee_receivable_account: String,
     payable_account: String,
+    #[serde(default)]
+    third_party_is_personal: bool,
 }
 
 /// One invoice's two tables.
@@ -133,6 +135,7 @@ impl Manifest {
             employee_receivable_account: nonempty(&raw.policy.employee_receivable_account, "policy.employee_receivable_account")
                 .map_err(&err)?,
             payable_account: nonempty(&raw.policy.payable_account, "policy.payable_account").map_err(&err)?,
+            third_party_is_personal: raw.policy.third_party_is_personal,
         };
         Ok(Manifest {
             path: PathBuf::from(shown),
@@ -248,7 +251,7 @@ payable_account = "2010-AP"
         );
         assert_eq!(
             parse(&GOOD.replace("payable_account", "payables_account")).unwrap_err(),
-            "m/billrecon.toml: line 13: unknown field `payables_account`, expected one of `suspense_account`, `employee_receivable_account`, `payable_account`"
+            "m/billrecon.toml: line 13: unknown field `payables_account`, expected one of `suspense_account`, `employee_receivable_account`, `payable_account`, `third_party_is_personal`"
         );
         assert_eq!(
             parse(&GOOD.replace("2026-10", "2026-1")).unwrap_err(),

@@ -1,0 +1,139 @@
+//! The rules: from a month's records to findings.
+//!
+//! Each rule is a plain function over the records in its own module under `rules/`. The invoice
+//! is the money; usage rows are the evidence. Rules never move money: the chargeback posts it.
+
+pub mod da;
+pub mod facts;
+#[cfg(test)]
+mod properties;
+mod rules;
+#[cfg(test)]
+mod testkit;
+
+use std::collections::BTreeMap;
+
+use billrecon_model::{stable_hash, Charge, Employee, Finding, LineBook, Month, PhoneNumber, Plan, Rule, Severity, SourceRef};
+
+pub use facts::{AttestationIndex, UsageFacts};
+
+/// What every rule may read: the month, its indexes, and the usage fold.
+pub struct Ctx<'a> {
+    pub month: &'a Month,
+    pub book: LineBook<'a>,
+    pub facts: UsageFacts,
+    /// Charge items of each billed line, across invoices, in input order.
+    pub billed: BTreeMap<PhoneNumber, Vec<&'a Charge>>,
+    pub employees: BTreeMap<&'a str, &'a Employee>,
+    pub plans: BTreeMap<&'a str, &'a Plan>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Builds the indexes and folds the month's usage.
+    pub fn new(month: &'a Month) -> Ctx<'a> {
+        let att = AttestationIndex::new(&month.attestations);
+        let mut facts = UsageFacts::new(month.attestations.len());
+        facts.absorb(&month.usage, &att, &month.period);
+        Ctx::with_facts(month, facts)
+    }
+
+    /// Builds the indexes around a usage fold made elsewhere (e.g. streamed).
+    pub fn with_facts(month: &'a Month, facts: UsageFacts) -> Ctx<'a> {
+        let mut billed: BTreeMap<PhoneNumber, Vec<&Charge>> = BTreeMap::new();
+        for inv in &month.invoices {
+            for c in &inv.charges {
+                if let Some(l) = c.line {
+                    billed.entry(l).or_default().push(c);
+                }
+            }
+        }
+        Ctx {
+            month,
+            book: LineBook::new(&month.period, &month.inventory),
+            facts,
+            billed,
+            employees: month.employees.iter().map(|e| (e.employee_id.as_str(), e)).collect(),
+            plans: month.plans.iter().map(|p| (p.plan.as_str(), p)).collect(),
+        }
+    }
+}
+
+/// A finding before its id is given.
+pub(crate) struct Draft {
+    pub rule: Rule,
+    pub severity: Severity,
+    pub line: Option<PhoneNumber>,
+    pub employee_id: String,
+    pub account_code: String,
+    pub amount: rust_decimal::Decimal,
+    pub employee_liable: rust_decimal::Decimal,
+    pub sources: Vec<SourceRef>,
+    pub detail: String,
+    pub invoice: Option<usize>,
+    pub liable_on: Option<chrono::NaiveDate>,
+    pub call: Option<billrecon_model::Call>,
+    pub overage: Option<billrecon_model::Overage>,
+}
+
+impl Draft {
+    pub fn new(rule: Rule, severity: Severity, line: Option<PhoneNumber>, detail: String) -> Draft {
+        Draft {
+            rule,
+            severity,
+            line,
+            employee_id: String::new(),
+            account_code: String::new(),
+            amount: rust_decimal::Decimal::ZERO,
+            employee_liable: rust_decimal::Decimal::ZERO,
+            sources: Vec::new(),
+            detail,
+            invoice: None,
+            liable_on: None,
+            call: None,
+            overage: None,
+        }
+    }
+
+    fn finish(mut self) -> Finding {
+        // Sources in file and row order, whatever order the rows were read in.
+        self.sources.sort();
+        self.sources.dedup();
+        let line = self.line.map(|l| l.to_string()).unwrap_or_default();
+        let sources: Vec<String> = self.sources.iter().map(|s| s.to_string()).collect();
+        let mut parts: Vec<&str> = vec![self.rule.as_str(), &line, &self.detail];
+        parts.extend(sources.iter().map(String::as_str));
+        let id = format!("{}-{:08x}", self.rule.code(), stable_hash(&parts));
+        Finding {
+            id,
+            rule: self.rule,
+            severity: self.severity,
+            line: self.line,
+            employee_id: self.employee_id,
+            account_code: self.account_code,
+            amount: self.amount,
+            employee_liable: self.employee_liable,
+            sources: self.sources,
+            detail: self.detail,
+            invoice: self.invoice,
+            liable_on: self.liable_on,
+            call: self.call,
+            overage: self.overage,
+        }
+    }
+}
+
+/// Every rule over the month, findings sorted by severity, rule, line, then sources.
+pub fn evaluate(month: &Month) -> Vec<Finding> {
+    evaluate_ctx(&Ctx::new(month))
+}
+
+/// Every rule over a prepared context.
+pub fn evaluate_ctx(ctx: &Ctx<'_>) -> Vec<Finding> {
+    let mut drafts = Vec::new();
+    for rule in Rule::ALL {
+        drafts.extend(rules::run(*rule, ctx));
+    }
+    let mut out: Vec<Finding> = drafts.into_iter().map(Draft::finish).collect();
+    out.sort_by(|a, b| (a.severity, a.rule, a.line, &a.sources, &a.id).cmp(&(b.severity, b.rule, b.line, &b.sources, &b.id)));
+    out
+}
