@@ -12,12 +12,14 @@ pub mod period;
 pub mod phone;
 pub mod records;
 pub mod source;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod usage;
 
 pub use book::{DaySplit, LineBook};
 pub use finding::{stable_hash, Call, Finding, Overage, Rule, Severity};
 pub use money::{plain, round_cents, split_largest_remainder, usd, SplitError};
-pub use month::{InputReport, Month, Policy};
+pub use month::{Allocation, InputReport, JournalFormat, Month, Policy, DEFAULT_DISPUTE, DEFAULT_PAYMENT};
 pub use period::Period;
 pub use phone::PhoneNumber;
 pub use records::*;

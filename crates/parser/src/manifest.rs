@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use billrecon_model::{Period, Policy};
+use billrecon_model::{Allocation, JournalFormat, Period, Policy, DEFAULT_DISPUTE, DEFAULT_PAYMENT};
 
 use crate::error::ParseError;
 use crate::table::{Format, InputRef};
@@ -58,6 +58,18 @@ struct RawPolicy {
     payable_account: String,
     #[serde(default)]
     third_party_is_personal: bool,
+    #[serde(default)]
+    account_level_allocation: Option<String>,
+    #[serde(default)]
+    journal_format: Option<String>,
+    #[serde(default)]
+    notice_due_days: Option<u32>,
+    #[serde(default)]
+    notice_payment: Option<String>,
+    #[serde(default)]
+    notice_dispute: Option<String>,
+    #[serde(default)]
+    business_unit: Option<String>,
 }
 
 /// One invoice's two tables.
@@ -136,6 +148,22 @@ impl Manifest {
                 .map_err(&err)?,
             payable_account: nonempty(&raw.policy.payable_account, "policy.payable_account").map_err(&err)?,
             third_party_is_personal: raw.policy.third_party_is_personal,
+            account_level_allocation: match raw.policy.account_level_allocation.as_deref() {
+                None | Some("by_amount") => Allocation::ByAmount,
+                Some("per_line") => Allocation::PerLine,
+                Some(other) => {
+                    return Err(err(format!("policy.account_level_allocation: `{other}` is not one of: by_amount, per_line")))
+                }
+            },
+            journal_format: match raw.policy.journal_format.as_deref() {
+                None | Some("csv") => JournalFormat::Csv,
+                Some("peoplesoft") => JournalFormat::Peoplesoft,
+                Some(other) => return Err(err(format!("policy.journal_format: `{other}` is not one of: csv, peoplesoft"))),
+            },
+            notice_due_days: raw.policy.notice_due_days.unwrap_or(30),
+            notice_payment: raw.policy.notice_payment.unwrap_or_else(|| DEFAULT_PAYMENT.to_string()),
+            notice_dispute: raw.policy.notice_dispute.unwrap_or_else(|| DEFAULT_DISPUTE.to_string()),
+            business_unit: raw.policy.business_unit.unwrap_or_default(),
         };
         Ok(Manifest {
             path: PathBuf::from(shown),
@@ -251,7 +279,7 @@ payable_account = "2010-AP"
         );
         assert_eq!(
             parse(&GOOD.replace("payable_account", "payables_account")).unwrap_err(),
-            "m/billrecon.toml: line 13: unknown field `payables_account`, expected one of `suspense_account`, `employee_receivable_account`, `payable_account`, `third_party_is_personal`"
+            "m/billrecon.toml: line 13: unknown field `payables_account`, expected one of `suspense_account`, `employee_receivable_account`, `payable_account`, `third_party_is_personal`, `account_level_allocation`, `journal_format`, `notice_due_days`, `notice_payment`, `notice_dispute`, `business_unit`"
         );
         assert_eq!(
             parse(&GOOD.replace("2026-10", "2026-1")).unwrap_err(),

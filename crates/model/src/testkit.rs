@@ -1,0 +1,237 @@
+//! A compact month builder for tests (feature `testkit`). Every record gets a source row in a
+//! named file (`charges.csv:2`, `usage.csv:3`, ...).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::*;
+
+pub fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+pub fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+pub fn ph(s: &str) -> PhoneNumber {
+    PhoneNumber::parse(s).unwrap()
+}
+
+fn src(file: &str, row: usize) -> SourceRef {
+    SourceRef::new(file.into(), None, row as u32)
+}
+
+pub struct M {
+    pub month: Month,
+    summary_set: bool,
+}
+
+impl M {
+    pub fn new() -> M {
+        let period = Period::month("2026-10").unwrap();
+        M {
+            month: Month {
+                period,
+                policy: Policy {
+                    suspense_account: "SUSP".into(),
+                    employee_receivable_account: "EMPREC".into(),
+                    payable_account: "AP".into(),
+                    third_party_is_personal: false,
+                    account_level_allocation: Allocation::ByAmount,
+                    journal_format: JournalFormat::Csv,
+                    notice_due_days: 30,
+                    notice_payment: String::new(),
+                    notice_dispute: String::new(),
+                    business_unit: String::new(),
+                },
+                invoices: vec![Invoice {
+                    summary: InvoiceSummary {
+                        carrier: "Carrier".into(),
+                        account_number: "A-1".into(),
+                        invoice_number: "INV-1".into(),
+                        invoice_date: None,
+                        period_start: None,
+                        period_end: None,
+                        previous_balance: Decimal::ZERO,
+                        payments: Decimal::ZERO,
+                        adjustments: Decimal::ZERO,
+                        current_charges: Decimal::ZERO,
+                        total_due: Decimal::ZERO,
+                        source: src("summary.csv", 11),
+                    },
+                    charges: vec![],
+                }],
+                usage: UsageTable::default(),
+                inventory: vec![],
+                employees: vec![],
+                plans: vec![],
+                attestations: vec![],
+            },
+            summary_set: false,
+        }
+    }
+
+    /// An active, authorized assignment on plan BIZ500.
+    pub fn assign(self, line: &str, emp: &str, acct: &str, start: &str, end: Option<&str>) -> M {
+        self.assign_with(line, emp, acct, start, end, LineStatus::Active, "Director", "BIZ500")
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn assign_with(
+        mut self,
+        line: &str,
+        emp: &str,
+        acct: &str,
+        start: &str,
+        end: Option<&str>,
+        status: LineStatus,
+        auth: &str,
+        plan: &str,
+    ) -> M {
+        let n = self.month.inventory.len() + 2;
+        self.month.inventory.push(Assignment {
+            line: ph(line),
+            employee_id: emp.into(),
+            employee_name: if emp.is_empty() { String::new() } else { format!("Name {emp}") },
+            program: String::new(),
+            account_code: acct.into(),
+            plan: plan.into(),
+            status,
+            start: day(start),
+            end: end.map(day),
+            authorized_by: auth.into(),
+            source: src("inventory.csv", n),
+        });
+        self
+    }
+
+    /// A charge item on the last invoice; `line` "" = account level.
+    pub fn charge(self, line: &str, cat: &str, amount: &str) -> M {
+        self.charge_desc(line, cat, cat, amount)
+    }
+
+    pub fn charge_desc(mut self, line: &str, cat: &str, desc: &str, amount: &str) -> M {
+        let inv = self.month.invoices.len() - 1;
+        let n = self.month.invoices.iter().map(|i| i.charges.len()).sum::<usize>() + 2;
+        self.month.invoices[inv].charges.push(Charge {
+            invoice: inv,
+            line: if line.is_empty() { None } else { Some(ph(line)) },
+            category: cat.parse().unwrap(),
+            description: desc.into(),
+            quantity: None,
+            amount: d(amount),
+            source: src("charges.csv", n),
+        });
+        self
+    }
+
+    /// Starts a second invoice.
+    pub fn invoice(mut self, number: &str) -> M {
+        let mut next = self.month.invoices[0].clone();
+        next.summary.invoice_number = number.into();
+        next.charges.clear();
+        self.month.invoices.push(next);
+        self
+    }
+
+    /// Sets the summary of the last invoice explicitly (else it ties out with its items).
+    pub fn summary(mut self, prev: &str, payments: &str, current: &str, total: &str) -> M {
+        let s = &mut self.month.invoices.last_mut().unwrap().summary;
+        s.previous_balance = d(prev);
+        s.payments = d(payments);
+        s.current_charges = d(current);
+        s.total_due = d(total);
+        self.summary_set = true;
+        self
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn usage(
+        mut self,
+        line: &str,
+        date: &str,
+        time: &str,
+        number: &str,
+        kind: &str,
+        qty: &str,
+        charge: &str,
+        desc: &str,
+    ) -> M {
+        let t = &mut self.month.usage;
+        let s = t.source_index(&UsageSource { file: "usage.csv".into(), sheet: None });
+        let row = t.len() as u32 + 2;
+        let time = if time.is_empty() {
+            None
+        } else {
+            let p: Vec<u32> = time.split(':').map(|x| x.parse().unwrap()).collect();
+            TimeOfDay::from_hms(p[0], p[1], *p.get(2).unwrap_or(&0))
+        };
+        let number = if number.is_empty() { String::new() } else { PhoneNumber::parse(number).unwrap().as_str().to_string() };
+        let charge = if charge.is_empty() { Decimal::ZERO } else { d(charge) };
+        t.push(s, row, ph(line), day(date), time, &number, kind.parse().unwrap(), d(qty), charge, desc);
+        self
+    }
+
+    /// `n` rows of `kind` adding up to `total` on one day (for allowance tests).
+    pub fn bulk(self, line: &str, kind: &str, total: &str) -> M {
+        self.usage(line, "2026-10-02", "09:00", "2035550147", kind, total, "", "")
+    }
+
+    pub fn attest(mut self, line: &str, date: &str, time: Option<&str>, number: Option<&str>) -> M {
+        let n = self.month.attestations.len() + 2;
+        self.month.attestations.push(Attestation {
+            line: ph(line),
+            date: day(date),
+            time: time.map(|t| {
+                let p: Vec<u32> = t.split(':').map(|x| x.parse().unwrap()).collect();
+                TimeOfDay::from_hms(p[0], p[1], 0).unwrap()
+            }),
+            number: number.map(|x| PhoneNumber::parse(x).unwrap()),
+            note: String::new(),
+            source: src("attestations.csv", n),
+        });
+        self
+    }
+
+    pub fn plan(mut self, name: &str, voice: Option<&str>, messages: Option<&str>) -> M {
+        let n = self.month.plans.len() + 2;
+        self.month.plans.push(Plan {
+            plan: name.into(),
+            voice_minutes: voice.map(d),
+            messages: messages.map(d),
+            data_mb: None,
+            monthly_rate: None,
+            source: src("plans.csv", n),
+        });
+        self
+    }
+
+    pub fn employee(mut self, id: &str, terminated: Option<&str>) -> M {
+        let n = self.month.employees.len() + 2;
+        self.month.employees.push(Employee {
+            employee_id: id.into(),
+            name: format!("Name {id}"),
+            email: String::new(),
+            termination_date: terminated.map(day),
+            source: src("employees.csv", n),
+        });
+        self
+    }
+
+    pub fn third_party_is_personal(mut self) -> M {
+        self.month.policy.third_party_is_personal = true;
+        self
+    }
+
+    pub fn build(mut self) -> Month {
+        if !self.summary_set {
+            for inv in &mut self.month.invoices {
+                let total: Decimal = inv.charges.iter().map(|c| c.amount).sum();
+                inv.summary.current_charges = total;
+                inv.summary.total_due = total;
+            }
+        }
+        self.month
+    }
+}
