@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
 mod findings;
+mod reconcile;
 
 #[derive(Parser)]
 #[command(
@@ -46,6 +47,35 @@ read (missing file, unknown sheet, missing columns, a manifest error...).")]
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+    },
+    /// Reconcile a month: post every invoice dollar and write the statements, notices and journal.
+    #[command(long_about = "Reconciles a month end to end: reads every input, applies the policy rules, \
+posts every charge item to the program account codes that own the lines (prorated by days), the \
+employee receivable account (personal-use charges employees repay) or suspense (unassigned lines), and \
+writes into --out:\n\n\
+  summary.json          totals, accounts, invoices, findings and inputs\n\
+  findings.csv          every finding with its source rows\n\
+  postings.csv          every posting with the invoice rows it came from\n\
+  journal.csv           the balanced journal for a GL import (journal-peoplesoft.txt too when\n\
+                        [policy] journal_format = \"peoplesoft\")\n\
+  statements/ACCT.html  one chargeback statement per program account (and .csv)\n\
+  notices/EMP.html      one reimbursement notice per employee who owes money (and .txt)\n\
+  reconciliation.xlsx   Summary, Findings, Postings, Journal and Rejected sheets\n\n\
+The same inputs always give byte-identical files. docs/outputs.md shows each output.\n\n\
+Exit codes: 0 = reconciled, nothing needs action; 1 = reconciled, with findings that need action \
+(or rejected input rows); 2 = the month could not be reconciled (the message says why).")]
+    Reconcile {
+        /// The month folder holding billrecon.toml (or the path of a manifest file).
+        month_dir: PathBuf,
+        /// Folder to write the outputs into (created if missing; must be empty or a previous output).
+        #[arg(long)]
+        out: PathBuf,
+        /// The run's date (YYYY-MM-DD): notices are due notice_due_days after it. Default: the period's end.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Apply the policy rules to a month and list what they find.
     #[command(long_about = "Reads the month and applies the policy rules: chargeable directory \
@@ -89,6 +119,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { month_dir, format } => check::run(&month_dir, format),
         Command::Findings { month_dir, format } => findings::run(&month_dir, format),
+        Command::Reconcile { month_dir, out, as_of, quiet } => reconcile::run(&month_dir, &out, as_of, quiet),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -97,6 +128,10 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date in the form YYYY-MM-DD"))
 }
 
 /// Writes to stdout, ignoring a closed pipe (`billrecon check ... | head`).

@@ -3,6 +3,7 @@
 
 mod check;
 mod findings;
+mod reconcile;
 mod worked_example;
 
 use std::path::{Path, PathBuf};

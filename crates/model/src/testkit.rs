@@ -27,6 +27,12 @@ pub struct M {
     summary_set: bool,
 }
 
+impl Default for M {
+    fn default() -> M {
+        M::new()
+    }
+}
+
 impl M {
     pub fn new() -> M {
         let period = Period::month("2026-10").unwrap();

@@ -123,7 +123,13 @@ fn money_from_f64(f: f64) -> Result<Decimal, String> {
     if (d - cents).abs() > Decimal::new(1, 6) {
         return Err(format!("`{}` has more than 2 decimal places (fractions of a cent are not billable)", d.normalize()));
     }
-    Ok(cents)
+    Ok(two_places(cents))
+}
+
+/// The same amount written with exactly two decimals (`55` -> `55.00`); exact for whole cents.
+fn two_places(mut d: Decimal) -> Decimal {
+    d.rescale(2);
+    d
 }
 
 fn money_from_str(raw: &str) -> Result<Decimal, String> {
@@ -159,7 +165,7 @@ fn money_from_str(raw: &str) -> Result<Decimal, String> {
     if d.scale() > 2 && d.normalize().scale() > 2 {
         return Err(format!("`{s}` has more than 2 decimal places (fractions of a cent are not billable)"));
     }
-    let d = d.round_dp(2); // exact: at most 2 significant decimals remain
+    let d = two_places(d.round_dp(2)); // exact: at most 2 significant decimals remain
     Ok(if negative { -d } else { d })
 }
 
@@ -422,6 +428,9 @@ mod tests {
         assert_eq!(money(Cell::Number(1327.03)), Ok(d("1327.03")));
         assert_eq!(money(Cell::Number(0.1 + 0.2)), Ok(d("0.30")));
         assert_eq!(money(Cell::Number(-55.0)), Ok(d("-55")));
+        assert_eq!(money(Cell::Number(55.0)).unwrap().to_string(), "55.00");
+        assert_eq!(money(t("1234.5")).unwrap().to_string(), "1234.50");
+        assert_eq!(money(t("(12)")).unwrap().to_string(), "-12.00");
         assert_eq!(money_or_zero(t("")), Ok(Decimal::ZERO));
     }
 

@@ -1,6 +1,84 @@
-//! Outputs. Every renderer is a pure function from records to text or bytes: no clock, no
-//! hash-map order, so the same inputs give byte-identical files.
+//! Outputs. Every renderer is a pure function from records to bytes: no clock, no hash-map
+//! order, so the same inputs give byte-identical files. The CLI only writes what these return.
 
 pub mod csv;
 pub mod findings;
+pub mod html;
+pub mod journal;
+pub mod notice;
+pub mod statement;
+pub mod summary;
 pub mod text;
+pub mod workbook;
+
+use chrono::NaiveDate;
+
+use billrecon_chargeback::Ledger;
+use billrecon_model::{Finding, InputReport, Month, Rejection};
+
+/// Everything a month's outputs are made from.
+pub struct Reconciliation<'a> {
+    pub month: &'a Month,
+    pub inputs: &'a [InputReport],
+    pub rejections: &'a [Rejection],
+    pub findings: &'a [Finding],
+    pub ledger: &'a Ledger,
+    /// The run's date: notices are due `notice_due_days` after it.
+    pub as_of: NaiveDate,
+}
+
+/// One output file: its path under `--out`, and its bytes.
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Reconciliation<'_> {
+    /// Program account codes: every account posted to except suspense and the receivable.
+    pub fn program_accounts(&self) -> Vec<&str> {
+        let p = &self.month.policy;
+        self.ledger
+            .accounts
+            .keys()
+            .map(String::as_str)
+            .filter(|a| *a != p.suspense_account && *a != p.employee_receivable_account)
+            .collect()
+    }
+
+    /// Every output file, in a fixed order.
+    pub fn files(&self) -> Result<Vec<OutFile>, String> {
+        let mut out = vec![
+            OutFile { path: "summary.json".into(), bytes: summary::json(self).into_bytes() },
+            OutFile { path: "findings.csv".into(), bytes: findings::csv(self.findings).into_bytes() },
+            OutFile { path: "postings.csv".into(), bytes: journal::postings_csv(self).into_bytes() },
+            OutFile { path: "journal.csv".into(), bytes: journal::csv(self).into_bytes() },
+        ];
+        if self.month.policy.journal_format == billrecon_model::JournalFormat::Peoplesoft {
+            out.push(OutFile { path: "journal-peoplesoft.txt".into(), bytes: journal::peoplesoft(self).into_bytes() });
+        }
+        for acct in self.program_accounts() {
+            let name = file_name(acct);
+            out.push(OutFile { path: format!("statements/{name}.html"), bytes: statement::html(self, acct).into_bytes() });
+            out.push(OutFile { path: format!("statements/{name}.csv"), bytes: statement::csv(self, acct).into_bytes() });
+        }
+        for emp in self.ledger.employees.iter().filter(|(_, v)| v.is_sign_positive() && !v.is_zero()).map(|(k, _)| k) {
+            let name = file_name(emp);
+            out.push(OutFile { path: format!("notices/{name}.html"), bytes: notice::html(self, emp).into_bytes() });
+            out.push(OutFile { path: format!("notices/{name}.txt"), bytes: notice::text(self, emp).into_bytes() });
+        }
+        out.push(OutFile { path: "reconciliation.xlsx".into(), bytes: workbook::xlsx(self)? });
+        Ok(out)
+    }
+}
+
+/// An account code or employee id as a safe file name (letters, digits, `-`, `_`, `.`).
+pub fn file_name(s: &str) -> String {
+    let cleaned: String =
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    let cleaned = cleaned.trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "_".into()
+    } else {
+        cleaned
+    }
+}

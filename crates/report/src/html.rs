@@ -1,0 +1,71 @@
+//! Self-contained HTML: inline CSS, no scripts, no network; readable on a phone, printable.
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = "
+*{box-sizing:border-box}
+body{font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1d2733;margin:0;padding:24px;line-height:1.4;font-size:15px}
+main{max-width:860px;margin:0 auto}
+h1{font-size:22px;margin:0 0 4px}
+h2{font-size:16px;margin:24px 0 8px;border-bottom:1px solid #c9d1da;padding-bottom:4px}
+.sub{color:#52606d;margin:0 0 16px}
+table{border-collapse:collapse;width:100%;margin:4px 0 8px}
+th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e4e8ec;vertical-align:top}
+th{background:#f1f4f7;font-weight:600;font-size:13px}
+td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+tr.total td{font-weight:700;border-top:2px solid #1d2733}
+.box{border:1px solid #c9d1da;border-radius:6px;padding:12px 16px;margin:12px 0;background:#fafbfc}
+.due{font-size:18px;font-weight:700}
+.calc{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;white-space:pre-wrap;background:#f6f8fa;padding:8px;border-radius:4px}
+.muted{color:#52606d;font-size:13px}
+.nw{white-space:nowrap}
+@media (max-width:600px){body{padding:12px;font-size:14px}th,td{padding:4px}}
+@media print{body{padding:0;font-size:12px}.box{break-inside:avoid}h2{break-after:avoid}a{color:inherit}}
+";
+
+/// A whole page around `body`.
+pub fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        esc(title)
+    )
+}
+
+/// A table: `numeric[i]` right-aligns column i; a row starting with `Total` is emphasized.
+pub fn table(header: &[&str], rows: &[Vec<String>], numeric: &[bool]) -> String {
+    let mut s = String::from("<table>\n<thead><tr>");
+    for (i, h) in header.iter().enumerate() {
+        s.push_str(&format!("<th{}>{}</th>", if numeric[i] { " class=\"n\"" } else { "" }, esc(h)));
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        let total = r.first().is_some_and(|c| c == "Total");
+        s.push_str(if total { "<tr class=\"total\">" } else { "<tr>" });
+        for (i, c) in r.iter().enumerate() {
+            // Short cells (a phone number, an id, an amount) never wrap.
+            let class = match (numeric[i], c.chars().count() <= 16) {
+                (true, _) => " class=\"n\"",
+                (false, true) => " class=\"nw\"",
+                (false, false) => "",
+            };
+            s.push_str(&format!("<td{class}>{}</td>", esc(c)));
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody>\n</table>\n");
+    s
+}

@@ -1,0 +1,162 @@
+//! `reconciliation.xlsx`: sheets Summary, Findings, Postings, Journal and Rejected, with money
+//! cells formatted as currency, headers frozen and filters on, so finance can sort and filter.
+//!
+//! XLSX stores numbers as binary floats: a money cell gets the f64 nearest its Decimal value
+//! (two decimals), the output edge's one conversion. Text columns carry the exact values.
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+
+use crate::Reconciliation;
+
+enum Cell {
+    Text(String),
+    Money(Decimal),
+    Count(u64),
+}
+
+fn sheet(ws: &mut Worksheet, name: &str, header: &[&str], rows: &[Vec<Cell>], widths: &[f64]) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold().set_background_color("#F1F4F7");
+    let money = Format::new().set_num_format("$#,##0.00;[Red]-$#,##0.00");
+    ws.set_name(name)?;
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => {
+                    if !s.is_empty() {
+                        ws.write_string(r, c, s)?;
+                    }
+                }
+                Cell::Money(d) => {
+                    ws.write_number_with_format(r, c, d.to_f64().unwrap_or(0.0), &money)?;
+                }
+                Cell::Count(n) => {
+                    ws.write_number(r, c, *n as f64)?;
+                }
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    if !rows.is_empty() {
+        ws.autofilter(0, 0, rows.len() as u32, header.len() as u16 - 1)?;
+    }
+    Ok(())
+}
+
+fn t(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+pub fn xlsx(r: &Reconciliation<'_>) -> Result<Vec<u8>, String> {
+    build(r).map_err(|e| format!("reconciliation.xlsx: {e}"))
+}
+
+fn build(r: &Reconciliation<'_>) -> Result<Vec<u8>, XlsxError> {
+    let l = r.ledger;
+    let mut wb = Workbook::new();
+    // No clock: the workbook is stamped with the period's end, so reruns are byte-identical.
+    let p = r.month.period.end;
+    use chrono::Datelike;
+    let stamp = ExcelDateTime::from_ymd(p.year() as u16, p.month() as u8, p.day() as u8)?;
+    wb.set_properties(
+        &DocProperties::new().set_creation_datetime(&stamp).set_title(format!("billrecon {}", r.month.period.label)),
+    );
+
+    let mut rows = vec![
+        vec![t("period"), t(r.month.period.label.clone())],
+        vec![t("billed"), Cell::Money(l.billed)],
+        vec![t("programs"), Cell::Money(l.programs)],
+        vec![t("employees"), Cell::Money(l.employees_total)],
+        vec![t("suspense"), Cell::Money(l.suspense)],
+    ];
+    for (k, v) in &l.accounts {
+        rows.push(vec![t(format!("account {k}")), Cell::Money(*v)]);
+    }
+    for (inv, tot) in r.month.invoices.iter().zip(&l.invoices) {
+        let s = &inv.summary;
+        rows.push(vec![t(format!("invoice {} {} current charges", s.carrier, s.invoice_number)), Cell::Money(s.current_charges)]);
+        rows.push(vec![t(format!("invoice {} {} items total", s.carrier, s.invoice_number)), Cell::Money(tot.items_total)]);
+    }
+    sheet(wb.add_worksheet(), "Summary", &["item", "amount"], &rows, &[48.0, 16.0])?;
+
+    let rows: Vec<Vec<Cell>> = r
+        .findings
+        .iter()
+        .map(|f| {
+            vec![
+                t(f.id.clone()),
+                t(f.rule.as_str()),
+                t(f.severity.as_str()),
+                t(f.line.map(|l| l.to_string()).unwrap_or_default()),
+                t(f.employee_id.clone()),
+                t(f.account_code.clone()),
+                Cell::Money(f.amount),
+                Cell::Money(f.employee_liable),
+                t(f.sources_text()),
+                t(f.detail.clone()),
+            ]
+        })
+        .collect();
+    sheet(
+        wb.add_worksheet(),
+        "Findings",
+        crate::findings::CSV_HEADER,
+        &rows,
+        &[14.0, 22.0, 9.0, 13.0, 11.0, 15.0, 12.0, 12.0, 36.0, 90.0],
+    )?;
+
+    let rows: Vec<Vec<Cell>> = crate::journal::postings_rows(r)
+        .into_iter()
+        .zip(&l.postings)
+        .map(|(row, p)| row.into_iter().enumerate().map(|(i, s)| if i == 8 { Cell::Money(p.amount) } else { t(s) }).collect())
+        .collect();
+    sheet(
+        wb.add_worksheet(),
+        "Postings",
+        crate::journal::POSTINGS_HEADER,
+        &rows,
+        &[14.0, 15.0, 11.0, 13.0, 13.0, 20.0, 30.0, 24.0, 12.0, 14.0, 36.0],
+    )?;
+
+    let rows: Vec<Vec<Cell>> = crate::journal::journal_rows(r)
+        .into_iter()
+        .zip(&l.journal)
+        .map(|(row, j)| {
+            row.into_iter()
+                .enumerate()
+                .map(|(i, s)| match i {
+                    4 => Cell::Money(j.debit),
+                    5 => Cell::Money(j.credit),
+                    _ => t(s),
+                })
+                .collect()
+        })
+        .collect();
+    sheet(wb.add_worksheet(), "Journal", crate::journal::JOURNAL_HEADER, &rows, &[9.0, 14.0, 15.0, 11.0, 12.0, 12.0, 60.0])?;
+
+    let rows: Vec<Vec<Cell>> = r
+        .rejections
+        .iter()
+        .map(|x| {
+            vec![
+                t(x.source.file.to_string()),
+                t(x.source.sheet.as_deref().unwrap_or("")),
+                Cell::Count(u64::from(x.source.row)),
+                t(x.column.clone()),
+                t(x.reason.clone()),
+            ]
+        })
+        .collect();
+    sheet(wb.add_worksheet(), "Rejected", &["file", "sheet", "row", "column", "reason"], &rows, &[28.0, 14.0, 8.0, 16.0, 80.0])?;
+    wb.save_to_buffer()
+}
