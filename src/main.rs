@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
 mod findings;
+mod progress;
 mod reconcile;
 
 #[derive(Parser)]

@@ -14,7 +14,10 @@ use crate::emit;
 const MARKER: &str = ".billrecon-output";
 
 pub fn run(month_dir: &Path, out: &Path, as_of: Option<chrono::NaiveDate>, quiet: bool) -> anyhow::Result<u8> {
-    let loaded = load_month(month_dir)?;
+    let loaded = match crate::progress::Bar::new(quiet) {
+        Some(bar) => billrecon_parser::progress::with(bar, || load_month(month_dir))?,
+        None => load_month(month_dir)?,
+    };
     let findings = billrecon_rules::evaluate(&loaded.month);
     let ledger = billrecon_chargeback::post(&loaded.month, &findings)?;
     let rec = Reconciliation {

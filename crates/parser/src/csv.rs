@@ -128,6 +128,9 @@ where
     }
     let mut file = File::open(&input.path).map_err(|e| ParseError::Open { file: label.clone(), reason: io_reason(&e) })?;
     let sep = b',';
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    crate::progress::report(|p| p.start(&label, total));
+    let mut done: u64 = 0;
     let mut tally = Tally::new(spec.kind, input, None);
     let mut header: Option<(usize, ColumnMap)> = None;
     let mut candidates: Vec<(u32, Vec<String>)> = Vec::new();
@@ -214,6 +217,9 @@ where
             }
         }
         buf.drain(..consumed);
+        done += consumed as u64;
+        let rows = tally.report.read + tally.report.blank;
+        crate::progress::report(|p| p.advance(done, rows));
         if at_eof {
             break;
         }
@@ -224,6 +230,7 @@ where
             .unwrap_or(ParseError::Invalid { file: label, reason: "no header row".into() }));
     };
     flush(&mut pending, width, &map, &label, &mut tally, on_row)?;
+    crate::progress::report(|p| p.finish());
     tally.rejections.sort_by_key(|r| r.source.row);
     Ok(tally.finish())
 }

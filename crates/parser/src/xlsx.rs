@@ -109,7 +109,10 @@ pub(crate) fn read_xlsx<F>(
 where
     F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
 {
+    let total = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
+    crate::progress::report(|p| p.start(&input.label(None), total));
     let (sheet, rows) = load_sheet(input)?;
+    crate::progress::report(|p| p.advance(total, rows.len() as u64));
     let label = input.label(Some(&sheet));
     let mut tally = Tally::new(spec.kind, input, Some(sheet));
 
@@ -163,5 +166,6 @@ where
         }
         tally.row(row, &cells, on_row);
     }
+    crate::progress::report(|p| p.finish());
     Ok(tally.finish())
 }

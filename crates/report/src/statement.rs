@@ -103,13 +103,7 @@ pub fn html(r: &Reconciliation<'_>, acct: &str) -> String {
         }
         let cats: Vec<String> = by_cat.iter().map(|(c, v)| format!("{c} {}", usd(*v))).collect();
         let total: Decimal = ps.iter().map(|x| x.amount).sum();
-        rows.push(vec![
-            line.pretty(),
-            holders(&book, line, acct),
-            format!("{days}/{}", p.days()),
-            cats.join("; "),
-            usd(total),
-        ]);
+        rows.push(vec![line.pretty(), holders(&book, line, acct), format!("{days}/{}", p.days()), cats.join("; "), usd(total)]);
     }
     rows.push(vec!["Total".into(), String::new(), String::new(), String::new(), usd(lines_total)]);
     b.push_str(&table(&["Line", "Employee", "Days", "Charges by category", "Amount"], &rows, &[false, false, true, false, true]));

@@ -1,0 +1,69 @@
+//! The progress bar on stderr: drawn only on a terminal, only without `--quiet`, and only once
+//! an input has taken more than a second, with bytes, rows and rows per second.
+
+use std::io::IsTerminal;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use std::cell::{Cell, RefCell};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+pub struct Bar {
+    bar: RefCell<Option<ProgressBar>>,
+    label: RefCell<String>,
+    total: Cell<u64>,
+    started: Cell<Instant>,
+}
+
+const DELAY: Duration = Duration::from_secs(1);
+
+impl Bar {
+    /// A bar, or `None` when stderr is not a terminal or the user asked for quiet.
+    pub fn new(quiet: bool) -> Option<Rc<Bar>> {
+        if quiet || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        Some(Rc::new(Bar {
+            bar: RefCell::new(None),
+            label: RefCell::new(String::new()),
+            total: Cell::new(0),
+            started: Cell::new(Instant::now()),
+        }))
+    }
+}
+
+impl billrecon_parser::progress::Progress for Bar {
+    fn start(&self, label: &str, total: u64) {
+        *self.label.borrow_mut() = label.to_string();
+        self.total.set(total);
+        self.started.set(Instant::now());
+    }
+
+    fn advance(&self, bytes: u64, rows: u64) {
+        let elapsed = self.started.get().elapsed();
+        if elapsed < DELAY {
+            return;
+        }
+        let mut slot = self.bar.borrow_mut();
+        let bar = slot.get_or_insert_with(|| {
+            let b = ProgressBar::with_draw_target(Some(self.total.get()), ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template("{prefix} [{bar:30}] {bytes}/{total_bytes} {msg} ({eta} left)")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            b.set_prefix(self.label.borrow().clone());
+            b
+        });
+        bar.set_position(bytes);
+        let rate = rows as f64 / elapsed.as_secs_f64().max(0.001);
+        bar.set_message(format!("{rows} rows, {rate:.0} rows/s"));
+    }
+
+    fn finish(&self) {
+        if let Some(b) = self.bar.borrow_mut().take() {
+            b.finish_and_clear();
+        }
+    }
+}
