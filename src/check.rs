@@ -27,11 +27,14 @@ fn render_text(l: &Loaded) -> String {
         l.month.period.end,
         l.month.period.days()
     );
-    let rows: Vec<Vec<String>> = l
+    // Profile and footer columns appear only when some input was read through a carrier profile.
+    let profiles = l.inputs.iter().any(|i| i.profile.is_some());
+    let footers = l.inputs.iter().any(|i| i.footer > 0);
+    let mut rows: Vec<Vec<String>> = l
         .inputs
         .iter()
         .map(|i| {
-            vec![
+            let mut r = vec![
                 i.kind.clone(),
                 i.file.clone(),
                 i.sheet.clone().unwrap_or_else(|| "-".into()),
@@ -40,12 +43,18 @@ fn render_text(l: &Loaded) -> String {
                 i.accepted.to_string(),
                 i.rejected.to_string(),
                 i.blank.to_string(),
-            ]
+            ];
+            if footers {
+                r.push(i.footer.to_string());
+            }
+            if profiles {
+                r.push(i.profile.clone().unwrap_or_else(|| "canonical".into()));
+            }
+            r
         })
         .collect();
-    let mut rows = rows;
     let sum = |f: fn(&billrecon_model::InputReport) -> u64| l.inputs.iter().map(f).sum::<u64>().to_string();
-    rows.push(vec![
+    let mut total = vec![
         "total".into(),
         String::new(),
         String::new(),
@@ -54,12 +63,21 @@ fn render_text(l: &Loaded) -> String {
         sum(|i| i.accepted),
         sum(|i| i.rejected),
         sum(|i| i.blank),
-    ]);
-    out.push_str(&billrecon_report::text::table(
-        &["INPUT", "FILE", "SHEET", "HEADER ROW", "READ", "ACCEPTED", "REJECTED", "BLANK"],
-        &rows,
-        &[false, false, false, true, true, true, true, true],
-    ));
+    ];
+    let mut head = vec!["INPUT", "FILE", "SHEET", "HEADER ROW", "READ", "ACCEPTED", "REJECTED", "BLANK"];
+    let mut right = vec![false, false, false, true, true, true, true, true];
+    if footers {
+        total.push(sum(|i| i.footer));
+        head.push("FOOTER");
+        right.push(true);
+    }
+    if profiles {
+        total.push(String::new());
+        head.push("PROFILE");
+        right.push(false);
+    }
+    rows.push(total);
+    out.push_str(&billrecon_report::text::table(&head, &rows, &right));
     if l.rejections.is_empty() {
         out.push_str("\nEvery row was accepted.\n");
     } else {

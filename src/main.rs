@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
 mod findings;
+mod profile;
 mod progress;
 mod reconcile;
 
@@ -95,6 +96,43 @@ Exit codes: 0 = nothing needs action, 1 = findings of severity action (or reject
         #[arg(long, value_enum, default_value_t = FindingsFormat::Table)]
         format: FindingsFormat,
     },
+    /// Carrier profiles: list the built-in ones, print one to adapt, or try one on a file.
+    #[command(long_about = "A carrier profile maps a carrier's own export (Verizon's Raw Data \
+Download, AT&T Premier, ...) onto billrecon's canonical tables. A month's billrecon.toml names the \
+profile of an invoice or input; docs/profiles.md documents every key.")]
+    Profile {
+        #[command(subcommand)]
+        action: ProfileAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProfileAction {
+    /// List the built-in profiles.
+    List,
+    /// Print a built-in profile (or a profile file) as TOML, to copy and adapt.
+    Show {
+        /// A built-in name (verizon-rdd, att-premier) or a profile file.
+        name: String,
+    },
+    /// Read a file through a profile and show its first rows as the canonical table they become.
+    #[command(long_about = "Reads FILE through PROFILE and prints its first rows as the canonical \
+table they become, then every rejected row. Without --table, the first table of the profile whose \
+columns the file has is used.\n\n\
+Exit codes: 0 = every row was accepted, 1 = some rows were rejected, 2 = the file could not be read \
+with the profile.")]
+    Test {
+        /// A built-in name or a profile file.
+        profile: String,
+        /// The file to read (FILE#SHEET for a workbook sheet).
+        file: String,
+        /// Which table of the profile to read the file as.
+        #[arg(long, value_parser = ["summary", "charges", "usage", "inventory", "employees", "plans", "attestations"])]
+        table: Option<String>,
+        /// How many canonical rows to show.
+        #[arg(long, default_value_t = 10)]
+        rows: usize,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -121,6 +159,11 @@ fn main() -> ExitCode {
         Command::Check { month_dir, format } => check::run(&month_dir, format),
         Command::Findings { month_dir, format } => findings::run(&month_dir, format),
         Command::Reconcile { month_dir, out, as_of, quiet } => reconcile::run(&month_dir, &out, as_of, quiet),
+        Command::Profile { action: ProfileAction::List } => profile::list(),
+        Command::Profile { action: ProfileAction::Show { name } } => profile::show(&name),
+        Command::Profile { action: ProfileAction::Test { profile, file, table, rows } } => {
+            profile::test(&profile, &file, table.as_deref(), rows)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -8,6 +8,8 @@
 //! numeric XLSX cells, ISO and US dates, XLSX date cells and serials, 24-hour and AM/PM times,
 //! XLSX time fractions, and every way of printing a phone number.
 
+mod carrier;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -761,4 +763,5 @@ payable_account = "2010-AP"
 "##;
     std::fs::write(dir.join("billrecon.toml"), manifest).unwrap();
     println!("wrote {}: {} Verizon and {} AT&T usage rows", dir.display(), vz.len(), att.len());
+    carrier::write(&dir);
 }

@@ -76,4 +76,14 @@ pub struct InputReport {
     pub accepted: u64,
     pub rejected: u64,
     pub blank: u64,
+    /// Footer (total) rows a carrier profile recognized and checked; never data.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub footer: u64,
+    /// The carrier profile the file was read with; `None` = the canonical layout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -17,7 +17,7 @@ use polars::prelude::{CsvParseOptions, CsvReadOptions, DataType, Field, Schema, 
 use billrecon_model::{InputReport, Rejection, SourceRef};
 
 use crate::error::ParseError;
-use crate::table::{find_header, ColumnMap, InputRef, RowError, TableSpec, Tally, HEADER_SEARCH_ROWS};
+use crate::table::{find_header, ColumnMap, Columns, Encoding, InputRef, Layout, RowError, RowKind, Tally, HEADER_SEARCH_ROWS};
 use crate::value::Cell;
 
 /// Bytes read and handed to polars at a time.
@@ -38,14 +38,16 @@ struct Rec {
 
 /// Scans `buf` for complete records. Returns the bytes consumed; a trailing incomplete record
 /// is left for the next block unless `at_eof`.
-fn scan(buf: &[u8], sep: u8, at_eof: bool, line: &mut u64, recs: &mut Vec<Rec>) -> usize {
+fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, recs: &mut Vec<Rec>) -> usize {
+    // A quote byte that can never occur when the layout has no quoting.
+    let q = quote.unwrap_or(b'\n');
     let mut pos = 0;
     let mut in_q = false;
     let mut fields = 1;
     let mut nonblank = false;
     let mut inner_newlines = 0u64;
     for (i, &b) in buf.iter().enumerate() {
-        if b == b'"' {
+        if b == q && b != b'\n' {
             in_q = !in_q;
             nonblank = true;
         } else if b == b'\n' {
@@ -84,16 +86,16 @@ fn scan(buf: &[u8], sep: u8, at_eof: bool, line: &mut u64, recs: &mut Vec<Rec>) 
 }
 
 /// Splits one record into unquoted field texts (used for header rows only).
-fn split_fields(rec: &[u8], sep: u8) -> Vec<String> {
+fn split_fields(rec: &[u8], sep: u8, quote: Option<u8>) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = Vec::new();
     let mut in_q = false;
     let mut i = 0;
     while i < rec.len() {
         let b = rec[i];
-        if b == b'"' {
-            if in_q && rec.get(i + 1) == Some(&b'"') {
-                cur.push(b'"');
+        if Some(b) == quote {
+            if in_q && rec.get(i + 1) == Some(&b) {
+                cur.push(b);
                 i += 1;
             } else {
                 in_q = !in_q;
@@ -115,9 +117,14 @@ struct Pending {
     lines: Vec<u32>,
 }
 
-pub(crate) fn read_csv<F>(input: &InputRef, spec: &TableSpec, on_row: &mut F) -> Result<(InputReport, Vec<Rejection>), ParseError>
+pub(crate) fn read_csv<F>(
+    input: &InputRef,
+    spec: &Columns<'_>,
+    layout: &Layout,
+    on_row: &mut F,
+) -> Result<(InputReport, Vec<Rejection>), ParseError>
 where
-    F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
+    F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
 {
     let label = input.label(None);
     if let Some(sheet) = &input.sheet {
@@ -127,7 +134,8 @@ where
         });
     }
     let mut file = File::open(&input.path).map_err(|e| ParseError::Open { file: label.clone(), reason: io_reason(&e) })?;
-    let sep = b',';
+    let sep = layout.delimiter;
+    let quote = layout.quote;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     crate::progress::report(|p| p.start(&label, total));
     let mut done: u64 = 0;
@@ -139,14 +147,16 @@ where
     let mut line: u64 = 1;
     let mut first = true;
     let mut recs = Vec::new();
+    let mut raw: Vec<u8> = Vec::new();
     loop {
         // Fill the block.
-        let old = buf.len();
-        buf.resize(old + BLOCK, 0);
-        let mut filled = old;
+        let target = if layout.encoding == Encoding::Utf8 { &mut buf } else { &mut raw };
+        let base = target.len();
+        target.resize(base + BLOCK, 0);
+        let mut filled = base;
         let mut at_eof = false;
-        while filled < buf.len() {
-            match file.read(&mut buf[filled..]) {
+        while filled < target.len() {
+            match file.read(&mut target[filled..]) {
                 Ok(0) => {
                     at_eof = true;
                     break;
@@ -156,7 +166,12 @@ where
                 Err(e) => return Err(ParseError::Open { file: label.clone(), reason: io_reason(&e) }),
             }
         }
-        buf.truncate(filled);
+        target.truncate(filled);
+        if layout.encoding == Encoding::Windows1252 {
+            // A single-byte encoding: every block decodes on its own.
+            windows_1252_to_utf8(&raw, &mut buf);
+            raw.clear();
+        }
         if first {
             first = false;
             if buf.starts_with(b"\xEF\xBB\xBF") {
@@ -165,7 +180,7 @@ where
         }
         recs.clear();
         let line_before = line;
-        let consumed = scan(&buf, sep, at_eof, &mut line, &mut recs);
+        let consumed = scan(&buf, sep, quote, at_eof, &mut line, &mut recs);
         if let Err(e) = std::str::from_utf8(&buf[..consumed]) {
             let bad_line = line_before + buf[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
             return Err(ParseError::NotUtf8 { file: label, line: bad_line });
@@ -173,11 +188,14 @@ where
         for rec in &recs {
             let row = u32::try_from(rec.line).unwrap_or(u32::MAX);
             let bytes = &buf[rec.start..rec.end];
+            if rec.line <= u64::from(layout.skip_rows) {
+                continue;
+            }
             let Some((width, map)) = &header else {
                 if rec.blank {
                     continue;
                 }
-                let cand = (row, split_fields(bytes, sep));
+                let cand = (row, split_fields(bytes, sep, quote));
                 match find_header(spec, &label, std::slice::from_ref(&cand)) {
                     Ok((_, map)) => {
                         tally.report.header_row = row;
@@ -199,6 +217,20 @@ where
                 tally.report.blank += 1;
                 continue;
             }
+            if let Some(footer) = &layout.footer {
+                let fields = split_fields(bytes, sep, quote);
+                let first = fields.iter().map(|f| f.trim()).find(|f| !f.is_empty()).unwrap_or("");
+                if footer.is_match(first) {
+                    flush(&mut pending, *width, map, sep, quote, &label, &mut tally, on_row)?;
+                    let cells: Vec<Cell<'_>> = map
+                        .positions
+                        .iter()
+                        .map(|p| p.and_then(|p| fields.get(p)).map_or(Cell::Empty, |f| Cell::Text(f.as_str())))
+                        .collect();
+                    tally.footer(row, &cells, on_row);
+                    continue;
+                }
+            }
             if rec.unterminated {
                 tally.report.read += 1;
                 tally.reject(row, WHOLE_ROW, "a quoted field is never closed (a `\"` is missing)".into());
@@ -213,7 +245,7 @@ where
             pending.buf.push(b'\n');
             pending.lines.push(row);
             if pending.buf.len() >= BLOCK {
-                flush(&mut pending, *width, map, &label, &mut tally, on_row)?;
+                flush(&mut pending, *width, map, sep, quote, &label, &mut tally, on_row)?;
             }
         }
         buf.drain(..consumed);
@@ -229,23 +261,26 @@ where
             .err()
             .unwrap_or(ParseError::Invalid { file: label, reason: "no header row".into() }));
     };
-    flush(&mut pending, width, &map, &label, &mut tally, on_row)?;
+    flush(&mut pending, width, &map, sep, quote, &label, &mut tally, on_row)?;
     crate::progress::report(|p| p.finish());
     tally.rejections.sort_by_key(|r| r.source.row);
     Ok(tally.finish())
 }
 
 /// Parses the pending clean records with polars and feeds each row to the converter.
+#[allow(clippy::too_many_arguments)]
 fn flush<F>(
     pending: &mut Pending,
     width: usize,
     map: &ColumnMap,
+    sep: u8,
+    quote: Option<u8>,
     label: &str,
     tally: &mut Tally,
     on_row: &mut F,
 ) -> Result<(), ParseError>
 where
-    F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
+    F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
 {
     if pending.lines.is_empty() {
         return Ok(());
@@ -260,9 +295,7 @@ where
     let df = CsvReadOptions::default()
         .with_has_header(false)
         .with_schema(Some(Arc::new(schema)))
-        .with_parse_options(
-            CsvParseOptions::default().with_separator(b',').with_quote_char(Some(b'"')).with_missing_is_null(false),
-        )
+        .with_parse_options(CsvParseOptions::default().with_separator(sep).with_quote_char(quote).with_missing_is_null(false))
         .into_reader_with_file_handle(Cursor::new(data))
         .finish()
         .map_err(polars_err)?;
@@ -296,6 +329,25 @@ where
     Ok(())
 }
 
+/// Windows-1252 to UTF-8: ASCII and Latin-1 as they are, 0x80..0x9F through the code page
+/// (the five bytes it leaves undefined become U+FFFD, visible in any rejected value).
+fn windows_1252_to_utf8(raw: &[u8], out: &mut Vec<u8>) {
+    const HIGH: [char; 32] = [
+        '€', '\u{FFFD}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{FFFD}', 'Ž', '\u{FFFD}', '\u{FFFD}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{FFFD}', 'ž', 'Ÿ',
+    ];
+    out.reserve(raw.len());
+    let mut tmp = [0u8; 4];
+    for &b in raw {
+        if b < 0x80 {
+            out.push(b);
+        } else {
+            let c = if b < 0xA0 { HIGH[usize::from(b - 0x80)] } else { char::from(b) };
+            out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+        }
+    }
+}
+
 pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
@@ -311,7 +363,7 @@ mod tests {
     fn recs(s: &str) -> Vec<Rec> {
         let mut line = 1;
         let mut out = Vec::new();
-        let n = scan(s.as_bytes(), b',', true, &mut line, &mut out);
+        let n = scan(s.as_bytes(), b',', Some(b'"'), true, &mut line, &mut out);
         assert_eq!(n, s.len());
         out
     }
@@ -328,12 +380,28 @@ mod tests {
     fn incomplete_record_waits_for_the_next_block() {
         let mut line = 1;
         let mut out = Vec::new();
-        let n = scan(b"a,b\nc,\"d\ne", b',', false, &mut line, &mut out);
+        let n = scan(b"a,b\nc,\"d\ne", b',', Some(b'"'), false, &mut line, &mut out);
         assert_eq!((n, out.len(), line), (4, 1, 2));
     }
 
     #[test]
     fn header_fields_unquote() {
-        assert_eq!(split_fields(b"\"Start Date\",\"a \"\"b\"\"\",c", b','), vec!["Start Date", "a \"b\"", "c"]);
+        assert_eq!(split_fields(b"\"Start Date\",\"a \"\"b\"\"\",c", b',', Some(b'"')), vec!["Start Date", "a \"b\"", "c"]);
+        assert_eq!(split_fields(b"a\"b|c", b'|', None), vec!["a\"b", "c"]);
+    }
+
+    #[test]
+    fn unquoted_layouts_and_other_delimiters() {
+        let mut line = 1;
+        let mut out = Vec::new();
+        scan(b"a|\"b\nc|d\n", b'|', None, true, &mut line, &mut out);
+        assert_eq!(out.iter().map(|r| (r.line, r.fields)).collect::<Vec<_>>(), vec![(1, 2), (2, 2)]);
+    }
+
+    #[test]
+    fn windows_1252_decodes_the_code_page() {
+        let mut out = Vec::new();
+        windows_1252_to_utf8(b"caf\xe9 \x80 5 \x93ok\x94 \x81", &mut out);
+        assert_eq!(String::from_utf8(out).unwrap(), "café € 5 “ok” \u{FFFD}");
     }
 }

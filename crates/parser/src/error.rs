@@ -21,4 +21,6 @@ pub enum ParseError {
     DuplicateColumn { file: String, row: u32, column: String },
     #[error("{file}: {reason}")]
     Invalid { file: String, reason: String },
+    #[error("profile {origin}: {reason}")]
+    Profile { origin: String, reason: String },
 }

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod error;
 pub mod manifest;
 pub mod month;
+pub mod profile;
 pub mod progress;
 pub mod table;
 pub mod tables;

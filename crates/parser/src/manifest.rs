@@ -2,13 +2,16 @@
 //!
 //! Unknown keys are an error naming the key: a typo must not silently change a month's result.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use billrecon_model::{Allocation, JournalFormat, Period, Policy, DEFAULT_DISPUTE, DEFAULT_PAYMENT};
 
 use crate::error::ParseError;
+use crate::profile::{Profile, ProfileRef};
 use crate::table::{Format, InputRef};
 use crate::value;
 
@@ -29,25 +32,22 @@ struct RawManifest {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawInvoice {
-    summary: String,
-    charges: String,
+    summary: toml::Value,
+    charges: toml::Value,
+    /// The carrier profile for both tables, unless a table names its own.
+    profile: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
+/// An input: `"FILE[#SHEET]"`, or `{ path = "FILE[#SHEET]", profile = "NAME" }`; usage may be a
+/// list of them.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawInputs {
-    usage: OneOrMany,
-    inventory: String,
-    employees: Option<String>,
-    plans: Option<String>,
-    attestations: Option<String>,
+    usage: toml::Value,
+    inventory: toml::Value,
+    employees: Option<toml::Value>,
+    plans: Option<toml::Value>,
+    attestations: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,23 +125,39 @@ impl Manifest {
         if raw.invoice.is_empty() {
             return Err(err("no [[invoice]] table: a month needs at least one carrier invoice".into()));
         }
-        let input = |key: &str, spec: &str| input_ref(key, spec, base).map_err(&err);
+        let mut profiles = Profiles::default();
+        let mut input = |key: &str, v: &toml::Value, default_profile: Option<&str>| -> Result<InputRef, ParseError> {
+            let (spec, profile) = input_spec(key, v).map_err(&err)?;
+            let profile = match profile.as_deref().or(default_profile) {
+                None | Some("canonical") => None,
+                Some(name) => Some(profiles.get(name, base).map_err(|e| match e {
+                    ParseError::Profile { origin, reason } => err(format!("{key}: profile {origin}: {reason}")),
+                    other => other,
+                })?),
+            };
+            input_ref(key, &spec, base, profile).map_err(&err)
+        };
         let mut invoices = Vec::new();
         for (i, inv) in raw.invoice.iter().enumerate() {
+            let p = inv.profile.as_deref();
             invoices.push(InvoiceInputs {
-                summary: input(&format!("invoice[{}].summary", i + 1), &inv.summary)?,
-                charges: input(&format!("invoice[{}].charges", i + 1), &inv.charges)?,
+                summary: input(&format!("invoice[{}].summary", i + 1), &inv.summary, p)?,
+                charges: input(&format!("invoice[{}].charges", i + 1), &inv.charges, p)?,
             });
         }
-        let usage_specs = match raw.inputs.usage {
-            OneOrMany::One(s) => vec![s],
-            OneOrMany::Many(v) => v,
+        let usage_values = match &raw.inputs.usage {
+            toml::Value::Array(a) => a.clone(),
+            one => vec![one.clone()],
         };
-        if usage_specs.is_empty() {
+        if usage_values.is_empty() {
             return Err(err("inputs.usage: name at least one usage report".into()));
         }
-        let usage = usage_specs.iter().map(|s| input("inputs.usage", s)).collect::<Result<Vec<_>, _>>()?;
-        let opt = |key: &str, s: &Option<String>| s.as_ref().map(|s| input(key, s)).transpose();
+        let usage = usage_values.iter().map(|v| input("inputs.usage", v, None)).collect::<Result<Vec<_>, _>>()?;
+        let inventory = input("inputs.inventory", &raw.inputs.inventory, None)?;
+        let mut opt = |key: &str, v: &Option<toml::Value>| v.as_ref().map(|v| input(key, v, None)).transpose();
+        let employees = opt("inputs.employees", &raw.inputs.employees)?;
+        let plans = opt("inputs.plans", &raw.inputs.plans)?;
+        let attestations = opt("inputs.attestations", &raw.inputs.attestations)?;
         let policy = Policy {
             suspense_account: nonempty(&raw.policy.suspense_account, "policy.suspense_account").map_err(&err)?,
             employee_receivable_account: nonempty(&raw.policy.employee_receivable_account, "policy.employee_receivable_account")
@@ -165,17 +181,7 @@ impl Manifest {
             notice_dispute: raw.policy.notice_dispute.unwrap_or_else(|| DEFAULT_DISPUTE.to_string()),
             business_unit: raw.policy.business_unit.unwrap_or_default(),
         };
-        Ok(Manifest {
-            path: PathBuf::from(shown),
-            period,
-            invoices,
-            usage,
-            inventory: input("inputs.inventory", &raw.inputs.inventory)?,
-            employees: opt("inputs.employees", &raw.inputs.employees)?,
-            plans: opt("inputs.plans", &raw.inputs.plans)?,
-            attestations: opt("inputs.attestations", &raw.inputs.attestations)?,
-            policy,
-        })
+        Ok(Manifest { path: PathBuf::from(shown), period, invoices, usage, inventory, employees, plans, attestations, policy })
     }
 }
 
@@ -188,8 +194,50 @@ fn nonempty(s: &str, key: &str) -> Result<String, String> {
     }
 }
 
-/// `FILE` or `FILE#SHEET`; the format follows the extension.
-fn input_ref(key: &str, spec: &str, base: &Path) -> Result<InputRef, String> {
+/// Profiles named in one manifest, each compiled once.
+#[derive(Default)]
+struct Profiles(BTreeMap<String, ProfileRef>);
+
+impl Profiles {
+    fn get(&mut self, name: &str, base: &Path) -> Result<ProfileRef, ParseError> {
+        if let Some(p) = self.0.get(name) {
+            return Ok(p.clone());
+        }
+        let p = ProfileRef(Arc::new(Profile::resolve(name, base)?));
+        self.0.insert(name.to_string(), p.clone());
+        Ok(p)
+    }
+}
+
+/// The path and profile of an input as written.
+fn input_spec(key: &str, v: &toml::Value) -> Result<(String, Option<String>), String> {
+    match v {
+        toml::Value::String(s) => Ok((s.clone(), None)),
+        toml::Value::Table(t) => {
+            for k in t.keys() {
+                if k != "path" && k != "profile" {
+                    return Err(format!("{key}: unknown key `{k}`, expected `path` or `profile`"));
+                }
+            }
+            let path = match t.get("path") {
+                Some(toml::Value::String(s)) => s.clone(),
+                Some(_) => return Err(format!("{key}.path: expected a file name")),
+                None => return Err(format!("{key}: missing `path`")),
+            };
+            let profile = match t.get("profile") {
+                None => None,
+                Some(toml::Value::String(s)) => Some(s.clone()),
+                Some(_) => return Err(format!("{key}.profile: expected a profile name or file")),
+            };
+            Ok((path, profile))
+        }
+        _ => Err(format!("{key}: expected a file name or {{ path = \"...\", profile = \"...\" }}")),
+    }
+}
+
+/// `FILE` or `FILE#SHEET`; the format follows the extension. With a profile, any file that is
+/// not a workbook is delimited text (`.txt`, `.tsv`, `.csv`, ...), read as the profile says.
+fn input_ref(key: &str, spec: &str, base: &Path, profile: Option<ProfileRef>) -> Result<InputRef, String> {
     let (file, sheet) = match spec.rsplit_once('#') {
         Some((f, s)) if !s.is_empty() => (f, Some(s.to_string())),
         Some((f, _)) => (f, None),
@@ -206,14 +254,19 @@ fn input_ref(key: &str, spec: &str, base: &Path) -> Result<InputRef, String> {
         Format::Csv
     } else if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
         Format::Xlsx
+    } else if profile.is_some() {
+        if sheet.is_some() {
+            return Err(format!("{key}: `{spec}`: a text file has no sheets"));
+        }
+        Format::Csv
     } else {
-        return Err(format!("{key}: `{file}`: unsupported file type (expected .csv or .xlsx)"));
+        return Err(format!("{key}: `{file}`: unsupported file type (expected .csv or .xlsx, or name a carrier profile)"));
     };
-    Ok(InputRef { name: file.to_string(), path: base.join(file), sheet, format })
+    Ok(InputRef { name: file.to_string(), path: base.join(file), sheet, format, profile })
 }
 
 /// toml's message, without its multi-line source excerpt.
-fn toml_reason(e: &toml::de::Error, text: &str) -> String {
+pub(crate) fn toml_reason(e: &toml::de::Error, text: &str) -> String {
     let msg = e.message().trim().to_string();
     match e.span() {
         Some(span) => {
@@ -272,6 +325,40 @@ payable_account = "2010-AP"
     }
 
     #[test]
+    fn inputs_can_name_a_carrier_profile() {
+        let m = parse(
+            &GOOD
+                .replace("[[invoice]]\n", "[[invoice]]\nprofile = \"verizon-rdd\"\n")
+                .replace("summary = \"invoice.xlsx#Summary\"", "summary = \"AccountSummary.txt\"")
+                .replace("charges = \"charges.csv\"", "charges = { path = \"charges.csv\", profile = \"canonical\" }")
+                .replace("\"usage2.xlsx\"", "{ path = \"Usage.txt\", profile = \"att-premier\" }"),
+        )
+        .unwrap();
+        let name = |i: &InputRef| i.profile.as_ref().map(|p| p.name.clone());
+        assert_eq!(name(&m.invoices[0].summary).as_deref(), Some("verizon-rdd"));
+        assert_eq!(m.invoices[0].summary.format, Format::Csv);
+        assert_eq!(name(&m.invoices[0].charges), None);
+        assert_eq!(name(&m.usage[0]), None);
+        assert_eq!(name(&m.usage[1]).as_deref(), Some("att-premier"));
+        assert_eq!(
+            parse(&GOOD.replace("\"usage2.xlsx\"", "{ path = \"u.txt\", profle = \"att-premier\" }")).unwrap_err(),
+            "m/billrecon.toml: inputs.usage: unknown key `profle`, expected `path` or `profile`"
+        );
+        assert_eq!(
+            parse(&GOOD.replace("\"usage2.xlsx\"", "{ path = \"u.txt\", profile = \"sprint\" }")).unwrap_err(),
+            "m/billrecon.toml: inputs.usage: profile sprint: not a built-in profile (verizon-rdd, att-premier) nor a profile file"
+        );
+        assert_eq!(
+            parse(&GOOD.replace("\"usage2.xlsx\"", "\"u.txt\"")).unwrap_err(),
+            "m/billrecon.toml: inputs.usage: `u.txt`: unsupported file type (expected .csv or .xlsx, or name a carrier profile)"
+        );
+        assert_eq!(
+            parse(&GOOD.replace("\"usage2.xlsx\"", "{ profile = \"att-premier\" }")).unwrap_err(),
+            "m/billrecon.toml: inputs.usage: missing `path`"
+        );
+    }
+
+    #[test]
     fn manifest_errors_name_the_problem() {
         assert_eq!(
             parse(&GOOD.replace("period = ", "perod = ")).unwrap_err(),
@@ -287,7 +374,7 @@ payable_account = "2010-AP"
         );
         assert_eq!(
             parse(&GOOD.replace("charges.csv", "charges.pdf")).unwrap_err(),
-            "m/billrecon.toml: invoice[1].charges: `charges.pdf`: unsupported file type (expected .csv or .xlsx)"
+            "m/billrecon.toml: invoice[1].charges: `charges.pdf`: unsupported file type (expected .csv or .xlsx, or name a carrier profile)"
         );
         assert_eq!(
             parse(&GOOD.replace("charges.csv", "charges.csv#Sheet1")).unwrap_err(),

@@ -1,6 +1,7 @@
 //! Reading any canonical table from CSV or XLSX: find the header, map columns by name, hand
 //! each data row to a converter, and count read / accepted / rejected / blank rows.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -25,6 +26,61 @@ impl TableSpec {
     pub fn width(&self) -> usize {
         self.required.len() + self.optional.len()
     }
+    pub(crate) fn as_columns(&self) -> Columns<'static> {
+        Columns { kind: self.kind, required: self.required.to_vec(), optional: self.optional.to_vec() }
+    }
+}
+
+/// The columns a reader looks for by header name: a canonical table's, or those a profile names.
+#[derive(Debug, Clone)]
+pub(crate) struct Columns<'a> {
+    pub kind: &'a str,
+    pub required: Vec<&'a str>,
+    pub optional: Vec<&'a str>,
+}
+
+impl<'a> Columns<'a> {
+    pub fn columns(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.required.iter().chain(self.optional.iter()).copied()
+    }
+    pub fn width(&self) -> usize {
+        self.required.len() + self.optional.len()
+    }
+}
+
+/// How a file is laid out, beyond its columns: canonical files use the defaults; a carrier
+/// profile sets the rest.
+#[derive(Debug, Clone)]
+pub(crate) struct Layout {
+    pub delimiter: u8,
+    pub quote: Option<u8>,
+    pub encoding: Encoding,
+    /// Physical rows skipped before the header search starts.
+    pub skip_rows: u32,
+    /// A row whose first non-empty cell matches is a footer (a total), not data.
+    pub footer: Option<regex::Regex>,
+    /// XLSX sheet when the manifest names none.
+    pub sheet: Option<String>,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout { delimiter: b',', quote: Some(b'"'), encoding: Encoding::Utf8, skip_rows: 0, footer: None, sheet: None }
+    }
+}
+
+/// Text encodings of delimited files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Windows1252,
+}
+
+/// Whether a row handed to a reader's callback is data or a footer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowKind {
+    Data,
+    Footer,
 }
 
 /// An input file (and sheet) as the manifest names it.
@@ -37,6 +93,8 @@ pub struct InputRef {
     /// XLSX sheet; `None` = the first sheet (or a CSV file).
     pub sheet: Option<String>,
     pub format: Format,
+    /// The carrier profile that maps this file onto its canonical table; `None` = canonical.
+    pub profile: Option<crate::profile::ProfileRef>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +114,7 @@ impl InputRef {
 }
 
 /// What a converter says of a row it does not accept: the column and the reason.
-pub type RowError = (&'static str, String);
+pub type RowError = (Cow<'static, str>, String);
 
 /// Tallies and rejections for one table being read.
 pub(crate) struct Tally {
@@ -78,6 +136,8 @@ impl Tally {
                 accepted: 0,
                 rejected: 0,
                 blank: 0,
+                footer: 0,
+                profile: input.profile.as_ref().map(|p| p.name.clone()),
             },
             rejections: Vec::new(),
             file: input.name.as_str().into(),
@@ -97,7 +157,7 @@ impl Tally {
     /// Feeds one data row to the converter and counts the outcome.
     pub fn row<F>(&mut self, row: u32, cells: &[Cell<'_>], on_row: &mut F)
     where
-        F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
+        F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
     {
         self.report.read += 1;
         if cells.iter().all(Cell::is_blank) {
@@ -107,9 +167,23 @@ impl Tally {
             return;
         }
         let src = self.source(row);
-        match on_row(&src, cells) {
+        match on_row(&src, cells, RowKind::Data) {
             Ok(()) => self.report.accepted += 1,
-            Err((col, reason)) => self.reject(row, col, reason),
+            Err((col, reason)) => self.reject(row, &col, reason),
+        }
+    }
+
+    /// A footer row: counted apart; the callback may still reject it (a total that does not
+    /// match the rows above), and then it counts as a read, rejected row.
+    pub fn footer<F>(&mut self, row: u32, cells: &[Cell<'_>], on_row: &mut F)
+    where
+        F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
+    {
+        self.report.footer += 1;
+        let src = self.source(row);
+        if let Err((col, reason)) = on_row(&src, cells, RowKind::Footer) {
+            self.report.read += 1;
+            self.reject(row, &col, reason);
         }
     }
 
@@ -126,7 +200,11 @@ pub(crate) struct ColumnMap {
 
 /// Looks for the header among candidate rows: the first row holding every required column.
 /// Returns the index into `rows` and the column map, or the error naming what is missing.
-pub(crate) fn find_header(spec: &TableSpec, label: &str, rows: &[(u32, Vec<String>)]) -> Result<(usize, ColumnMap), ParseError> {
+pub(crate) fn find_header(
+    spec: &Columns<'_>,
+    label: &str,
+    rows: &[(u32, Vec<String>)],
+) -> Result<(usize, ColumnMap), ParseError> {
     let mut best: Option<(usize, usize)> = None; // (matches, index)
     for (i, (row, fields)) in rows.iter().enumerate() {
         let names: Vec<String> = fields.iter().map(|f| normalize_word(f)).collect();
@@ -171,12 +249,31 @@ pub(crate) fn find_header(spec: &TableSpec, label: &str, rows: &[(u32, Vec<Strin
 pub(crate) const HEADER_SEARCH_ROWS: usize = 20;
 
 /// Reads a table, calling `on_row` with the source of each data row and its cells in spec order.
+/// An input with a carrier profile is read through the profile, which hands over the same
+/// canonical cells.
 pub fn read_table<F>(input: &InputRef, spec: &TableSpec, mut on_row: F) -> Result<(InputReport, Vec<Rejection>), ParseError>
 where
     F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
 {
+    if let Some(profile) = &input.profile {
+        return crate::profile::read(input, profile, spec, &mut on_row);
+    }
+    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], _: RowKind| on_row(src, cells);
+    read_raw(input, &spec.as_columns(), &Layout::default(), &mut raw)
+}
+
+/// Reads any file's rows: the columns looked for by header name, the layout of the file.
+pub(crate) fn read_raw<F>(
+    input: &InputRef,
+    columns: &Columns<'_>,
+    layout: &Layout,
+    on_row: &mut F,
+) -> Result<(InputReport, Vec<Rejection>), ParseError>
+where
+    F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
+{
     match input.format {
-        Format::Csv => crate::csv::read_csv(input, spec, &mut on_row),
-        Format::Xlsx => crate::xlsx::read_xlsx(input, spec, &mut on_row),
+        Format::Csv => crate::csv::read_csv(input, columns, layout, on_row),
+        Format::Xlsx => crate::xlsx::read_xlsx(input, columns, layout, on_row),
     }
 }

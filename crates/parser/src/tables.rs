@@ -11,7 +11,7 @@ use billrecon_model::{
 };
 
 use crate::error::ParseError;
-use crate::table::{read_table, InputRef, TableSpec};
+use crate::table::{read_table, InputRef, RowError, TableSpec};
 use crate::value::{self, Cell};
 
 pub const SUMMARY: TableSpec = TableSpec { kind: "invoice summary", required: &["field", "value"], optional: &[] };
@@ -40,11 +40,11 @@ pub const ALL: &[TableSpec] = &[SUMMARY, CHARGES, USAGE, INVENTORY, EMPLOYEES, P
 pub type Read<T> = (T, InputReport, Vec<Rejection>);
 
 /// Runs a conversion, reporting its error under `column`.
-fn col<T>(column: &'static str, r: Result<T, String>) -> Result<T, (&'static str, String)> {
-    r.map_err(|e| (column, e))
+fn col<T>(column: &'static str, r: Result<T, String>) -> Result<T, RowError> {
+    r.map_err(|e| (column.into(), e))
 }
 
-const SUMMARY_FIELDS: &[&str] = &[
+pub(crate) const SUMMARY_FIELDS: &[&str] = &[
     "carrier",
     "account_number",
     "invoice_number",
@@ -57,7 +57,7 @@ const SUMMARY_FIELDS: &[&str] = &[
     "current_charges",
     "total_due",
 ];
-const SUMMARY_REQUIRED: &[&str] = &["carrier", "account_number", "invoice_number", "current_charges", "total_due"];
+pub(crate) const SUMMARY_REQUIRED: &[&str] = &["carrier", "account_number", "invoice_number", "current_charges", "total_due"];
 
 /// An invoice summary: `field,value` rows.
 pub fn read_summary(input: &InputRef) -> Result<Read<InvoiceSummary>, ParseError> {
@@ -69,10 +69,13 @@ pub fn read_summary(input: &InputRef) -> Result<Read<InvoiceSummary>, ParseError
     let (report, rejections) = read_table(input, &SUMMARY, |src, c| {
         let name = normalize_word(&c[0].display());
         let field = SUMMARY_FIELDS.iter().find(|f| normalize_word(f) == name).copied().ok_or_else(|| {
-            ("field", format!("`{}` is not a summary field (expected one of: {})", c[0].display(), SUMMARY_FIELDS.join(", ")))
+            (
+                "field".into(),
+                format!("`{}` is not a summary field (expected one of: {})", c[0].display(), SUMMARY_FIELDS.join(", ")),
+            )
         })?;
         if let Some(first) = seen.get(field) {
-            return Err(("field", format!("`{field}` is given twice (first at {first})")));
+            return Err(("field".into(), format!("`{field}` is given twice (first at {first})")));
         }
         match field {
             "carrier" | "account_number" | "invoice_number" => {
@@ -170,7 +173,7 @@ pub fn read_inventory(input: &InputRef) -> Result<Read<Vec<Assignment>>, ParseEr
         let end = col("end_date", value::optional_date(c[8]))?;
         if let Some(e) = end {
             if e < start {
-                return Err(("end_date", format!("{e} is before start_date {start}")));
+                return Err(("end_date".into(), format!("{e} is before start_date {start}")));
             }
         }
         let authorized_by = col("authorized_by", value::text(c[9]))?;
@@ -237,7 +240,7 @@ pub fn read_employees(input: &InputRef) -> Result<Read<Vec<Employee>>, ParseErro
     let (report, rejections) = read_table(input, &EMPLOYEES, |src, c| {
         let employee_id = col("employee_id", value::required_text(c[0]))?;
         if let Some(f) = first.get(&employee_id) {
-            return Err(("employee_id", format!("`{employee_id}` is listed twice (first at {f})")));
+            return Err(("employee_id".into(), format!("`{employee_id}` is listed twice (first at {f})")));
         }
         let e = Employee {
             employee_id: employee_id.clone(),
@@ -268,7 +271,7 @@ pub fn read_plans(input: &InputRef) -> Result<Read<Vec<Plan>>, ParseError> {
     let (report, rejections) = read_table(input, &PLANS, |src, c| {
         let plan = col("plan", value::required_text(c[0]))?;
         if let Some(f) = first.get(&plan) {
-            return Err(("plan", format!("`{plan}` is listed twice (first at {f})")));
+            return Err(("plan".into(), format!("`{plan}` is listed twice (first at {f})")));
         }
         let p = Plan {
             plan: plan.clone(),

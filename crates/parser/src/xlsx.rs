@@ -13,7 +13,7 @@ use calamine::{open_workbook, DataRef, Reader, Xlsx};
 use billrecon_model::{InputReport, Rejection, SourceRef};
 
 use crate::error::ParseError;
-use crate::table::{find_header, InputRef, RowError, TableSpec, Tally, HEADER_SEARCH_ROWS};
+use crate::table::{find_header, Columns, InputRef, Layout, RowError, RowKind, Tally, HEADER_SEARCH_ROWS};
 use crate::value::{Cell, OwnedCell};
 
 /// Columns beyond this are ignored: no canonical table is anywhere near this wide.
@@ -61,7 +61,7 @@ fn convert(v: DataRef<'_>) -> OwnedCell {
 }
 
 /// Opens the workbook and reads one sheet's cells. Returns the sheet's name and its rows.
-fn load_sheet(input: &InputRef) -> Result<(String, Rows), ParseError> {
+fn load_sheet(input: &InputRef, default_sheet: Option<&str>) -> Result<(String, Rows), ParseError> {
     let name = input.name.clone();
     contain_panics(&name, || {
         if !input.path.exists() {
@@ -70,10 +70,10 @@ fn load_sheet(input: &InputRef) -> Result<(String, Rows), ParseError> {
         let mut wb: Xlsx<_> = open_workbook(&input.path)
             .map_err(|e: calamine::XlsxError| ParseError::Workbook { file: name.clone(), reason: e.to_string() })?;
         let sheets = wb.sheet_names();
-        let sheet = match &input.sheet {
+        let sheet = match input.sheet.as_deref().or(default_sheet) {
             Some(s) => sheets.iter().find(|n| *n == s).cloned().ok_or_else(|| ParseError::NoSheet {
                 file: name.clone(),
-                sheet: s.clone(),
+                sheet: s.to_string(),
                 available: sheets.join(", "),
             })?,
             None => sheets
@@ -103,22 +103,23 @@ fn load_sheet(input: &InputRef) -> Result<(String, Rows), ParseError> {
 
 pub(crate) fn read_xlsx<F>(
     input: &InputRef,
-    spec: &TableSpec,
+    spec: &Columns<'_>,
+    layout: &Layout,
     on_row: &mut F,
 ) -> Result<(InputReport, Vec<Rejection>), ParseError>
 where
-    F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
+    F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
 {
     let total = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
     crate::progress::report(|p| p.start(&input.label(None), total));
-    let (sheet, rows) = load_sheet(input)?;
+    let (sheet, rows) = load_sheet(input, layout.sheet.as_deref())?;
     crate::progress::report(|p| p.advance(total, rows.len() as u64));
     let label = input.label(Some(&sheet));
     let mut tally = Tally::new(spec.kind, input, Some(sheet));
 
     // Header: the first of the leading non-blank rows that holds every required column.
     let mut candidates: Vec<(u32, Vec<String>)> = Vec::new();
-    for (r, cells) in rows.iter() {
+    for (r, cells) in rows.range(layout.skip_rows..) {
         if cells.iter().all(|(_, v)| v.as_cell().is_blank()) {
             continue;
         }
@@ -163,6 +164,13 @@ where
                 Some(p) => row_cells.iter().find(|(c, _)| *c as usize == *p).map_or(Cell::Empty, |(_, v)| v.as_cell()),
                 None => Cell::Empty,
             };
+        }
+        if let Some(footer) = &layout.footer {
+            let first = row_cells.iter().map(|(_, v)| v.as_cell().display()).find(|t| !t.is_empty()).unwrap_or_default();
+            if footer.is_match(&first) {
+                tally.footer(row, &cells, on_row);
+                continue;
+            }
         }
         tally.row(row, &cells, on_row);
     }

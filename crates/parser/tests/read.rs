@@ -18,11 +18,11 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn csv(dir: &Path, name: &str) -> InputRef {
-    InputRef { name: name.into(), path: dir.join(name), sheet: None, format: Format::Csv }
+    InputRef { name: name.into(), path: dir.join(name), sheet: None, format: Format::Csv, profile: None }
 }
 
 fn xlsx(dir: &Path, name: &str, sheet: Option<&str>) -> InputRef {
-    InputRef { name: name.into(), path: dir.join(name), sheet: sheet.map(Into::into), format: Format::Xlsx }
+    InputRef { name: name.into(), path: dir.join(name), sheet: sheet.map(Into::into), format: Format::Xlsx, profile: None }
 }
 
 fn d(s: &str) -> Decimal {

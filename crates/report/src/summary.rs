@@ -33,7 +33,10 @@ pub fn json(r: &Reconciliation<'_>) -> String {
     let inputs: Vec<Value> = r
         .inputs
         .iter()
-        .map(|i| json!({"kind": i.kind, "file": i.file, "sheet": i.sheet, "read": i.read, "accepted": i.accepted, "rejected": i.rejected, "blank": i.blank}))
+        .map(|i| {
+            json!({"kind": i.kind, "file": i.file, "sheet": i.sheet, "profile": i.profile, "read": i.read,
+                "accepted": i.accepted, "rejected": i.rejected, "blank": i.blank, "footer": i.footer})
+        })
         .collect();
     let doc = json!({
         "period": r.month.period.label,

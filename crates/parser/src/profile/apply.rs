@@ -1,0 +1,476 @@
+//! Reading a file through a profile: each source row becomes canonical cells (one row, or one
+//! per item), handed to the same converter a canonical file's rows go to.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, Timelike};
+use rust_decimal::Decimal;
+
+use billrecon_model::{normalize_word, InputReport, Rejection, SourceRef};
+
+use super::spec::{kind_of, signed_field, FieldSpec, Kind, Part, Source, TableProfile, ValueMap};
+use super::{section_of, ProfileRef};
+use crate::csv::WHOLE_ROW;
+use crate::error::ParseError;
+use crate::table::{read_raw, Columns, InputRef, RowError, RowKind, TableSpec};
+use crate::value::{self, Cell, OwnedCell};
+
+/// Canonical rows as a profile produced them, for `billrecon profile test`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Captured {
+    pub columns: Vec<String>,
+    /// Source row number and the canonical values, as text.
+    pub rows: Vec<(u32, Vec<String>)>,
+    pub limit: usize,
+}
+
+thread_local! {
+    static CAPTURE: RefCell<Option<Captured>> = const { RefCell::new(None) };
+}
+
+/// Runs `f`, keeping the first `limit` canonical rows any profile read in it produces.
+pub fn capture<T>(limit: usize, f: impl FnOnce() -> T) -> (T, Captured) {
+    CAPTURE.with(|c| *c.borrow_mut() = Some(Captured { columns: vec![], rows: vec![], limit }));
+    let out = f();
+    let got = CAPTURE.with(|c| c.borrow_mut().take()).unwrap_or_default();
+    (out, got)
+}
+
+fn record(spec: &TableSpec, row: u32, cells: &[OwnedCell]) {
+    CAPTURE.with(|c| {
+        if let Some(cap) = c.borrow_mut().as_mut() {
+            if cap.columns.is_empty() {
+                cap.columns = spec.columns().map(str::to_string).collect();
+            }
+            if cap.rows.len() < cap.limit {
+                cap.rows.push((row, cells.iter().map(|c| c.as_cell().display()).collect()));
+            }
+        }
+    });
+}
+
+/// Reads `input` through its profile's section for `spec`, calling `on_row` with canonical cells.
+pub fn read<F>(
+    input: &InputRef,
+    profile: &ProfileRef,
+    spec: &TableSpec,
+    on_row: &mut F,
+) -> Result<(InputReport, Vec<Rejection>), ParseError>
+where
+    F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
+{
+    let section = section_of(spec.kind);
+    let tp = profile.table(section).ok_or_else(|| ParseError::Profile {
+        origin: profile.origin.clone(),
+        reason: format!(
+            "has no [{section}] section, so it cannot read {} (it maps: {})",
+            input.name,
+            profile.sections().collect::<Vec<_>>().join(", ")
+        ),
+    })?;
+    let columns = Columns {
+        kind: spec.kind,
+        required: tp.required.iter().map(String::as_str).collect(),
+        optional: tp.optional.iter().map(String::as_str).collect(),
+    };
+    let mapper = Mapper::new(tp, spec, &profile.name, &columns);
+    if tp.wide {
+        return read_wide(input, tp, &columns, mapper, on_row);
+    }
+    let mut mapper = mapper;
+    let mut sums = FooterSums::default();
+    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], kind: RowKind| match kind {
+        RowKind::Data => {
+            sums.add(&mapper, cells);
+            mapper.row(src, cells, on_row)
+        }
+        RowKind::Footer => sums.check(&mapper, cells),
+    };
+    read_raw(input, &columns, &tp.layout, &mut raw)
+}
+
+/// Running sums of a footer's check column: since the start, and since the last footer.
+#[derive(Default)]
+struct FooterSums {
+    all: Decimal,
+    since_last: Decimal,
+    rows: u64,
+}
+
+impl FooterSums {
+    fn add(&mut self, m: &Mapper<'_>, cells: &[Cell<'_>]) {
+        if let Some(i) = m.footer_col {
+            if let Ok(d) = m.number(Kind::Money, cells[i]) {
+                self.all = self.all.checked_add(d).unwrap_or(self.all);
+                self.since_last = self.since_last.checked_add(d).unwrap_or(self.since_last);
+            }
+            self.rows += 1;
+        }
+    }
+
+    fn check(&mut self, m: &Mapper<'_>, cells: &[Cell<'_>]) -> Result<(), RowError> {
+        let Some(i) = m.footer_col else { return Ok(()) };
+        let col = m.tp.footer.as_ref().and_then(|f| f.check.clone()).unwrap_or_default();
+        if cells[i].is_blank() {
+            return Ok(());
+        }
+        let total = m.number(Kind::Money, cells[i]).map_err(|e| (col.clone().into(), e))?;
+        let since_last = std::mem::take(&mut self.since_last);
+        if total == since_last || total == self.all {
+            return Ok(());
+        }
+        Err((
+            col.into(),
+            format!(
+                "the footer total {total} does not equal {since_last}, the sum of the {} rows above it: a row is missing or altered",
+                self.rows
+            ),
+        ))
+    }
+}
+
+/// Turns source cells into canonical cells for one table.
+struct Mapper<'a> {
+    tp: &'a TableProfile,
+    spec: &'a TableSpec,
+    profile: &'a str,
+    /// Normalized source column name to its position in the cells the reader hands over.
+    index: BTreeMap<String, usize>,
+    /// Canonical column to the source columns a rejection names.
+    labels: BTreeMap<&'static str, String>,
+    memo: BTreeMap<&'static str, HashMap<Vec<String>, Option<usize>>>,
+    footer_col: Option<usize>,
+}
+
+impl<'a> Mapper<'a> {
+    fn new(tp: &'a TableProfile, spec: &'a TableSpec, profile: &'a str, columns: &Columns<'_>) -> Mapper<'a> {
+        let index: BTreeMap<String, usize> = columns.columns().enumerate().map(|(i, c)| (normalize_word(c), i)).collect();
+        let mut labels = BTreeMap::new();
+        for (f, fs) in &tp.fields {
+            labels.insert(*f, fs.label(f));
+        }
+        for (f, m) in &tp.maps {
+            labels.insert(*f, if m.columns.is_empty() { (*f).to_string() } else { m.columns.join(", ") });
+        }
+        let footer_col = tp.footer.as_ref().and_then(|f| f.check.as_ref()).and_then(|c| index.get(&normalize_word(c)).copied());
+        Mapper { tp, spec, profile, index, labels, memo: BTreeMap::new(), footer_col }
+    }
+
+    fn cell<'c>(&self, cells: &[Cell<'c>], column: &str) -> Cell<'c> {
+        self.index.get(&normalize_word(column)).map_or(Cell::Empty, |&i| cells[i])
+    }
+
+    fn label(&self, canonical: &str) -> String {
+        self.labels.get(canonical).cloned().unwrap_or_else(|| canonical.to_string())
+    }
+
+    /// A number in a money or quantity column, with the profile's decimal comma.
+    fn number(&self, kind: Kind, c: Cell<'_>) -> Result<Decimal, String> {
+        if c.is_blank() {
+            return Ok(Decimal::ZERO);
+        }
+        let text;
+        let c = match c {
+            Cell::Text(s) if self.tp.decimal_comma => {
+                text = decimal_comma(s);
+                Cell::Text(&text)
+            }
+            other => other,
+        };
+        match kind {
+            Kind::Quantity => value::quantity(c),
+            _ => value::money(c),
+        }
+    }
+
+    /// The canonical value of `field` from one source row.
+    fn field(&self, field: &'static str, fs: &FieldSpec, cells: &[Cell<'_>]) -> Result<OwnedCell, String> {
+        let kind = kind_of(field);
+        let mut v = match &fs.source {
+            Source::Column(c) => owned(self.cell(cells, c)),
+            Source::Constant(s) => OwnedCell::Text(s.clone()),
+            Source::Sum { add, sub } => {
+                let mut total = Decimal::ZERO;
+                for (cols, sign) in [(add, Decimal::ONE), (sub, Decimal::NEGATIVE_ONE)] {
+                    for c in cols {
+                        let n = self.number(kind, self.cell(cells, c)).map_err(|e| format!("{c}: {e}"))?;
+                        total = total.checked_add(n * sign).ok_or_else(|| format!("{c}: the sum is too large"))?;
+                    }
+                }
+                OwnedCell::Text(total.to_string())
+            }
+            Source::Join { cols, sep } => {
+                let parts: Vec<String> = cols.iter().map(|c| self.cell(cells, c).display()).filter(|t| !t.is_empty()).collect();
+                OwnedCell::Text(parts.join(sep))
+            }
+            // Wide summaries compute totals themselves.
+            Source::Total(c) => owned(self.cell(cells, c)),
+        };
+        if !fs.empty.is_empty() {
+            let shown = v.as_cell().display();
+            if fs.empty.iter().any(|e| e.trim().eq_ignore_ascii_case(&shown)) {
+                v = OwnedCell::Empty;
+            }
+        }
+        if let Some(p) = fs.part {
+            v = part(v, p);
+        }
+        if kind == Kind::Date {
+            if let OwnedCell::Text(t) = &v {
+                let formats = fs.date_format.iter().chain(self.tp.date_formats.iter());
+                if let Some(d) = formats.filter_map(|f| NaiveDate::parse_from_str(t.trim(), f).ok()).next() {
+                    v = OwnedCell::Text(d.to_string());
+                }
+            }
+        }
+        if matches!(kind, Kind::Money | Kind::Quantity) {
+            if let OwnedCell::Text(t) = &v {
+                if self.tp.decimal_comma {
+                    v = OwnedCell::Text(decimal_comma(t));
+                }
+            }
+            if fs.negate && !v.as_cell().is_blank() {
+                let n = self.number(kind, v.as_cell())?;
+                v = OwnedCell::Text((-n).to_string());
+            }
+        }
+        Ok(v)
+    }
+
+    /// The mapped value of `field` (and whether its rule flips the row's sign).
+    fn lookup(&mut self, field: &'static str, m: &ValueMap, cells: &[Cell<'_>]) -> Result<(String, bool), RowError> {
+        let key: Vec<String> = m.columns.iter().map(|c| self.cell(cells, c).display()).collect();
+        let memo = self.memo.entry(field).or_default();
+        let hit = match memo.get(&key) {
+            Some(h) => *h,
+            None => {
+                let h = m.rules.iter().position(|r| {
+                    r.when.iter().all(|(col, mt)| {
+                        let i = m.columns.iter().position(|c| c == col).unwrap_or(0);
+                        mt.matches(&key[i])
+                    })
+                });
+                memo.insert(key.clone(), h);
+                h
+            }
+        };
+        match hit {
+            Some(i) => Ok((m.rules[i].to.clone(), m.rules[i].negate)),
+            None => {
+                let shown: Vec<String> = m.columns.iter().zip(&key).map(|(c, v)| format!("{c} `{v}`")).collect();
+                Err((
+                    self.label(field).into(),
+                    format!(
+                        "{} matches no [[{}.map.{field}]] rule of profile `{}`: add a rule for it",
+                        shown.join(", "),
+                        self.tp.section,
+                        self.profile
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// Maps one source row and hands the canonical row(s) to the converter.
+    fn row<F>(&mut self, src: &SourceRef, cells: &[Cell<'_>], on_row: &mut F) -> Result<(), RowError>
+    where
+        F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
+    {
+        let spec = self.spec;
+        let tp = self.tp;
+        let mut out: Vec<OwnedCell> = vec![OwnedCell::Empty; spec.width()];
+        let mut flip = false;
+        for (i, col) in spec.columns().enumerate() {
+            if let Some(fs) = tp.fields.get(col) {
+                out[i] = self.field(col, fs, cells).map_err(|e| (self.label(col).into(), e))?;
+            } else if let Some(m) = tp.maps.get(col) {
+                let (to, neg) = self.lookup(col, m, cells)?;
+                out[i] = OwnedCell::Text(to);
+                flip |= neg;
+            }
+        }
+        let pos = |name: &str| spec.columns().position(|c| c == name);
+        if flip {
+            if let Some(i) = signed_field(tp.section).and_then(pos) {
+                if !out[i].as_cell().is_blank() {
+                    let n = self.number(kind_of(spec.columns().nth(i).unwrap_or("")), out[i].as_cell()).map_err(|e| {
+                        let c = spec.columns().nth(i).unwrap_or("");
+                        (self.label(c).into(), e)
+                    })?;
+                    out[i] = OwnedCell::Text((-n).to_string());
+                }
+            }
+        }
+        if tp.items.is_empty() {
+            record(spec, src.row, &out);
+            return self.convert(src, &out, on_row, None);
+        }
+        // One canonical row per item with a non-zero amount; every amount is checked first so
+        // a row is taken whole or rejected whole.
+        let mut amounts = Vec::with_capacity(tp.items.len());
+        let mut sum = Decimal::ZERO;
+        for it in &tp.items {
+            let n = self.number(Kind::Money, self.cell(cells, &it.column)).map_err(|e| (it.column.clone().into(), e))?;
+            sum = sum.checked_add(n).ok_or_else(|| (it.column.clone().into(), "the sum is too large".to_string()))?;
+            amounts.push(n);
+        }
+        if let Some(total_col) = &tp.total {
+            let total = self.number(Kind::Money, self.cell(cells, total_col)).map_err(|e| (total_col.clone().into(), e))?;
+            if total != sum {
+                let names: Vec<&str> = tp.items.iter().map(|i| i.column.as_str()).collect();
+                return Err((total_col.clone().into(), format!("{total} is not the sum of {} ({sum})", names.join(" + "))));
+            }
+        }
+        let (ia, ic, id) = (pos("amount"), pos("category"), pos("description"));
+        for (it, amount) in tp.items.iter().zip(amounts) {
+            if amount.is_zero() {
+                continue;
+            }
+            let mut row = out.clone();
+            if let Some(i) = ia {
+                row[i] = OwnedCell::Text(amount.to_string());
+            }
+            if let Some(i) = ic {
+                row[i] = OwnedCell::Text(it.category.clone());
+            }
+            if let (Some(i), Some(d)) = (id, &it.description) {
+                row[i] = OwnedCell::Text(d.clone());
+            }
+            record(spec, src.row, &row);
+            self.convert(src, &row, on_row, Some(&it.column))?;
+        }
+        Ok(())
+    }
+
+    fn convert<F>(&self, src: &SourceRef, out: &[OwnedCell], on_row: &mut F, item: Option<&str>) -> Result<(), RowError>
+    where
+        F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
+    {
+        let cells: Vec<Cell<'_>> = out.iter().map(OwnedCell::as_cell).collect();
+        on_row(src, &cells).map_err(|(col, reason)| {
+            let shown = match (item, col.as_ref()) {
+                (Some(c), "amount") => c.to_string(),
+                (_, c) => self.label(c),
+            };
+            (shown.into(), reason)
+        })
+    }
+}
+
+fn owned(c: Cell<'_>) -> OwnedCell {
+    match c {
+        Cell::Empty => OwnedCell::Empty,
+        Cell::Text(s) => OwnedCell::Text(s.to_string()),
+        Cell::Number(n) => OwnedCell::Number(n),
+        Cell::DateTime(d) => OwnedCell::DateTime(d),
+        Cell::Bool(b) => OwnedCell::Bool(b),
+        Cell::Error(e) => OwnedCell::Error(e.to_string()),
+    }
+}
+
+/// `1.234,56` to `1234.56`.
+fn decimal_comma(s: &str) -> String {
+    s.chars().filter(|c| *c != '.' && *c != ' ' && *c != '\u{a0}').map(|c| if c == ',' { '.' } else { c }).collect()
+}
+
+/// The date or time of a date-time value, or the start or end of a range (`09/22/26 - 10/21/26`).
+fn part(v: OwnedCell, p: Part) -> OwnedCell {
+    match (v, p) {
+        (OwnedCell::DateTime(d), Part::Date) => OwnedCell::Text(d.date().to_string()),
+        (OwnedCell::DateTime(d), Part::Time) => {
+            OwnedCell::Text(format!("{:02}:{:02}:{:02}", d.time().hour(), d.time().minute(), d.time().second()))
+        }
+        (OwnedCell::Text(t), Part::Date | Part::Time) => {
+            let t = t.trim();
+            let (date, time) = match t.find([' ', 'T']) {
+                Some(i) => (&t[..i], t[i + 1..].trim()),
+                None => (t, ""),
+            };
+            OwnedCell::Text(if p == Part::Date { date } else { time }.to_string())
+        }
+        (OwnedCell::Text(t), Part::Start | Part::End) => {
+            let t = t.trim();
+            let split = [" - ", " to ", " – ", " — "].iter().find_map(|sep| t.split_once(sep));
+            match split {
+                Some((a, b)) => OwnedCell::Text(if p == Part::Start { a } else { b }.trim().to_string()),
+                None => OwnedCell::Text(String::new()),
+            }
+        }
+        (other, _) => other,
+    }
+}
+
+/// A summary printed as one row of named columns (`layout = "wide"`): the first data row gives
+/// the fields; `total` fields add a column over every data row.
+fn read_wide<F>(
+    input: &InputRef,
+    tp: &TableProfile,
+    columns: &Columns<'_>,
+    mapper: Mapper<'_>,
+    on_row: &mut F,
+) -> Result<(InputReport, Vec<Rejection>), ParseError>
+where
+    F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
+{
+    let totals_used = tp.fields.values().any(|f| matches!(f.source, Source::Total(_)));
+    let mut first: Option<(SourceRef, Vec<OwnedCell>)> = None;
+    let mut totals: BTreeMap<&'static str, Decimal> = BTreeMap::new();
+    let mut sums = FooterSums::default();
+    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], kind: RowKind| -> Result<(), RowError> {
+        if kind == RowKind::Footer {
+            return sums.check(&mapper, cells);
+        }
+        sums.add(&mapper, cells);
+        if first.is_some() && !totals_used {
+            return Err((
+                WHOLE_ROW.into(),
+                "a wide summary is one invoice, and this is a second data row: give each invoice its own [[invoice]]".into(),
+            ));
+        }
+        for (f, fs) in &tp.fields {
+            if let Source::Total(c) = &fs.source {
+                let n = mapper.number(kind_of(f), mapper.cell(cells, c)).map_err(|e| (c.clone().into(), e))?;
+                let t = totals.entry(f).or_default();
+                *t = t.checked_add(n).ok_or_else(|| (c.clone().into(), "the total is too large".to_string()))?;
+            }
+        }
+        if first.is_none() {
+            first = Some((src.clone(), cells.iter().map(|c| owned(*c)).collect()));
+        }
+        Ok(())
+    };
+    let (mut report, mut rejections) = read_raw(input, columns, &tp.layout, &mut raw)?;
+    let Some((src, cells)) = first else {
+        return Err(ParseError::Invalid {
+            file: input.label(report.sheet.as_deref()),
+            reason: "the summary has no data row".into(),
+        });
+    };
+    let cells: Vec<Cell<'_>> = cells.iter().map(OwnedCell::as_cell).collect();
+    let mut bad = false;
+    let mut canonical = Vec::new();
+    for (f, fs) in &tp.fields {
+        let v = match &fs.source {
+            Source::Total(_) => Ok(OwnedCell::Text(totals.get(f).copied().unwrap_or_default().to_string())),
+            _ => mapper.field(f, fs, &cells),
+        };
+        let outcome = v.and_then(|v| {
+            canonical.push(vec![OwnedCell::Text((*f).to_string()), v.clone()]);
+            on_row(&src, &[Cell::Text(f), v.as_cell()]).map_err(|(_, reason)| reason)
+        });
+        if let Err(reason) = outcome {
+            rejections.push(Rejection { source: src.clone(), column: mapper.label(f), reason });
+            bad = true;
+        }
+    }
+    for row in &canonical {
+        record(&crate::tables::SUMMARY, src.row, row);
+    }
+    if bad && report.accepted > 0 {
+        report.accepted -= 1;
+        report.rejected += 1;
+    }
+    rejections.sort_by_key(|r| r.source.row);
+    Ok((report, rejections))
+}

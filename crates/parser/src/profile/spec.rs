@@ -1,0 +1,600 @@
+//! The profile file: its TOML shape, and its compilation into checked mappings.
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use billrecon_model::{normalize_word, ChargeCategory, LineStatus, UsageType};
+
+use super::Profile;
+use crate::error::ParseError;
+use crate::table::{Encoding, Layout, TableSpec};
+use crate::tables;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    format: RawFormat,
+    summary: Option<RawTable>,
+    charges: Option<RawTable>,
+    usage: Option<RawTable>,
+    inventory: Option<RawTable>,
+    employees: Option<RawTable>,
+    plans: Option<RawTable>,
+    attestations: Option<RawTable>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFormat {
+    delimiter: Option<String>,
+    quote: Option<String>,
+    encoding: Option<String>,
+    decimal_comma: Option<bool>,
+    date_formats: Option<Vec<String>>,
+    skip_rows: Option<u32>,
+    sheet: Option<String>,
+}
+
+impl RawFormat {
+    /// `self` with every key `over` sets replaced.
+    fn with(&self, over: &RawFormat) -> RawFormat {
+        RawFormat {
+            delimiter: over.delimiter.clone().or_else(|| self.delimiter.clone()),
+            quote: over.quote.clone().or_else(|| self.quote.clone()),
+            encoding: over.encoding.clone().or_else(|| self.encoding.clone()),
+            decimal_comma: over.decimal_comma.or(self.decimal_comma),
+            date_formats: over.date_formats.clone().or_else(|| self.date_formats.clone()),
+            skip_rows: over.skip_rows.or(self.skip_rows),
+            sheet: over.sheet.clone().or_else(|| self.sheet.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    #[serde(default)]
+    format: RawFormat,
+    layout: Option<String>,
+    #[serde(default)]
+    fields: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    map: BTreeMap<String, Vec<RawRule>>,
+    #[serde(default)]
+    items: Vec<RawItem>,
+    total: Option<String>,
+    footer: Option<RawFooter>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    #[serde(default)]
+    when: BTreeMap<String, String>,
+    to: String,
+    #[serde(default)]
+    negate: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    column: String,
+    category: String,
+    description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFooter {
+    pattern: String,
+    check: Option<String>,
+}
+
+/// Where a canonical field's value comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum Source {
+    Column(String),
+    Constant(String),
+    /// Numbers: the sum of `add` minus the sum of `sub` (empty cells are 0).
+    Sum {
+        add: Vec<String>,
+        sub: Vec<String>,
+    },
+    /// Text: the non-empty values joined with `sep`.
+    Join {
+        cols: Vec<String>,
+        sep: String,
+    },
+    /// Wide summaries only: a column summed over every data row.
+    Total(String),
+}
+
+/// A piece of a cell: the date or time of a date-time, the start or end of a range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    Date,
+    Time,
+    Start,
+    End,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FieldSpec {
+    pub source: Source,
+    pub negate: bool,
+    /// Values that mean "empty" (`N/A`), matched ignoring case.
+    pub empty: Vec<String>,
+    pub part: Option<Part>,
+    pub date_format: Option<String>,
+}
+
+impl FieldSpec {
+    /// The source columns, as a rejection names them.
+    pub fn label(&self, canonical: &str) -> String {
+        match &self.source {
+            Source::Column(c) | Source::Total(c) => c.clone(),
+            Source::Constant(_) => format!("{canonical} (constant)"),
+            Source::Sum { add, sub } => {
+                let mut s = add.join(" + ");
+                for c in sub {
+                    s.push_str(" - ");
+                    s.push_str(c);
+                }
+                s
+            }
+            Source::Join { cols, .. } => cols.join(" & "),
+        }
+    }
+
+    fn columns(&self) -> Vec<&str> {
+        match &self.source {
+            Source::Column(c) | Source::Total(c) => vec![c.as_str()],
+            Source::Constant(_) => vec![],
+            Source::Sum { add, sub } => add.iter().chain(sub).map(String::as_str).collect(),
+            Source::Join { cols, .. } => cols.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Matcher {
+    /// Equal ignoring case and surrounding spaces.
+    Eq(String),
+    Regex(Regex),
+}
+
+impl Matcher {
+    pub fn matches(&self, value: &str) -> bool {
+        match self {
+            Matcher::Eq(want) => normalize_word(value) == *want,
+            Matcher::Regex(r) => r.is_match(value.trim()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Rule {
+    pub when: Vec<(String, Matcher)>,
+    pub to: String,
+    pub negate: bool,
+}
+
+/// A value mapping for one canonical field: its rules (first match wins) and the columns they read.
+#[derive(Debug, Clone)]
+pub(crate) struct ValueMap {
+    pub rules: Vec<Rule>,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Item {
+    pub column: String,
+    pub category: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Footer {
+    pub check: Option<String>,
+}
+
+/// One canonical table as a profile maps it.
+#[derive(Debug, Clone)]
+pub(crate) struct TableProfile {
+    pub section: &'static str,
+    pub layout: Layout,
+    pub decimal_comma: bool,
+    pub date_formats: Vec<String>,
+    /// A summary printed as one row with named columns.
+    pub wide: bool,
+    pub fields: BTreeMap<&'static str, FieldSpec>,
+    pub maps: BTreeMap<&'static str, ValueMap>,
+    pub items: Vec<Item>,
+    /// Charges with items: the column the items must add up to.
+    pub total: Option<String>,
+    pub footer: Option<Footer>,
+    /// Source columns the header must hold, then those it may hold.
+    pub required: Vec<String>,
+    pub optional: Vec<String>,
+}
+
+/// What kind of value a canonical field holds (for date formats, decimal commas and signs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Date,
+    Time,
+    Money,
+    Quantity,
+    Text,
+}
+
+pub(crate) fn kind_of(field: &str) -> Kind {
+    match field {
+        "date" | "start_date" | "end_date" | "termination_date" | "invoice_date" | "period_start" | "period_end" => Kind::Date,
+        "time" => Kind::Time,
+        "amount" | "charge" | "monthly_rate" | "previous_balance" | "payments" | "adjustments" | "current_charges"
+        | "total_due" => Kind::Money,
+        "quantity" | "voice_minutes" | "messages" | "data_mb" => Kind::Quantity,
+        _ => Kind::Text,
+    }
+}
+
+fn spec_of(section: &str) -> TableSpec {
+    match section {
+        "summary" => tables::SUMMARY,
+        "charges" => tables::CHARGES,
+        "usage" => tables::USAGE,
+        "inventory" => tables::INVENTORY,
+        "employees" => tables::EMPLOYEES,
+        "plans" => tables::PLANS,
+        _ => tables::ATTESTATIONS,
+    }
+}
+
+/// The money field a `negate` rule flips, per table.
+pub(crate) fn signed_field(section: &str) -> Option<&'static str> {
+    match section {
+        "charges" => Some("amount"),
+        "usage" => Some("charge"),
+        _ => None,
+    }
+}
+
+pub(super) fn compile(text: &str, origin: &str) -> Result<Profile, ParseError> {
+    let err = |reason: String| ParseError::Profile { origin: origin.to_string(), reason };
+    let raw: RawProfile = toml::from_str(text).map_err(|e| err(crate::manifest::toml_reason(&e, text)))?;
+    let mut tables = BTreeMap::new();
+    let sections = [
+        ("summary", raw.summary),
+        ("charges", raw.charges),
+        ("usage", raw.usage),
+        ("inventory", raw.inventory),
+        ("employees", raw.employees),
+        ("plans", raw.plans),
+        ("attestations", raw.attestations),
+    ];
+    for (section, t) in sections {
+        if let Some(t) = t {
+            let tp = compile_table(section, &raw.format, t).map_err(&err)?;
+            tables.insert(section, tp);
+        }
+    }
+    if tables.is_empty() {
+        return Err(err("maps no table: add a [summary], [charges], [usage] (or other table) section".into()));
+    }
+    Ok(Profile { name: raw.name, description: raw.description, origin: origin.to_string(), tables })
+}
+
+fn delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "comma" | "," => Ok(b','),
+        "tab" | "\t" => Ok(b'\t'),
+        "pipe" | "|" => Ok(b'|'),
+        "semicolon" | ";" => Ok(b';'),
+        other if other.len() == 1 && other.is_ascii() => Ok(other.as_bytes()[0]),
+        other => Err(format!("format.delimiter: `{other}` is not one of: comma, tab, pipe, semicolon, or a single character")),
+    }
+}
+
+fn layout(section: &str, f: &RawFormat) -> Result<(Layout, bool, Vec<String>), String> {
+    let mut l = Layout::default();
+    if let Some(d) = &f.delimiter {
+        l.delimiter = delimiter(d).map_err(|e| format!("[{section}] {e}"))?;
+    }
+    if let Some(q) = &f.quote {
+        l.quote = match q.as_str() {
+            "" | "none" => None,
+            q if q.len() == 1 && q.is_ascii() => Some(q.as_bytes()[0]),
+            q => return Err(format!("[{section}] format.quote: `{q}` is not a single character or \"none\"")),
+        };
+    }
+    if let Some(e) = &f.encoding {
+        l.encoding = match normalize_word(e).replace(['-', ' '], "").as_str() {
+            "utf8" => Encoding::Utf8,
+            "windows1252" | "cp1252" | "latin1" => Encoding::Windows1252,
+            _ => return Err(format!("[{section}] format.encoding: `{e}` is not one of: utf-8, windows-1252")),
+        };
+    }
+    l.skip_rows = f.skip_rows.unwrap_or(0);
+    l.sheet = f.sheet.clone();
+    let formats = f.date_formats.clone().unwrap_or_default();
+    for fmt in &formats {
+        // A format chrono cannot use fails every value: catch it here, once.
+        if chrono::format::StrftimeItems::new(fmt).any(|i| matches!(i, chrono::format::Item::Error)) {
+            return Err(format!("[{section}] format.date_formats: `{fmt}` is not a valid date format"));
+        }
+    }
+    Ok((l, f.decimal_comma.unwrap_or(false), formats))
+}
+
+fn field_spec(section: &str, field: &str, v: &toml::Value) -> Result<FieldSpec, String> {
+    let at = format!("[{section}] fields.{field}");
+    let t = match v {
+        toml::Value::String(s) => {
+            return Ok(FieldSpec {
+                source: Source::Column(s.clone()),
+                negate: false,
+                empty: vec![],
+                part: None,
+                date_format: None,
+            })
+        }
+        toml::Value::Table(t) => t,
+        _ => return Err(format!("{at}: expected a column name or a table such as {{ column = \"...\" }}")),
+    };
+    const KEYS: &[&str] =
+        &["column", "constant", "sum", "subtract", "join", "separator", "total", "negate", "empty", "part", "date_format"];
+    for k in t.keys() {
+        if !KEYS.contains(&k.as_str()) {
+            return Err(format!("{at}: unknown key `{k}`, expected one of {}", KEYS.join(", ")));
+        }
+    }
+    let string = |k: &str| -> Result<Option<String>, String> {
+        match t.get(k) {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(format!("{at}.{k}: expected a string")),
+        }
+    };
+    let list = |k: &str| -> Result<Option<Vec<String>>, String> {
+        match t.get(k) {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => Ok(Some(vec![s.clone()])),
+            Some(toml::Value::Array(a)) => a
+                .iter()
+                .map(|x| x.as_str().map(str::to_string).ok_or_else(|| format!("{at}.{k}: expected a list of strings")))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(_) => Err(format!("{at}.{k}: expected a list of strings")),
+        }
+    };
+    let mut sources = Vec::new();
+    if let Some(c) = string("column")? {
+        sources.push(Source::Column(c));
+    }
+    if let Some(c) = string("constant")? {
+        sources.push(Source::Constant(c));
+    }
+    if let Some(add) = list("sum")? {
+        sources.push(Source::Sum { add, sub: list("subtract")?.unwrap_or_default() });
+    } else if t.contains_key("subtract") {
+        sources.push(Source::Sum { add: vec![], sub: list("subtract")?.unwrap_or_default() });
+    }
+    if let Some(cols) = list("join")? {
+        sources.push(Source::Join { cols, sep: string("separator")?.unwrap_or_else(|| " ".into()) });
+    }
+    if let Some(c) = string("total")? {
+        sources.push(Source::Total(c));
+    }
+    let source = match sources.len() {
+        1 => sources.pop().unwrap_or(Source::Constant(String::new())),
+        0 => return Err(format!("{at}: give one of column, constant, sum, join, total")),
+        _ => return Err(format!("{at}: give only one of column, constant, sum, join, total")),
+    };
+    let negate = match t.get("negate") {
+        None => false,
+        Some(toml::Value::Boolean(b)) => *b,
+        Some(_) => return Err(format!("{at}.negate: expected true or false")),
+    };
+    let part = match string("part")?.as_deref() {
+        None => None,
+        Some("date") => Some(Part::Date),
+        Some("time") => Some(Part::Time),
+        Some("start") => Some(Part::Start),
+        Some("end") => Some(Part::End),
+        Some(p) => return Err(format!("{at}.part: `{p}` is not one of: date, time, start, end")),
+    };
+    let kind = kind_of(field);
+    if (negate || matches!(source, Source::Sum { .. } | Source::Total(_))) && !matches!(kind, Kind::Money | Kind::Quantity) {
+        return Err(format!("{at}: sum, subtract, total and negate apply to amounts and quantities, not to `{field}`"));
+    }
+    let date_format = string("date_format")?;
+    Ok(FieldSpec { source, negate, empty: list("empty")?.unwrap_or_default(), part, date_format })
+}
+
+/// Checks a mapped value against what the canonical field accepts.
+fn check_value(section: &str, field: &str, v: &str) -> Result<(), String> {
+    let r = match (section, field) {
+        ("charges", "category") => v.parse::<ChargeCategory>().map(|_| ()),
+        ("usage", "type") => v.parse::<UsageType>().map(|_| ()),
+        ("inventory", "status") => v.parse::<LineStatus>().map(|_| ()),
+        ("summary", "field") => {
+            if tables::SUMMARY_FIELDS.iter().any(|f| normalize_word(f) == normalize_word(v)) {
+                Ok(())
+            } else {
+                Err(format!("`{v}` is not one of: {}", tables::SUMMARY_FIELDS.join(", ")))
+            }
+        }
+        _ => Ok(()),
+    };
+    r.map_err(|e| format!("[{section}] map.{field}: {e}"))
+}
+
+fn matcher(section: &str, field: &str, pattern: &str) -> Result<Matcher, String> {
+    match pattern.strip_prefix('~') {
+        Some(re) => Regex::new(re)
+            .map(Matcher::Regex)
+            .map_err(|e| format!("[{section}] map.{field}: `{re}` is not a valid pattern: {}", first_line(&e.to_string()))),
+        None => Ok(Matcher::Eq(normalize_word(pattern))),
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().last().unwrap_or(s).trim().to_string()
+}
+
+fn compile_table(section: &'static str, base: &RawFormat, t: RawTable) -> Result<TableProfile, String> {
+    let spec = spec_of(section);
+    let (layout, decimal_comma, date_formats) = layout(section, &base.with(&t.format))?;
+    let mut layout = layout;
+    let wide = match (section, t.layout.as_deref()) {
+        (_, None) => false,
+        ("summary", Some("wide")) => true,
+        ("summary", Some("rows")) => false,
+        ("summary", Some(other)) => return Err(format!("[summary] layout: `{other}` is not one of: wide, rows")),
+        (_, Some(_)) => return Err(format!("[{section}] layout: only a [summary] has a layout (wide or rows)")),
+    };
+    // The canonical fields this section may map.
+    let allowed: Vec<&'static str> = if wide { tables::SUMMARY_FIELDS.to_vec() } else { spec.columns().collect() };
+    let mut fields = BTreeMap::new();
+    for (name, v) in &t.fields {
+        let Some(field) = allowed.iter().find(|f| normalize_word(f) == normalize_word(name)).copied() else {
+            return Err(format!(
+                "[{section}] fields: `{name}` is not a {} field (expected one of: {})",
+                spec.kind,
+                allowed.join(", ")
+            ));
+        };
+        let fs = field_spec(section, field, v)?;
+        if matches!(fs.source, Source::Total(_)) && !wide {
+            return Err(format!("[{section}] fields.{field}: `total` is for a wide summary (layout = \"wide\")"));
+        }
+        fields.insert(field, fs);
+    }
+    let mut maps = BTreeMap::new();
+    for (name, rules) in &t.map {
+        let Some(field) = allowed.iter().find(|f| normalize_word(f) == normalize_word(name)).copied() else {
+            return Err(format!(
+                "[{section}] map: `{name}` is not a {} field (expected one of: {})",
+                spec.kind,
+                allowed.join(", ")
+            ));
+        };
+        if fields.contains_key(field) {
+            return Err(format!("[{section}] `{field}` has both fields.{field} and map.{field}: keep one"));
+        }
+        let mut columns: Vec<String> = Vec::new();
+        let mut compiled = Vec::new();
+        for r in rules {
+            check_value(section, field, &r.to)?;
+            if r.negate && signed_field(section).is_none() {
+                return Err(format!("[{section}] map.{field}: negate applies to charges and usage only"));
+            }
+            let mut when = Vec::new();
+            for (col, pat) in &r.when {
+                when.push((col.clone(), matcher(section, field, pat)?));
+                if !columns.contains(col) {
+                    columns.push(col.clone());
+                }
+            }
+            compiled.push(Rule { when, to: r.to.clone(), negate: r.negate });
+        }
+        if compiled.is_empty() {
+            return Err(format!("[{section}] map.{field}: no rules"));
+        }
+        maps.insert(field, ValueMap { rules: compiled, columns });
+    }
+    let mut items = Vec::new();
+    for it in &t.items {
+        if section != "charges" {
+            return Err(format!("[{section}] items: only [charges] can split a row into items"));
+        }
+        check_value(section, "category", &it.category)?;
+        items.push(Item { column: it.column.clone(), category: it.category.clone(), description: it.description.clone() });
+    }
+    if !items.is_empty() {
+        for f in ["amount", "category"] {
+            if fields.contains_key(f) || maps.contains_key(f) {
+                return Err(format!("[charges] `{f}` comes from the items: remove fields.{f} / map.{f}"));
+            }
+        }
+    }
+    if t.total.is_some() && items.is_empty() {
+        return Err(format!("[{section}] total: checks the items of a row; there are no [[{section}.items]]"));
+    }
+    // Every required canonical field must come from somewhere.
+    let required: Vec<&str> = if wide { tables::SUMMARY_REQUIRED.to_vec() } else { spec.required.to_vec() };
+    let from_items = |f: &str| !items.is_empty() && matches!(f, "amount" | "category");
+    let missing: Vec<&str> =
+        required.iter().filter(|f| !fields.contains_key(*f) && !maps.contains_key(*f) && !from_items(f)).copied().collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "[{section}] maps no {} (required): add fields.{} = \"<column>\"",
+            missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "),
+            missing[0]
+        ));
+    }
+    let footer = match &t.footer {
+        None => None,
+        Some(f) => {
+            let re = Regex::new(&f.pattern).map_err(|e| {
+                format!("[{section}] footer.pattern: `{}` is not a valid pattern: {}", f.pattern, first_line(&e.to_string()))
+            })?;
+            layout.footer = Some(re);
+            Some(Footer { check: f.check.clone() })
+        }
+    };
+    // The source columns: every one named is required in the header, except a footer's check.
+    let mut req: Vec<String> = Vec::new();
+    let add = |c: &str, v: &mut Vec<String>| {
+        if !v.iter().any(|x| normalize_word(x) == normalize_word(c)) {
+            v.push(c.to_string());
+        }
+    };
+    for fs in fields.values() {
+        for c in fs.columns() {
+            add(c, &mut req);
+        }
+    }
+    for m in maps.values() {
+        for c in &m.columns {
+            add(c, &mut req);
+        }
+    }
+    for it in &items {
+        add(&it.column, &mut req);
+    }
+    if let Some(c) = &t.total {
+        add(c, &mut req);
+    }
+    let mut optional = Vec::new();
+    if let Some(c) = footer.as_ref().and_then(|f| f.check.as_ref()) {
+        if !req.iter().any(|x| normalize_word(x) == normalize_word(c)) {
+            optional.push(c.clone());
+        }
+    }
+    if req.is_empty() {
+        return Err(format!("[{section}] names no column of the file"));
+    }
+    Ok(TableProfile {
+        section,
+        layout,
+        decimal_comma,
+        date_formats,
+        wide,
+        fields,
+        maps,
+        items,
+        total: t.total,
+        footer,
+        required: req,
+        optional,
+    })
+}

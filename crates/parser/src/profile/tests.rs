@@ -1,0 +1,444 @@
+//! One test per profile feature and per profile error, on small files written here.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use billrecon_model::{Charge, InvoiceSummary, Rejection, UsageTable};
+
+use super::*;
+use crate::table::{Format, InputRef};
+use crate::tables;
+
+fn profile(toml: &str) -> ProfileRef {
+    ProfileRef(Arc::new(Profile::parse(toml, "test.toml").unwrap_or_else(|e| panic!("{e}"))))
+}
+
+fn err(toml: &str) -> String {
+    Profile::parse(toml, "test.toml").unwrap_err().to_string()
+}
+
+fn input(dir: &Path, name: &str, bytes: &[u8], p: &ProfileRef) -> InputRef {
+    std::fs::write(dir.join(name), bytes).unwrap();
+    let format = if name.ends_with(".xlsx") { Format::Xlsx } else { Format::Csv };
+    InputRef { name: name.into(), path: dir.join(name), sheet: None, format, profile: Some(p.clone()) }
+}
+
+/// Charges as `line|category|description|quantity|amount` strings, and the rejections.
+fn charges(p: &ProfileRef, bytes: &[u8]) -> (Vec<String>, Vec<String>, billrecon_model::InputReport) {
+    let t = tempfile::tempdir().unwrap();
+    let i = input(t.path(), "charges.txt", bytes, p);
+    let (cs, report, rej) = tables::read_charges(&i, 0).unwrap_or_else(|e| panic!("{e}"));
+    (cs.iter().map(show_charge).collect(), rej.iter().map(Rejection::to_string).collect(), report)
+}
+
+fn show_charge(c: &Charge) -> String {
+    format!(
+        "{}|{}|{}|{}|{}",
+        c.line.as_ref().map_or("", |l| l.as_str()),
+        c.category,
+        c.description,
+        c.quantity.map(|q| q.to_string()).unwrap_or_default(),
+        c.amount
+    )
+}
+
+const CHARGES: &str = r#"
+name = "t"
+[format]
+delimiter = "tab"
+[charges.fields]
+line = { column = "Wireless Number", empty = ["N/A"] }
+description = "Item Description"
+amount = "Cost"
+[[charges.map.category]]
+when = { "Item Description" = '~(?i)\b411\b' }
+to = "directory_assistance"
+[[charges.map.category]]
+when = { "Item Category" = "Monthly Charges" }
+to = "plan"
+[[charges.map.category]]
+when = { "Item Category" = "Credits" }
+to = "credit"
+negate = true
+"#;
+
+#[test]
+fn columns_by_name_value_maps_first_match_wins_and_empty_values() {
+    let p = profile(CHARGES);
+    let file = "Wireless Number\tItem Category\tItem Description\tCost\n\
+                860-555-0101\tMonthly Charges\tBusiness Talk 500\t40.00\n\
+                860-555-0101\tMonthly Charges\t411 Search\t1.99\n\
+                N/A\tCredits\tLoyalty credit\t5.00\n";
+    let (got, rej, report) = charges(&p, file.as_bytes());
+    assert_eq!(
+        got,
+        vec![
+            "8605550101|plan|Business Talk 500||40.00",
+            "8605550101|directory_assistance|411 Search||1.99",
+            "|credit|Loyalty credit||-5.00",
+        ]
+    );
+    assert!(rej.is_empty());
+    assert_eq!((report.read, report.accepted, report.profile.as_deref()), (3, 3, Some("t")));
+}
+
+#[test]
+fn an_unmapped_category_is_a_rejected_row_naming_the_value() {
+    let p = profile(CHARGES);
+    let file = "Wireless Number\tItem Category\tItem Description\tCost\n\
+                860-555-0101\tWidgets\tNew gadget fee\t3.00\n";
+    let (got, rej, _) = charges(&p, file.as_bytes());
+    assert!(got.is_empty());
+    assert_eq!(
+        rej,
+        vec![
+            "charges.txt:2: Item Description, Item Category: Item Description `New gadget fee`, Item Category `Widgets` matches no [[charges.map.category]] rule of profile `t`: add a rule for it"
+        ]
+    );
+}
+
+#[test]
+fn windows_1252_and_the_converters_errors_name_the_carrier_column() {
+    let p = profile(&CHARGES.replace("delimiter = \"tab\"", "delimiter = \"tab\"\nencoding = \"windows-1252\""));
+    let mut file = b"Wireless Number\tItem Category\tItem Description\tCost\n".to_vec();
+    file.extend_from_slice(b"860-555-0101\tMonthly Charges\tPlan \x96 Caf\xe9\t40.00\n");
+    file.extend_from_slice(b"860-555-0101\tMonthly Charges\tPlan\t4O.00\n");
+    let (got, rej, _) = charges(&p, &file);
+    assert_eq!(got, vec!["8605550101|plan|Plan – Café||40.00"]);
+    assert_eq!(rej, vec!["charges.txt:3: Cost: `4O.00` is not an amount of money"]);
+}
+
+#[test]
+fn a_utf8_bom_is_skipped_and_a_non_utf8_file_says_so() {
+    let p = profile(CHARGES);
+    let mut file = b"\xEF\xBB\xBFWireless Number\tItem Category\tItem Description\tCost\n".to_vec();
+    file.extend_from_slice("860-555-0101\tMonthly Charges\tPlan é\t40.00\n".as_bytes());
+    let (got, _, _) = charges(&p, &file);
+    assert_eq!(got, vec!["8605550101|plan|Plan é||40.00"]);
+    let t = tempfile::tempdir().unwrap();
+    let i = input(t.path(), "c.txt", b"Wireless Number\tItem Category\tItem Description\tCost\nx\t\xe9\t\t\n", &p);
+    assert_eq!(
+        tables::read_charges(&i, 0).unwrap_err().to_string(),
+        "c.txt: line 2 is not UTF-8 text; save the file as \"CSV UTF-8\""
+    );
+}
+
+#[test]
+fn footers_are_skipped_and_checked_against_the_rows_above() {
+    let p = profile(&format!("{CHARGES}\n[charges.footer]\npattern = '(?i)^total'\ncheck = \"Cost\"\n"));
+    let good = "Wireless Number\tItem Category\tItem Description\tCost\n\
+                860-555-0101\tMonthly Charges\tPlan\t40.00\n\
+                860-555-0102\tMonthly Charges\tPlan\t2.50\n\
+                Total\t\t\t42.50\n";
+    let (got, rej, report) = charges(&p, good.as_bytes());
+    assert_eq!((got.len(), rej.len(), report.read, report.footer), (2, 0, 2, 1));
+    // A ragged footer (fewer fields) is still a footer, and a wrong total is reported.
+    let bad = "Wireless Number\tItem Category\tItem Description\tCost\n\
+               860-555-0101\tMonthly Charges\tPlan\t40.00\n\
+               TOTAL\t\t\t41.00\n";
+    let (got, rej, report) = charges(&p, bad.as_bytes());
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        rej,
+        vec![
+            "charges.txt:3: Cost: the footer total 41.00 does not equal 40.00, the sum of the 1 rows above it: a row is missing or altered"
+        ]
+    );
+    assert_eq!((report.read, report.accepted, report.rejected, report.footer), (2, 1, 1, 1));
+}
+
+#[test]
+fn delimiters_quotes_title_rows_and_decimal_commas() {
+    let p = profile(
+        r#"
+name = "t"
+[format]
+delimiter = ";"
+quote = "none"
+decimal_comma = true
+skip_rows = 2
+date_formats = ["%d.%m.%Y"]
+[charges.fields]
+line = "Rufnummer"
+category = { constant = "plan" }
+description = "Text"
+quantity = "Menge"
+amount = "Betrag"
+"#,
+    );
+    let file = "Rufnummer;Text;Menge;Betrag\n\
+                (title row skipped even though it looks like a header)\n\
+                Rufnummer;Text;Menge;Betrag\n\
+                8605550101;Tarif \"Business\";1;1.234,50\n";
+    let (got, rej, report) = charges(&p, file.as_bytes());
+    assert_eq!(got, vec!["8605550101|plan|Tarif \"Business\"|1|1234.50"]);
+    assert!(rej.is_empty());
+    assert_eq!(report.header_row, 3);
+}
+
+#[test]
+fn sums_subtractions_negation_joins_and_parts() {
+    let p = profile(
+        r#"
+name = "t"
+[format]
+delimiter = "pipe"
+date_formats = ["%m/%d/%Y"]
+[usage.fields]
+line = "Wireless"
+date = { column = "When", part = "date" }
+time = { column = "When", part = "time" }
+number = "Called"
+quantity = "Minutes"
+charge = { sum = ["Airtime", "LD"], subtract = ["Discount"] }
+description = { join = ["Place", "Kind"], separator = " / " }
+[[usage.map.type]]
+when = { "Kind" = '~(?i)text' }
+to = "text"
+[[usage.map.type]]
+when = {}
+to = "voice"
+"#,
+    );
+    let t = tempfile::tempdir().unwrap();
+    let i = input(
+        t.path(),
+        "u.txt",
+        b"Wireless|When|Called|Minutes|Airtime|LD|Discount|Place|Kind\n\
+          860-555-0101|10/03/2026 2:15 PM|411|2|1.49|0.75|0.25|HARTFORD CT|Dir Asst\n\
+          860-555-0101|10/04/2026 09:00|203-555-0100|1|||| |Text\n",
+        &p,
+    );
+    let mut u = UsageTable::default();
+    let (report, rej) = tables::read_usage(&i, &mut u).unwrap();
+    assert!(rej.is_empty(), "{rej:?}");
+    assert_eq!(report.accepted, 2);
+    let rows: Vec<String> = u
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {:?} {} {} {} {} {}",
+                r.line.as_str(),
+                r.date,
+                r.time.map(|t| t.seconds()),
+                r.number,
+                r.kind.as_str(),
+                r.quantity,
+                r.charge,
+                r.description
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            "8605550101 2026-10-03 Some(51300) 411 voice 2 1.99 HARTFORD CT / Dir Asst",
+            "8605550101 2026-10-04 Some(32400) 2035550100 text 1 0.00 Text",
+        ]
+    );
+}
+
+#[test]
+fn items_split_a_row_and_must_add_up_to_its_total() {
+    let p = profile(builtin_text("att-premier").unwrap());
+    let head = "Account number,Wireless number,Invoice date,Market cycle end date,Total current charges,Total monthly charges,Total activity since last bill,Total taxes,Total company fees and surcharges,Total adjustments\n";
+    let file = format!(
+        "{head}287,959-555-0111,11/03/2026,10/31/2026,62.75,55.00,4.00,3.75,0,0\n\
+         287,,11/03/2026,10/31/2026,-25.00,0,0,0,0,-25.00\n\
+         287,959-555-0112,11/03/2026,10/31/2026,50.00,40.00,0,2.54,0,0\n"
+    );
+    let (got, rej, report) = charges(&p, file.as_bytes());
+    assert_eq!(
+        got,
+        vec![
+            "9595550111|plan|Monthly charges||55.00",
+            "9595550111|usage|Activity since last bill||4.00",
+            "9595550111|tax|Taxes||3.75",
+            "|adjustment|Adjustments||-25.00",
+        ]
+    );
+    assert_eq!(
+        rej,
+        vec![
+            "charges.txt:4: Total current charges: 50.00 is not the sum of Total monthly charges + Total activity since last bill + Total taxes + Total company fees and surcharges + Total adjustments (42.54)"
+        ]
+    );
+    assert_eq!((report.read, report.accepted, report.rejected), (3, 2, 1));
+}
+
+fn summary(p: &ProfileRef, bytes: &[u8]) -> Result<(InvoiceSummary, Vec<String>, u64), String> {
+    let t = tempfile::tempdir().unwrap();
+    let i = input(t.path(), "s.txt", bytes, p);
+    tables::read_summary(&i)
+        .map(|(s, r, j)| (s, j.iter().map(Rejection::to_string).collect(), r.accepted))
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn a_wide_summary_is_one_row_of_named_columns() {
+    let p = profile(builtin_text("verizon-rdd").unwrap());
+    let head = "Account Number\tBill Cycle Date\tBill Period\tInvoice Number\tPrevious Balance\tPayments\tTotal Current Charges\tTotal Amount Due\n";
+    let row = "442091800001\t11/01/2026\t10/01/2026 - 10/31/2026\t8812345670\t598.41\t-598.41\t574.38\t574.38\n";
+    let (s, rej, accepted) = summary(&p, format!("{head}{row}").as_bytes()).unwrap();
+    assert!(rej.is_empty());
+    assert_eq!(accepted, 1);
+    assert_eq!(
+        (s.carrier.as_str(), s.invoice_number.as_str(), s.period_start.unwrap().to_string(), s.period_end.unwrap().to_string()),
+        ("Verizon Wireless", "8812345670", "2026-10-01".into(), "2026-10-31".into())
+    );
+    assert_eq!(
+        (s.payments, s.current_charges, s.total_due),
+        (Decimal::new(-59841, 2), Decimal::new(57438, 2), Decimal::new(57438, 2))
+    );
+    assert_eq!(s.source.to_string(), "s.txt:2");
+    // A second account in the same file is a rejected row, not silently ignored.
+    let (_, rej, _) = summary(&p, format!("{head}{row}{row}").as_bytes()).unwrap();
+    assert_eq!(
+        rej,
+        vec![
+            "s.txt:3: (row): a wide summary is one invoice, and this is a second data row: give each invoice its own [[invoice]]"
+        ]
+    );
+    // A bad value is rejected under the carrier's column; a required one stops the invoice.
+    let bad = row.replace("574.38\t574.38", "574.38\tabc");
+    assert_eq!(
+        summary(&p, format!("{head}{bad}").as_bytes()).unwrap_err(),
+        "s.txt: the invoice summary has no accepted total_due field"
+    );
+}
+
+#[test]
+fn a_wide_summary_can_total_a_column_over_every_row() {
+    let p = profile(builtin_text("att-premier").unwrap());
+    let file = "Account number,Wireless number,Invoice date,Market cycle end date,Total current charges\n\
+                287219044110,959-555-0111,11/03/2026,10/31/2026,62.75\n\
+                287219044110,,11/03/2026,10/31/2026,-25.00\n";
+    let (s, rej, _) = summary(&p, file.as_bytes()).unwrap();
+    assert!(rej.is_empty());
+    assert_eq!((s.current_charges, s.total_due), (Decimal::new(3775, 2), Decimal::new(3775, 2)));
+    assert_eq!(s.invoice_number, "287219044110-11/03/2026");
+}
+
+#[test]
+fn a_profile_reads_a_workbook_sheet_it_names() {
+    let p = profile(
+        r#"
+name = "t"
+[charges]
+format = { sheet = "Detail" }
+[charges.fields]
+line = "Phone"
+category = { constant = "plan" }
+amount = "Cost"
+"#,
+    );
+    let t = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet().set_name("Cover").unwrap().write(0, 0, "Invoice").unwrap();
+    let ws = wb.add_worksheet().set_name("Detail").unwrap();
+    ws.write(0, 0, "Phone").unwrap();
+    ws.write(0, 1, "Cost").unwrap();
+    ws.write(1, 0, "860-555-0101").unwrap();
+    ws.write(1, 1, 40.0).unwrap();
+    wb.save(t.path().join("c.xlsx")).unwrap();
+    let i =
+        InputRef { name: "c.xlsx".into(), path: t.path().join("c.xlsx"), sheet: None, format: Format::Xlsx, profile: Some(p) };
+    let (cs, report, _) = tables::read_charges(&i, 0).unwrap();
+    assert_eq!(cs.iter().map(show_charge).collect::<Vec<_>>(), vec!["8605550101|plan|||40.00"]);
+    assert_eq!(report.sheet.as_deref(), Some("Detail"));
+}
+
+#[test]
+fn reading_a_table_the_profile_does_not_map_is_an_error() {
+    let p = profile(CHARGES);
+    let t = tempfile::tempdir().unwrap();
+    let i = input(t.path(), "u.txt", b"x\n", &p);
+    assert_eq!(
+        tables::read_usage(&i, &mut UsageTable::default()).unwrap_err().to_string(),
+        "profile test.toml: has no [usage] section, so it cannot read u.txt (it maps: charges)"
+    );
+}
+
+#[test]
+fn builtins_compile() {
+    for (name, text) in BUILTIN {
+        let p = Profile::parse(text, name).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(&p.name, name);
+    }
+}
+
+#[test]
+fn profile_errors_name_the_key_or_field() {
+    let base = "name = \"t\"\n[charges.fields]\nline = \"L\"\ncategory = { constant = \"plan\" }\namount = \"A\"\n";
+    assert!(Profile::parse(base, "t").is_ok());
+    assert_eq!(
+        err(&base.replace("name = ", "nmae = ")),
+        "profile test.toml: line 1: unknown field `nmae`, expected one of `name`, `description`, `format`, `summary`, `charges`, `usage`, `inventory`, `employees`, `plans`, `attestations`"
+    );
+    assert_eq!(
+        err(&base.replace("amount = \"A\"", "amount = { colum = \"A\" }")),
+        "profile test.toml: [charges] fields.amount: unknown key `colum`, expected one of column, constant, sum, subtract, join, separator, total, negate, empty, part, date_format"
+    );
+    assert_eq!(
+        err(&base.replace("amount = \"A\"", "amout = \"A\"")),
+        "profile test.toml: [charges] fields: `amout` is not a invoice charges field (expected one of: line, category, amount, description, quantity)"
+    );
+    assert_eq!(
+        err(&base.replace("amount = \"A\"\n", "")),
+        "profile test.toml: [charges] maps no `amount` (required): add fields.amount = \"<column>\""
+    );
+    assert_eq!(
+        err(&base.replace("category = { constant = \"plan\" }", "[[charges.map.category]]\nto = \"planx\"").replace("amount = \"A\"\n", "") .replace("line = \"L\"\n", "line = \"L\"\namount = \"A\"\n")),
+        "profile test.toml: [charges] map.category: `planx` is not one of: plan, feature, equipment, accessory, usage, overage_voice, overage_text, overage_data, directory_assistance, long_distance, roaming, international, third_party, one_time, credit, tax, surcharge, fee, adjustment, other"
+    );
+    assert_eq!(
+        err(&format!("{base}[[charges.map.description]]\nwhen = {{ X = '~(unclosed' }}\nto = \"d\"\n")),
+        "profile test.toml: [charges] map.description: `(unclosed` is not a valid pattern: error: unclosed group"
+    );
+    assert_eq!(
+        err(&base.replace("name = \"t\"\n", "name = \"t\"\n[format]\ndelimiter = \"::\"\n")),
+        "profile test.toml: [charges] format.delimiter: `::` is not one of: comma, tab, pipe, semicolon, or a single character"
+    );
+    assert_eq!(
+        err(&base.replace("name = \"t\"\n", "name = \"t\"\n[format]\nencoding = \"utf-16\"\n")),
+        "profile test.toml: [charges] format.encoding: `utf-16` is not one of: utf-8, windows-1252"
+    );
+    assert_eq!(
+        err(&base.replace("amount = \"A\"", "amount = { total = \"A\" }")),
+        "profile test.toml: [charges] fields.amount: `total` is for a wide summary (layout = \"wide\")"
+    );
+    assert_eq!(
+        err(&base.replace("line = \"L\"", "line = { sum = [\"L\"] }")),
+        "profile test.toml: [charges] fields.line: sum, subtract, total and negate apply to amounts and quantities, not to `line`"
+    );
+    assert_eq!(
+        err(&format!("{base}[[charges.map.category]]\nto = \"plan\"\n")),
+        "profile test.toml: [charges] `category` has both fields.category and map.category: keep one"
+    );
+    assert_eq!(
+        err("name = \"t\"\n"),
+        "profile test.toml: maps no table: add a [summary], [charges], [usage] (or other table) section"
+    );
+    assert_eq!(
+        err("name = \"t\"\n[summary]\nlayout = \"tall\"\n"),
+        "profile test.toml: [summary] layout: `tall` is not one of: wide, rows"
+    );
+}
+
+#[test]
+fn resolve_names_built_ins_and_files() {
+    let t = tempfile::tempdir().unwrap();
+    assert_eq!(Profile::resolve("verizon-rdd", t.path()).unwrap().name, "verizon-rdd");
+    std::fs::write(
+        t.path().join("mine.toml"),
+        builtin_text("att-premier").unwrap().replace("name = \"att-premier\"", "name = \"mine\""),
+    )
+    .unwrap();
+    assert_eq!(Profile::resolve("mine.toml", t.path()).unwrap().name, "mine");
+    assert_eq!(
+        Profile::resolve("verizon", t.path()).unwrap_err().to_string(),
+        "profile verizon: not a built-in profile (verizon-rdd, att-premier) nor a profile file"
+    );
+}

@@ -1,0 +1,124 @@
+//! `billrecon profile list|show|test`: the carrier profiles, and what a profile makes of a file.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{bail, Context};
+
+use billrecon_model::{InputReport, Rejection, UsageTable};
+use billrecon_parser::profile::{self, Captured, Profile, ProfileRef, BUILTIN};
+use billrecon_parser::{tables, Format, InputRef, ParseError};
+
+use crate::emit;
+
+/// The built-in profiles, one per line.
+pub fn list() -> anyhow::Result<u8> {
+    let mut out = String::new();
+    for (name, text) in BUILTIN {
+        let p = Profile::parse(text, name)?;
+        let _ = writeln!(out, "{name:<14} {}", p.description);
+    }
+    out.push_str("\nPrint one with `billrecon profile show NAME`, save it, adapt it, and name the file in billrecon.toml.\n");
+    emit(&out)?;
+    Ok(0)
+}
+
+/// Prints a built-in profile (or a profile file) as TOML, checked.
+pub fn show(name: &str) -> anyhow::Result<u8> {
+    let text = match profile::builtin_text(name) {
+        Some(t) => t.to_string(),
+        None => {
+            let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+            if !Path::new(name).is_file() {
+                bail!("`{name}` is not a built-in profile ({}) nor a profile file", names.join(", "));
+            }
+            std::fs::read_to_string(name).with_context(|| format!("cannot read {name}"))?
+        }
+    };
+    Profile::parse(&text, name)?;
+    emit(&text)?;
+    Ok(0)
+}
+
+/// Reads `file` through one section of the profile (the one given, or the first whose columns
+/// the file has) and prints its first rows as the canonical table they become.
+pub fn test(profile_name: &str, file: &str, section: Option<&str>, rows: usize) -> anyhow::Result<u8> {
+    let p = ProfileRef(std::sync::Arc::new(Profile::resolve(profile_name, Path::new("."))?));
+    let (path, sheet) = match file.rsplit_once('#') {
+        Some((f, s)) if !s.is_empty() && f.to_ascii_lowercase().ends_with(".xlsx") => (f, Some(s.to_string())),
+        _ => (file, None),
+    };
+    let lower = path.to_ascii_lowercase();
+    let format = if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") { Format::Xlsx } else { Format::Csv };
+    let input = InputRef { name: path.to_string(), path: path.into(), sheet, format, profile: Some(p.clone()) };
+    let sections: Vec<&str> = match section {
+        Some(s) => {
+            if !p.sections().any(|x| x == s) {
+                bail!("profile {} has no [{s}] section (it maps: {})", p.origin, p.sections().collect::<Vec<_>>().join(", "));
+            }
+            vec![s]
+        }
+        None => p.sections().collect(),
+    };
+    let mut misses = Vec::new();
+    for s in &sections {
+        let (result, captured) = profile::capture(rows, || read_section(&input, s));
+        match result {
+            Ok((report, rejections)) => {
+                emit(&render(&p, s, &report, &rejections, &captured))?;
+                return Ok(if report.rejected > 0 { 1 } else { 0 });
+            }
+            Err(e @ (ParseError::MissingColumns { .. } | ParseError::Empty { .. })) if section.is_none() => {
+                misses.push(format!("  [{s}]: {e}"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    bail!("no section of profile {} fits {file}:\n{}", p.origin, misses.join("\n"))
+}
+
+fn read_section(input: &InputRef, section: &str) -> Result<(InputReport, Vec<Rejection>), ParseError> {
+    match section {
+        "summary" => tables::read_summary(input).map(|(_, r, j)| (r, j)),
+        "charges" => tables::read_charges(input, 0).map(|(_, r, j)| (r, j)),
+        "usage" => tables::read_usage(input, &mut UsageTable::default()),
+        "inventory" => tables::read_inventory(input).map(|(_, r, j)| (r, j)),
+        "employees" => tables::read_employees(input).map(|(_, r, j)| (r, j)),
+        "plans" => tables::read_plans(input).map(|(_, r, j)| (r, j)),
+        _ => tables::read_attestations(input).map(|(_, r, j)| (r, j)),
+    }
+}
+
+fn render(p: &Profile, section: &str, r: &InputReport, rejections: &[Rejection], c: &Captured) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} read as the [{section}] table of profile {}: header row {}, {} rows read, {} accepted, {} rejected, {} blank{}\n",
+        r.file,
+        p.origin,
+        r.header_row,
+        r.read,
+        r.accepted,
+        r.rejected,
+        r.blank,
+        if r.footer > 0 { format!(", {} footer", r.footer) } else { String::new() }
+    );
+    if c.rows.is_empty() {
+        out.push_str("No canonical rows.\n");
+    } else {
+        let mut head: Vec<&str> = vec!["ROW"];
+        head.extend(c.columns.iter().map(String::as_str));
+        let rows: Vec<Vec<String>> =
+            c.rows.iter().map(|(row, cells)| std::iter::once(row.to_string()).chain(cells.iter().cloned()).collect()).collect();
+        let right: Vec<bool> = head.iter().map(|h| matches!(*h, "ROW" | "quantity" | "amount" | "charge")).collect();
+        out.push_str(&billrecon_report::text::table(&head, &rows, &right));
+        let _ = writeln!(out, "\n({} canonical rows shown; --rows N sets how many)", c.rows.len());
+    }
+    if !rejections.is_empty() {
+        let _ = writeln!(out, "\nRejected rows ({}):", rejections.len());
+        for j in rejections {
+            let _ = writeln!(out, "{j}");
+        }
+    }
+    out
+}

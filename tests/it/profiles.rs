@@ -1,0 +1,127 @@
+//! Carrier profiles end to end: the sample month in Verizon's and AT&T's own layouts posts what
+//! the canonical month posts, and `billrecon profile` shows and tries profiles.
+
+use std::path::Path;
+
+use crate::{fixture, root, run};
+
+/// Reconciles a fixture month into a temporary folder.
+fn reconcile(month: &str) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("out");
+    let t = run(&["reconcile", &format!("fixtures/{month}"), "--out", dir.to_str().unwrap(), "--quiet"]);
+    assert!(t.starts_with("exit: 1\n"), "{t}");
+    out
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join("out").join(name)).unwrap()
+}
+
+/// CSV rows with the named columns dropped (finding ids and source rows name the files read).
+fn without(csv: &str, drop: &[&str]) -> Vec<String> {
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let keep: Vec<usize> = (0..head.len()).filter(|i| !drop.contains(&head[*i])).collect();
+    lines
+        .map(|l| {
+            // Drop by position; these files quote nothing before the dropped columns' values.
+            let cells: Vec<&str> = l.splitn(head.len(), ',').collect();
+            keep.iter().filter_map(|&i| cells.get(i).copied()).collect::<Vec<_>>().join(",")
+        })
+        .collect()
+}
+
+fn summary_money(dir: &Path) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_str(&read(dir, "summary.json")).unwrap();
+    serde_json::json!({"totals": v["totals"], "accounts": v["accounts"], "employees": v["employees"], "findings": v["findings"]})
+}
+
+#[test]
+fn the_verizon_layout_month_posts_exactly_what_the_canonical_month_posts() {
+    let canon = reconcile("2026-10");
+    let vz = reconcile("2026-10-verizon");
+    assert_eq!(read(canon.path(), "journal.csv"), read(vz.path(), "journal.csv"));
+    assert_eq!(summary_money(canon.path()), summary_money(vz.path()));
+    // Itemized, so every posting is the same: account, line, category, description, basis, amount.
+    let cols = ["finding", "source", "basis"];
+    assert_eq!(without(&read(canon.path(), "postings.csv"), &cols), without(&read(vz.path(), "postings.csv"), &cols));
+    let fcols = ["id", "source", "detail"];
+    assert_eq!(without(&read(canon.path(), "findings.csv"), &fcols), without(&read(vz.path(), "findings.csv"), &fcols));
+    // And the notices say the same, but for the rows they cite.
+    let strip = |s: String| {
+        s.lines()
+            .filter(|l| {
+                !l.contains(".txt:") && !l.contains(".csv:") && !l.contains("DA-") && !l.contains("OVG-") && !l.contains("PCC-")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(read(canon.path(), "notices/E1001.txt")), strip(read(vz.path(), "notices/E1001.txt")));
+}
+
+#[test]
+fn the_att_layout_month_posts_the_same_money_to_the_same_accounts() {
+    let canon = reconcile("2026-10");
+    let att = reconcile("2026-10-att");
+    assert_eq!(read(canon.path(), "journal.csv"), read(att.path(), "journal.csv"));
+    assert_eq!(summary_money(canon.path()), summary_money(att.path()));
+    let fcols = ["id", "source", "detail"];
+    assert_eq!(without(&read(canon.path(), "findings.csv"), &fcols), without(&read(att.path(), "findings.csv"), &fcols));
+    // Premier gives per-line totals, so items are grouped: the net per account and line agrees.
+    let net = |csv: String| {
+        let mut m = std::collections::BTreeMap::<(String, String, String), rust_decimal::Decimal>::new();
+        for row in without(&csv, &[]) {
+            let c: Vec<&str> = row.split(',').collect();
+            if c.len() < 9 {
+                continue;
+            }
+            let amount: rust_decimal::Decimal = match c[c.len() - 3].parse() {
+                Ok(a) => a,
+                Err(_) => continue,
+            };
+            *m.entry((c[0].to_string(), c[1].to_string(), c[3].to_string())).or_default() += amount;
+        }
+        m
+    };
+    assert_eq!(net(read(canon.path(), "postings.csv")), net(read(att.path(), "postings.csv")));
+}
+
+#[test]
+fn check_names_the_profile_and_footer_of_each_input() {
+    insta::assert_snapshot!("check_verizon_layout", run(&["check", "fixtures/2026-10-verizon"]));
+}
+
+#[test]
+fn profile_show_prints_the_built_in_file() {
+    let t = run(&["profile", "show", "verizon-rdd"]);
+    let file = std::fs::read_to_string(root().join("crates/parser/profiles/verizon-rdd.toml")).unwrap();
+    assert_eq!(t, format!("exit: 0\n----- stdout -----\n{file}----- stderr -----\n"));
+    insta::assert_snapshot!("profile_list", run(&["profile", "list"]));
+    insta::assert_snapshot!("profile_show_unknown", run(&["profile", "show", "sprint"]));
+}
+
+#[test]
+fn profile_test_shows_canonical_rows() {
+    let charges = fixture("2026-10-verizon").join("Acct & Wireless Charges Detail Summary Usage_202610.txt");
+    let t = run(&["profile", "test", "verizon-rdd", charges.to_str().unwrap(), "--rows", "5"]);
+    insta::assert_snapshot!("profile_test_verizon_charges", t.replace(root().to_str().unwrap(), "[ROOT]"));
+    let export = fixture("2026-10-att").join("Premier_Billing_Export_202610.csv");
+    let t = run(&["profile", "test", "att-premier", export.to_str().unwrap(), "--table", "summary"]);
+    insta::assert_snapshot!("profile_test_att_summary", t.replace(root().to_str().unwrap(), "[ROOT]"));
+    let t = run(&["profile", "test", "verizon-rdd", fixture("2026-10").join("plans.csv").to_str().unwrap()]);
+    insta::assert_snapshot!("profile_test_no_fit", t.replace(root().to_str().unwrap(), "[ROOT]"));
+}
+
+#[test]
+fn a_manifest_naming_an_unknown_profile_says_so() {
+    let t = tempfile::tempdir().unwrap();
+    let m = std::fs::read_to_string(fixture("2026-10-verizon").join("billrecon.toml")).unwrap();
+    std::fs::write(
+        t.path().join("billrecon.toml"),
+        m.replace("profile = \"verizon-rdd\"\nsummary", "profile = \"verizon\"\nsummary"),
+    )
+    .unwrap();
+    let out = run(&["check", t.path().to_str().unwrap()]).replace(t.path().to_str().unwrap(), "[MONTH]");
+    insta::assert_snapshot!("manifest_unknown_profile", out);
+}
