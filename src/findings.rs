@@ -4,14 +4,13 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use billrecon_model::{usd, Severity};
-use billrecon_parser::load_month;
 use billrecon_report::findings;
 
 use crate::{emit, FindingsFormat};
 
 pub fn run(month_dir: &Path, format: FindingsFormat) -> anyhow::Result<u8> {
-    let loaded = load_month(month_dir)?;
-    let found = billrecon_rules::evaluate(&loaded.month);
+    let (loaded, facts) = crate::stream::load(month_dir, true)?;
+    let found = billrecon_rules::evaluate_ctx(&billrecon_rules::Ctx::with_facts(&loaded.month, facts));
     let text = match format {
         FindingsFormat::Csv => findings::csv(&found),
         FindingsFormat::Json => serde_json::to_string_pretty(&findings::json(&found))? + "\n",

@@ -5,7 +5,6 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use billrecon_model::{usd, Severity};
-use billrecon_parser::load_month;
 use billrecon_report::{text, Reconciliation};
 
 use crate::emit;
@@ -14,11 +13,8 @@ use crate::emit;
 const MARKER: &str = ".billrecon-output";
 
 pub fn run(month_dir: &Path, out: &Path, as_of: Option<chrono::NaiveDate>, quiet: bool) -> anyhow::Result<u8> {
-    let loaded = match crate::progress::Bar::new(quiet) {
-        Some(bar) => billrecon_parser::progress::with(bar, || load_month(month_dir))?,
-        None => load_month(month_dir)?,
-    };
-    let findings = billrecon_rules::evaluate(&loaded.month);
+    let (loaded, facts) = crate::stream::load(month_dir, quiet)?;
+    let findings = billrecon_rules::evaluate_ctx(&billrecon_rules::Ctx::with_facts(&loaded.month, facts));
     let ledger = billrecon_chargeback::post(&loaded.month, &findings)?;
     let rec = Reconciliation {
         month: &loaded.month,

@@ -17,5 +17,5 @@ mod xlsx;
 
 pub use error::ParseError;
 pub use manifest::{Manifest, MANIFEST_FILE};
-pub use month::{load_month, Loaded};
+pub use month::{load_month, load_month_with, KeepUsage, Loaded, UsageSink};
 pub use table::{read_table, Format, InputRef, TableSpec};

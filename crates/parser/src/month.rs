@@ -1,4 +1,8 @@
-//! Reading a whole month: the manifest, then every input it names, in manifest order.
+//! Reading a whole month: the manifest, then every input it names.
+//!
+//! Usage is read last and handed to a [`UsageSink`] a block at a time, so a caller can fold it
+//! as it streams (a statewide month's 20 million rows never sit in memory) or keep it all
+//! ([`load_month`]). Reports and rejections are always in manifest order.
 
 use std::path::Path;
 
@@ -25,56 +29,87 @@ impl Loaded {
     }
 }
 
-/// Reads `MONTH_DIR/billrecon.toml` (or the named manifest) and every input it names.
+/// Receives usage rows a block at a time, in file order.
+pub trait UsageSink {
+    fn block(&mut self, rows: UsageTable);
+}
+
+/// Keeps every block: the whole usage table in memory.
+#[derive(Debug, Default)]
+pub struct KeepUsage(pub UsageTable);
+
+impl UsageSink for KeepUsage {
+    fn block(&mut self, rows: UsageTable) {
+        if self.0.is_empty() {
+            self.0 = rows;
+        } else {
+            self.0.append(&rows);
+        }
+    }
+}
+
+/// Reads `MONTH_DIR/billrecon.toml` (or the named manifest) and every input it names, usage
+/// included in `month.usage`.
 pub fn load_month(path: &Path) -> Result<Loaded, ParseError> {
+    let (mut loaded, keep) = load_month_with(path, |_| KeepUsage::default())?;
+    loaded.month.usage = keep.0;
+    Ok(loaded)
+}
+
+/// Reads the month, handing usage to the sink `sink_for` makes from everything else (the
+/// attestations and period a fold needs are read by then). `month.usage` stays empty.
+pub fn load_month_with<S: UsageSink>(path: &Path, sink_for: impl FnOnce(&Month) -> S) -> Result<(Loaded, S), ParseError> {
     let manifest = Manifest::load(path)?;
-    let mut inputs = Vec::new();
-    let mut rejections = Vec::new();
-    let mut keep = |(report, rej): (InputReport, Vec<Rejection>)| {
-        inputs.push(report);
-        rejections.extend(rej);
-    };
+    let mut invoice_reports = Vec::new();
     let mut invoices = Vec::new();
     for (i, inv) in manifest.invoices.iter().enumerate() {
-        let (summary, r, j) = tables::read_summary(&inv.summary)?;
-        keep((r, j));
-        let (charges, r, j) = tables::read_charges(&inv.charges, i)?;
-        keep((r, j));
+        let (summary, r1, j1) = tables::read_summary(&inv.summary)?;
+        let (charges, r2, j2) = tables::read_charges(&inv.charges, i)?;
+        invoice_reports.push((r1, j1));
+        invoice_reports.push((r2, j2));
         invoices.push(Invoice { summary, charges });
     }
-    let mut usage = UsageTable::default();
-    for u in &manifest.usage {
-        keep(tables::read_usage(u, &mut usage)?);
-    }
+    let mut rest = Vec::new();
     let (inventory, r, j) = tables::read_inventory(&manifest.inventory)?;
-    keep((r, j));
+    rest.push((r, j));
     let mut employees = Vec::new();
     if let Some(e) = &manifest.employees {
         let (v, r, j) = tables::read_employees(e)?;
         employees = v;
-        keep((r, j));
+        rest.push((r, j));
     }
     let mut plans = Vec::new();
     if let Some(p) = &manifest.plans {
         let (v, r, j) = tables::read_plans(p)?;
         plans = v;
-        keep((r, j));
+        rest.push((r, j));
     }
     let mut attestations = Vec::new();
     if let Some(a) = &manifest.attestations {
         let (v, r, j) = tables::read_attestations(a)?;
         attestations = v;
-        keep((r, j));
+        rest.push((r, j));
     }
     let month = Month {
         period: manifest.period.clone(),
         policy: manifest.policy.clone(),
         invoices,
-        usage,
+        usage: UsageTable::default(),
         inventory,
         employees,
         plans,
         attestations,
     };
-    Ok(Loaded { manifest, month, inputs, rejections })
+    let mut sink = sink_for(&month);
+    let mut usage_reports = Vec::new();
+    for u in &manifest.usage {
+        usage_reports.push(tables::read_usage_blocks(u, &mut sink)?);
+    }
+    let mut inputs = Vec::new();
+    let mut rejections = Vec::new();
+    for (r, j) in invoice_reports.into_iter().chain(usage_reports).chain(rest) {
+        inputs.push(r);
+        rejections.extend(j);
+    }
+    Ok((Loaded { manifest, month, inputs, rejections }, sink))
 }

@@ -138,10 +138,26 @@ pub fn read_charges(input: &InputRef, invoice: usize) -> Result<Read<Vec<Charge>
     Ok((out, report, rejections))
 }
 
+/// Usage rows handed to a sink per block: enough to keep both cores busy, small enough that
+/// memory stays flat.
+pub const USAGE_BLOCK_ROWS: usize = 1 << 16;
+
 /// A usage report, appended to `table` column by column.
 pub fn read_usage(input: &InputRef, table: &mut UsageTable) -> Result<(InputReport, Vec<Rejection>), ParseError> {
+    let mut keep = crate::month::KeepUsage(std::mem::take(table));
+    let out = read_usage_blocks(input, &mut keep);
+    *table = keep.0;
+    out
+}
+
+/// A usage report, handed to `sink` in blocks of [`USAGE_BLOCK_ROWS`] rows.
+pub fn read_usage_blocks<S: crate::month::UsageSink + ?Sized>(
+    input: &InputRef,
+    sink: &mut S,
+) -> Result<(InputReport, Vec<Rejection>), ParseError> {
+    let mut table = UsageTable::default();
     let mut source: Option<u16> = None;
-    read_table(input, &USAGE, |src, c| {
+    let out = read_table(input, &USAGE, |src, c| {
         let line = col("line", value::line(c[0]))?;
         let date = col("date", value::date(c[1]))?;
         let kind: UsageType = col("type", c[2].display().parse())?;
@@ -149,13 +165,21 @@ pub fn read_usage(input: &InputRef, table: &mut UsageTable) -> Result<(InputRepo
         let time = col("time", value::optional_time(c[4]))?;
         let number = col("number", value::optional_phone(c[5]))?;
         let charge = col("charge", value::money_or_zero(c[6]))?;
-        let description = col("description", value::text(c[7]))?;
+        let description = col("description", value::text_ref(c[7]))?;
         let s =
             *source.get_or_insert_with(|| table.source_index(&UsageSource { file: src.file.clone(), sheet: src.sheet.clone() }));
         let number = number.as_ref().map_or("", |n| n.as_str());
         table.push(s, src.row, line, date, time, number, kind, quantity, charge, &description);
+        if table.len() >= USAGE_BLOCK_ROWS {
+            sink.block(std::mem::take(&mut table));
+            source = None;
+        }
         Ok(())
-    })
+    });
+    if !table.is_empty() {
+        sink.block(table);
+    }
+    out
 }
 
 /// Line assignments. Overlapping assignments of one line are both rejected, each naming the other.

@@ -280,7 +280,21 @@ fn date_from_serial(f: f64) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(f as u64))
 }
 
+/// Two ASCII digits as a number.
+fn two(b: &[u8]) -> Option<u32> {
+    match b {
+        [a @ b'0'..=b'9', c @ b'0'..=b'9'] => Some(u32::from(a - b'0') * 10 + u32::from(c - b'0')),
+        _ => None,
+    }
+}
+
 fn date_from_str(s: &str) -> Option<NaiveDate> {
+    // The canonical shape first, without a format parser: a usage report has millions.
+    let b = s.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let y = two(&b[0..2])? * 100 + two(&b[2..4])?;
+        return NaiveDate::from_ymd_opt(y as i32, two(&b[5..7])?, two(&b[8..10])?);
+    }
     // An ISO date-time keeps its date part.
     let s = s.split(['T', ' ']).next().unwrap_or(s);
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -329,6 +343,12 @@ pub fn optional_time(c: Cell<'_>) -> Result<Option<TimeOfDay>, String> {
 }
 
 fn time_from_str(s: &str) -> Option<TimeOfDay> {
+    // HH:MM:SS and HH:MM first, without allocating.
+    let b = s.as_bytes();
+    if (b.len() == 8 && b[5] == b':' || b.len() == 5) && b[2] == b':' {
+        let sec = if b.len() == 8 { two(&b[6..8])? } else { 0 };
+        return TimeOfDay::from_hms(two(&b[0..2])?, two(&b[3..5])?, sec);
+    }
     let upper = s.to_ascii_uppercase();
     let (clock, meridiem) = if let Some(r) = upper.strip_suffix("AM") {
         (r.trim_end(), Some(false))
@@ -382,12 +402,21 @@ pub fn optional_phone(c: Cell<'_>) -> Result<Option<PhoneNumber>, String> {
     PhoneNumber::parse(&phone_text(c)?).map(Some).map_err(|e| e.to_string())
 }
 
-fn phone_text(c: Cell<'_>) -> Result<String, String> {
+fn phone_text<'a>(c: Cell<'a>) -> Result<std::borrow::Cow<'a, str>, String> {
     match c {
         // A number typed into a spreadsheet without formatting arrives as a float.
-        Cell::Number(f) if f.fract() == 0.0 && (0.0..1e15).contains(&f) => Ok(format!("{}", f as u64)),
+        Cell::Number(f) if f.fract() == 0.0 && (0.0..1e15).contains(&f) => Ok(format!("{}", f as u64).into()),
         Cell::Error(e) => Err(format!("cell holds the spreadsheet error #{e}")),
-        _ => Ok(c.display()),
+        Cell::Text(s) => Ok(s.into()),
+        _ => Ok(c.display().into()),
+    }
+}
+
+/// Text of a cell, trimmed, borrowed when it can be.
+pub fn text_ref<'a>(c: Cell<'a>) -> Result<std::borrow::Cow<'a, str>, String> {
+    match c {
+        Cell::Text(s) => Ok(s.trim().into()),
+        _ => text(c).map(Into::into),
     }
 }
 

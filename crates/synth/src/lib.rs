@@ -1,0 +1,698 @@
+//! Synthetic months: a complete, valid month in billrecon's canonical format, of any size.
+//!
+//! `generate` writes the manifest, several invoices (summary + charges, account-level charges
+//! included), effective-dated inventory with mid-month reassignments, employees, plans,
+//! attestations and the usage report, with planted cases of every rule at realistic rates
+//! (about 1 in 1,000 usage rows a chargeable directory-assistance call; a few percent of lines
+//! over their allowance, unassigned, without usage, or assigned to someone who has left).
+//!
+//! Everything follows from the seed: each usage row is a pure function of (seed, line, row), so
+//! the usage report streams to disk (20 million rows never sit in memory), and the same seed
+//! gives the same bytes. No clock, no hash-map order. Money is integer cents throughout.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub lines: u32,
+    pub usage_rows: u64,
+    pub seed: u64,
+}
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub invoices: usize,
+    pub usage_rows: u64,
+    /// File name and size in bytes, in the order written.
+    pub files: Vec<(String, u64)>,
+    /// Planted cases by rule, for the reader of a benchmark.
+    pub planted: Vec<(&'static str, u64)>,
+}
+
+const YEAR: u32 = 2026;
+const MONTH: u32 = 10;
+const DAYS: u32 = 31;
+const PERIOD_SECONDS: u64 = DAYS as u64 * 86_400;
+
+/// SplitMix64: a tiny, well-mixed, seedable generator.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A hash of the seed, a purpose tag and up to two indexes.
+fn h(seed: u64, tag: u64, a: u64, b: u64) -> u64 {
+    mix(mix(mix(seed ^ tag.wrapping_mul(0x1000_0000_01B3)) ^ a) ^ b.wrapping_mul(0x9E37_79B9))
+}
+
+const T_KIND: u64 = 1;
+const T_PLAN: u64 = 2;
+const T_ROW: u64 = 3;
+const T_NUM: u64 = 4;
+const T_TIME: u64 = 5;
+const T_TARGET: u64 = 6;
+const T_PROG: u64 = 7;
+const T_DATA: u64 = 8;
+
+/// What a line is for the month: most are plain; the rest plant one rule each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Normal,
+    /// Assignment ends on day 20: unassigned_line.
+    Gap,
+    /// Not in the inventory at all: unassigned_line for every day.
+    Unknown,
+    /// Two assignments: day 1–15 and 16–end, different programs.
+    Reassigned,
+    /// The employee left on day 10 and still has the line: terminated_employee.
+    Terminated,
+    /// Status lost / suspended / spare: inactive_line_billed.
+    Inactive,
+    /// No usage rows: zero_usage.
+    Silent,
+    /// Voice minutes over the allowance, two attested personal calls: personal_overage.
+    Overage,
+    /// No authorized_by: missing_authorization.
+    Unauthorized,
+    /// In the inventory, no charges on any invoice: not_billed.
+    Unbilled,
+    /// An attested roaming call with its own charge: personal_call_charge.
+    PersonalCall,
+    /// A feature billed twice: duplicate_charge.
+    Duplicate,
+    /// A premium content charge: third_party_charge.
+    ThirdParty,
+}
+
+fn kind(seed: u64, i: u32) -> Kind {
+    match h(seed, T_KIND, u64::from(i), 0) % 10_000 {
+        0..=99 => Kind::Gap,
+        100..=119 => Kind::Unknown,
+        120..=319 => Kind::Reassigned,
+        320..=369 => Kind::Terminated,
+        370..=419 => Kind::Inactive,
+        420..=619 => Kind::Silent,
+        620..=919 => Kind::Overage,
+        920..=1019 => Kind::Unauthorized,
+        1020..=1039 => Kind::Unbilled,
+        1040..=1059 => Kind::PersonalCall,
+        1060..=1069 => Kind::Duplicate,
+        1070..=1079 => Kind::ThirdParty,
+        _ => Kind::Normal,
+    }
+}
+
+struct Plan {
+    code: &'static str,
+    voice: Option<u64>,
+    messages: Option<u64>,
+    rate_cents: i64,
+    name: &'static str,
+}
+
+const PLANS: &[Plan] = &[
+    Plan { code: "BIZ500", voice: Some(500), messages: Some(1000), rate_cents: 4000, name: "Business Talk 500" },
+    Plan { code: "BIZ1000", voice: Some(1000), messages: Some(1000), rate_cents: 5500, name: "Business Talk 1000" },
+    Plan { code: "UNL", voice: None, messages: None, rate_cents: 6500, name: "Business Unlimited" },
+];
+
+fn plan_of(seed: u64, i: u32, k: Kind) -> &'static Plan {
+    if k == Kind::Overage {
+        return &PLANS[(h(seed, T_PLAN, u64::from(i), 0) % 2) as usize];
+    }
+    match h(seed, T_PLAN, u64::from(i), 0) % 10 {
+        0..=4 => &PLANS[0],
+        5..=7 => &PLANS[1],
+        _ => &PLANS[2],
+    }
+}
+
+const NPAS: [u64; 4] = [860, 959, 203, 475];
+
+/// The line's 10 digits.
+fn line_number(i: u32) -> u64 {
+    let i = u64::from(i);
+    let rest = i / 4;
+    NPAS[(i % 4) as usize] * 10_000_000 + (200 + rest / 10_000) * 10_000 + rest % 10_000
+}
+
+fn programs(lines: u32) -> u32 {
+    (lines / 1_250).clamp(4, 60)
+}
+
+fn account_code(p: u32) -> String {
+    format!("{:04}-P{:02}", 1000 + p * 10, p)
+}
+
+fn program_of(seed: u64, i: u32, lines: u32, second: bool) -> u32 {
+    (h(seed, T_PROG, u64::from(i), u64::from(second)) % u64::from(programs(lines))) as u32
+}
+
+fn invoices(lines: u32) -> usize {
+    (lines / 12_500).clamp(2, 8) as usize
+}
+
+/// What one usage row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowKind {
+    Voice,
+    Text,
+    Data,
+    /// A voice call to directory assistance that carries a charge.
+    Da,
+    /// A free directory-assistance call (never flagged).
+    FreeDa,
+    /// A long-distance call to a near miss of 555-1212 (never flagged).
+    NearMiss,
+    /// A roaming call with its own charge.
+    Roaming,
+}
+
+fn row_kind(seed: u64, line: u32, k: u64) -> RowKind {
+    let x = h(seed, T_ROW, u64::from(line), k);
+    match x % 1000 {
+        0 => RowKind::Da,
+        1 => RowKind::FreeDa,
+        2 => RowKind::NearMiss,
+        3 => RowKind::Roaming,
+        _ => match (x >> 20) % 100 {
+            0..=59 => RowKind::Voice,
+            60..=94 => RowKind::Text,
+            _ => RowKind::Data,
+        },
+    }
+}
+
+fn is_voice(k: RowKind) -> bool {
+    matches!(k, RowKind::Voice | RowKind::Da | RowKind::FreeDa | RowKind::NearMiss | RowKind::Roaming)
+}
+
+const DA_CENTS: i64 = 199;
+const ROAMING_CENTS: i64 = 50;
+const NEAR_MISS_CENTS: i64 = 25;
+const PERSONAL_CALL_CENTS: i64 = 350;
+const OVERAGE_RATE_CENTS: i64 = 45;
+
+/// Per line, what its usage adds up to (computed before anything is written).
+#[derive(Debug, Clone, Default)]
+struct LineTotals {
+    voice_rows: u64,
+    voice_minutes: u64,
+    da_cents: i64,
+    other_call_cents: i64,
+}
+
+fn fmt_line(n: u64) -> String {
+    n.to_string()
+}
+
+fn date(day: u32) -> String {
+    format!("{YEAR:04}-{MONTH:02}-{day:02}")
+}
+
+/// A NANP number the line calls: never 555-1212, never a 3-digit service code.
+fn called_number(seed: u64, line: u32, k: u64) -> u64 {
+    let x = h(seed, T_NUM, u64::from(line), k);
+    let npa = [203, 860, 413, 212, 617, 401][(x % 6) as usize];
+    let nxx = 200 + (x >> 8) % 800;
+    let mut xxxx = (x >> 20) % 10_000;
+    if nxx == 555 && xxxx == 1212 {
+        xxxx = 1213;
+    }
+    npa * 10_000_000 + nxx * 10_000 + xxxx
+}
+
+struct Month {
+    opts: Options,
+    kinds: Vec<Kind>,
+    /// Usage rows of each line.
+    rows: Vec<u64>,
+    totals: Vec<LineTotals>,
+}
+
+impl Month {
+    fn new(opts: Options) -> Month {
+        let n = opts.lines;
+        let kinds: Vec<Kind> = (0..n).map(|i| kind(opts.seed, i)).collect();
+        let with_usage = kinds.iter().filter(|k| **k != Kind::Silent).count() as u64;
+        let mut rows = vec![0u64; n as usize];
+        if with_usage > 0 {
+            let (base, extra) = (opts.usage_rows / with_usage, opts.usage_rows % with_usage);
+            let mut j = 0u64;
+            for (i, k) in kinds.iter().enumerate() {
+                if *k != Kind::Silent {
+                    rows[i] = base + u64::from(j < extra);
+                    j += 1;
+                }
+            }
+        }
+        let mut m = Month { opts, kinds, rows, totals: Vec::new() };
+        m.totals = (0..n).map(|i| m.line_totals(i)).collect();
+        m
+    }
+
+    fn line_totals(&self, i: u32) -> LineTotals {
+        let seed = self.opts.seed;
+        let n = self.rows[i as usize];
+        let mut t = LineTotals::default();
+        for k in 0..n {
+            let rk = row_kind(seed, i, k);
+            if is_voice(rk) {
+                t.voice_rows += 1;
+            }
+            match rk {
+                RowKind::Da => t.da_cents += DA_CENTS,
+                RowKind::Roaming => t.other_call_cents += ROAMING_CENTS,
+                RowKind::NearMiss => t.other_call_cents += NEAR_MISS_CENTS,
+                _ => {}
+            }
+        }
+        if self.kinds[i as usize] == Kind::PersonalCall && n > 0 {
+            t.other_call_cents += PERSONAL_CALL_CENTS;
+        }
+        let plan = plan_of(seed, i, self.kinds[i as usize]);
+        let x = h(seed, T_TARGET, u64::from(i), 0);
+        t.voice_minutes = if t.voice_rows == 0 {
+            0
+        } else {
+            match (self.kinds[i as usize], plan.voice) {
+                (Kind::Overage, Some(a)) => a + 10 + x % 190,
+                (_, Some(a)) => a * (20 + x % 60) / 100,
+                (_, None) => 300 + x % 2700,
+            }
+            .max(t.voice_rows)
+        };
+        t
+    }
+
+    fn line_overage_cents(&self, i: u32) -> i64 {
+        let plan = plan_of(self.opts.seed, i, self.kinds[i as usize]);
+        match plan.voice {
+            Some(a) if self.totals[i as usize].voice_minutes > a => {
+                (self.totals[i as usize].voice_minutes - a) as i64 * OVERAGE_RATE_CENTS
+            }
+            _ => 0,
+        }
+    }
+}
+
+fn cents(c: i64) -> String {
+    let sign = if c < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+}
+
+fn csv_file(dir: &Path, name: &str) -> io::Result<BufWriter<File>> {
+    Ok(BufWriter::with_capacity(1 << 20, File::create(dir.join(name))?))
+}
+
+/// Writes a complete month into `dir` (created if missing).
+pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
+    if opts.lines == 0 {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "--lines must be at least 1"));
+    }
+    std::fs::create_dir_all(dir)?;
+    let m = Month::new(opts);
+    let seed = opts.seed;
+    let n = opts.lines;
+    let k_inv = invoices(n);
+    let mut files = Vec::new();
+    let mut planted: Vec<(&'static str, u64)> = Vec::new();
+    let count = |k: Kind| m.kinds.iter().filter(|x| **x == k).count() as u64;
+
+    // Plans.
+    let mut w = csv_file(dir, "plans.csv")?;
+    writeln!(w, "plan,voice_minutes,messages,data_mb,monthly_rate")?;
+    for p in PLANS {
+        let a = |x: Option<u64>| x.map_or("unlimited".to_string(), |v| v.to_string());
+        writeln!(w, "{},{},{},,{}", p.code, a(p.voice), a(p.messages), cents(p.rate_cents))?;
+    }
+    w.flush()?;
+
+    // Employees: one per line, a second for reassigned lines.
+    let mut w = csv_file(dir, "employees.csv")?;
+    writeln!(w, "employee_id,name,email,termination_date")?;
+    for i in 0..n {
+        let term = if m.kinds[i as usize] == Kind::Terminated { date(10) } else { String::new() };
+        writeln!(w, "E{:06},Employee {:06},e{:06}@example.org,{term}", i + 1, i + 1, i + 1)?;
+    }
+    for i in (0..n).filter(|i| m.kinds[*i as usize] == Kind::Reassigned) {
+        let e = n + i + 1;
+        writeln!(w, "E{e:06},Employee {e:06},e{e:06}@example.org,")?;
+    }
+    w.flush()?;
+
+    // Inventory: effective-dated assignments.
+    let mut w = csv_file(dir, "inventory.csv")?;
+    writeln!(w, "line,employee_id,employee_name,program,account_code,plan,status,start_date,end_date,authorized_by")?;
+    for i in 0..n {
+        let k = m.kinds[i as usize];
+        if k == Kind::Unknown {
+            continue;
+        }
+        let line = fmt_line(line_number(i));
+        let plan = plan_of(seed, i, k).code;
+        let p = program_of(seed, i, n, false);
+        let auth = if k == Kind::Unauthorized { String::new() } else { format!("Director P{p:02}") };
+        let status = match (k, i % 3) {
+            (Kind::Inactive, 0) => "lost",
+            (Kind::Inactive, 1) => "suspended",
+            (Kind::Inactive, _) => "spare",
+            _ => "active",
+        };
+        let emp = format!("E{:06}", i + 1);
+        let name = format!("Employee {:06}", i + 1);
+        match k {
+            Kind::Gap => {
+                writeln!(w, "{line},{emp},{name},P{p:02},{},{plan},{status},2025-07-01,{},{auth}", account_code(p), date(20))?
+            }
+            Kind::Reassigned => {
+                let q = program_of(seed, i, n, true);
+                let e2 = format!("E{:06}", n + i + 1);
+                writeln!(w, "{line},{emp},{name},P{p:02},{},{plan},active,2025-07-01,{},{auth}", account_code(p), date(15))?;
+                writeln!(
+                    w,
+                    "{line},{e2},Employee {:06},P{q:02},{},{plan},active,{},,Director P{q:02}",
+                    n + i + 1,
+                    account_code(q),
+                    date(16)
+                )?;
+            }
+            _ => writeln!(w, "{line},{emp},{name},P{p:02},{},{plan},{status},2025-07-01,,{auth}", account_code(p))?,
+        }
+    }
+    w.flush()?;
+
+    // Attestations: two personal calls on each overage line, the roaming call of each
+    // personal-call line, and one that matches nothing.
+    let mut w = csv_file(dir, "attestations.csv")?;
+    writeln!(w, "line,date,time,number,note")?;
+    let mut attested = 0u64;
+    for i in 0..n {
+        let k = m.kinds[i as usize];
+        let wanted = match k {
+            Kind::Overage => 2,
+            Kind::PersonalCall => 1,
+            _ => continue,
+        };
+        let mut found = 0;
+        let rows = m.rows[i as usize];
+        let mut voice_rank = 0u64;
+        for r in 0..rows {
+            let rk = row_kind(seed, i, r);
+            if !is_voice(rk) {
+                continue;
+            }
+            let row = usage_row(&m, i, r, rk, voice_rank);
+            voice_rank += 1;
+            if rk != RowKind::Voice {
+                continue;
+            }
+            // The personal-call line's attested call is its first plain voice call, which the
+            // usage report prints as a roaming call with its own charge.
+            writeln!(w, "{},{},{},{},Personal call", fmt_line(line_number(i)), row.date, row.time, row.number)?;
+            attested += 1;
+            found += 1;
+            if found == wanted {
+                break;
+            }
+        }
+    }
+    writeln!(w, "{},{},12:00:00,,No such call", fmt_line(line_number(0)), date(31))?;
+    w.flush()?;
+
+    // Invoices: summary and charges; lines round-robin over the invoices.
+    let mut inv_totals = vec![0i64; k_inv];
+    for (v, total) in inv_totals.iter_mut().enumerate() {
+        let name = format!("invoice-{}-charges.csv", v + 1);
+        let mut w = csv_file(dir, &name)?;
+        writeln!(w, "line,category,description,quantity,amount")?;
+        let mut item = |w: &mut BufWriter<File>, line: &str, cat: &str, desc: &str, qty: &str, c: i64| -> io::Result<()> {
+            *total += c;
+            writeln!(w, "{line},{cat},{desc},{qty},{}", cents(c))
+        };
+        for i in (0..n).filter(|i| *i as usize % k_inv == v) {
+            let k = m.kinds[i as usize];
+            if k == Kind::Unbilled {
+                continue;
+            }
+            let line = fmt_line(line_number(i));
+            let plan = plan_of(seed, i, k);
+            item(&mut w, &line, "plan", plan.name, "1", plan.rate_cents)?;
+            let t = &m.totals[i as usize];
+            let over = m.line_overage_cents(i);
+            if over > 0 {
+                let minutes = t.voice_minutes - plan.voice.unwrap_or(0);
+                item(
+                    &mut w,
+                    &line,
+                    "overage_voice",
+                    &format!("Voice overage {minutes} min @ $0.45"),
+                    &minutes.to_string(),
+                    over,
+                )?;
+            }
+            if t.da_cents > 0 {
+                item(
+                    &mut w,
+                    &line,
+                    "directory_assistance",
+                    "Directory assistance",
+                    &(t.da_cents / DA_CENTS).to_string(),
+                    t.da_cents,
+                )?;
+            }
+            if t.other_call_cents > 0 {
+                item(&mut w, &line, "long_distance", "Long distance and roaming", "", t.other_call_cents)?;
+            }
+            if k == Kind::Duplicate {
+                item(&mut w, &line, "feature", "Visual voicemail", "1", 500)?;
+                item(&mut w, &line, "feature", "Visual voicemail", "1", 500)?;
+            }
+            if k == Kind::ThirdParty {
+                item(&mut w, &line, "third_party", "Premium content - GameClub", "1", 999)?;
+            }
+            let tax = (plan.rate_cents * 635 + 5_000) / 10_000;
+            item(&mut w, &line, "tax", "State and local taxes", "", tax)?;
+            item(&mut w, &line, "surcharge", "Regulatory charge", "", 115)?;
+        }
+        item(&mut w, "", "fee", "Administrative fee", "", 2_500)?;
+        item(&mut w, "", "credit", "Promotional credit", "", -5_000)?;
+        w.flush()?;
+        files.push((name, std::fs::metadata(dir.join(format!("invoice-{}-charges.csv", v + 1)))?.len()));
+    }
+    for (v, total) in inv_totals.iter().enumerate() {
+        let name = format!("invoice-{}-summary.csv", v + 1);
+        let mut w = csv_file(dir, &name)?;
+        let prev = 100_000 + (h(seed, 99, v as u64, 0) % 1_000_000) as i64;
+        // The last invoice does not tie out by one dollar: invoice_mismatch.
+        let printed = if v + 1 == k_inv { total + 100 } else { *total };
+        write!(
+            w,
+            "field,value\ncarrier,Carrier {}\naccount_number,{}\ninvoice_number,{}\ninvoice_date,{}\nperiod_start,{}\nperiod_end,{}\n\
+             previous_balance,{}\npayments,{}\nadjustments,0.00\ncurrent_charges,{}\ntotal_due,{}\n",
+            v + 1,
+            4_420_918_000_01u64 + v as u64,
+            2_026_100_000u64 + v as u64,
+            "2026-11-03",
+            date(1),
+            date(DAYS),
+            cents(prev),
+            cents(-prev),
+            cents(printed),
+            cents(printed)
+        )?;
+        w.flush()?;
+        files.push((name.clone(), std::fs::metadata(dir.join(&name))?.len()));
+    }
+
+    // Usage: streamed line by line, row by row.
+    let mut w = BufWriter::with_capacity(4 << 20, File::create(dir.join("usage.csv"))?);
+    w.write_all(b"line,date,time,number,type,quantity,charge,description\n")?;
+    let mut buf: Vec<u8> = Vec::with_capacity(128);
+    let mut written = 0u64;
+    let mut da_rows = 0u64;
+    for i in 0..n {
+        let line = fmt_line(line_number(i));
+        let mut voice_rank = 0u64;
+        let mut personal_done = false;
+        for r in 0..m.rows[i as usize] {
+            let rk = row_kind(seed, i, r);
+            let mut row = usage_row(&m, i, r, rk, voice_rank);
+            if is_voice(rk) {
+                voice_rank += 1;
+            }
+            if rk == RowKind::Da {
+                da_rows += 1;
+            }
+            if m.kinds[i as usize] == Kind::PersonalCall && rk == RowKind::Voice && !personal_done {
+                personal_done = true;
+                row.charge = cents(PERSONAL_CALL_CENTS);
+                row.description = "ROAMING - CANADA";
+            }
+            buf.clear();
+            buf.extend_from_slice(line.as_bytes());
+            buf.push(b',');
+            buf.extend_from_slice(row.date.as_bytes());
+            buf.push(b',');
+            buf.extend_from_slice(row.time.as_bytes());
+            buf.push(b',');
+            buf.extend_from_slice(row.number.as_bytes());
+            buf.push(b',');
+            buf.extend_from_slice(row.kind.as_bytes());
+            buf.push(b',');
+            buf.extend_from_slice(row.quantity.to_string().as_bytes());
+            buf.push(b',');
+            buf.extend_from_slice(row.charge.as_bytes());
+            buf.push(b',');
+            buf.extend_from_slice(row.description.as_bytes());
+            buf.push(b'\n');
+            w.write_all(&buf)?;
+            written += 1;
+        }
+    }
+    w.flush()?;
+    drop(w);
+
+    let mut manifest =
+        String::from("# A synthetic month written by `billrecon generate`: canonical format, planted cases of every rule.\n");
+    manifest.push_str(&format!("# lines = {n}, usage rows = {written}, seed = {seed}\nperiod = \"{YEAR:04}-{MONTH:02}\"\n"));
+    for v in 1..=k_inv {
+        manifest
+            .push_str(&format!("\n[[invoice]]\nsummary = \"invoice-{v}-summary.csv\"\ncharges = \"invoice-{v}-charges.csv\"\n"));
+    }
+    manifest.push_str(
+        "\n[inputs]\nusage = [\"usage.csv\"]\ninventory = \"inventory.csv\"\nemployees = \"employees.csv\"\nplans = \"plans.csv\"\n\
+         attestations = \"attestations.csv\"\n\n[policy]\nsuspense_account = \"9999-530-SUSP\"\n\
+         employee_receivable_account = \"1290-EMPREC\"\npayable_account = \"2010-AP\"\n",
+    );
+    std::fs::write(dir.join("billrecon.toml"), manifest)?;
+    for f in ["billrecon.toml", "plans.csv", "employees.csv", "inventory.csv", "attestations.csv", "usage.csv"] {
+        files.push((f.to_string(), std::fs::metadata(dir.join(f))?.len()));
+    }
+    files.sort();
+    planted.push(("directory_assistance", da_rows));
+    planted.push(("personal_overage", count(Kind::Overage)));
+    planted.push(("personal_call_charge", count(Kind::PersonalCall)));
+    planted.push(("unassigned_line", count(Kind::Gap) + count(Kind::Unknown)));
+    planted.push(("terminated_employee", count(Kind::Terminated)));
+    planted.push(("inactive_line_billed", count(Kind::Inactive)));
+    planted.push(("zero_usage", count(Kind::Silent)));
+    planted.push(("invoice_mismatch", 1));
+    planted.push(("duplicate_charge", count(Kind::Duplicate)));
+    planted.push(("third_party_charge", count(Kind::ThirdParty)));
+    planted.push(("unmatched_attestation", 1));
+    planted.push(("missing_authorization", count(Kind::Unauthorized)));
+    planted.push(("not_billed", count(Kind::Unbilled)));
+    planted.push(("reassigned_lines", count(Kind::Reassigned)));
+    planted.push(("attested_calls", attested));
+    Ok(Generated { invoices: k_inv, usage_rows: written, files, planted })
+}
+
+struct Row {
+    date: String,
+    time: String,
+    number: String,
+    kind: &'static str,
+    quantity: u64,
+    charge: String,
+    description: &'static str,
+}
+
+/// Usage row `r` of line `i`: a pure function of the seed, so it can be produced twice.
+fn usage_row(m: &Month, i: u32, r: u64, rk: RowKind, voice_rank: u64) -> Row {
+    let seed = m.opts.seed;
+    let n = m.rows[i as usize].max(1);
+    // Spread the rows over the month in order; a little jitter within each row's slot.
+    let slot = PERIOD_SECONDS / n;
+    let jitter = if slot > 1 { h(seed, T_TIME, u64::from(i), r) % slot } else { 0 };
+    let at = (r * PERIOD_SECONDS / n + jitter).min(PERIOD_SECONDS - 1);
+    let day = (at / 86_400) as u32 + 1;
+    let secs = at % 86_400;
+    let time = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    let t = &m.totals[i as usize];
+    let minutes = if is_voice(rk) && t.voice_rows > 0 {
+        t.voice_minutes / t.voice_rows + u64::from(voice_rank < t.voice_minutes % t.voice_rows)
+    } else {
+        0
+    };
+    let npa = line_number(i) / 10_000_000;
+    let (number, kind, quantity, charge, description) = match rk {
+        RowKind::Voice => (called_number(seed, i, r).to_string(), "voice", minutes, String::new(), ""),
+        RowKind::Text => (called_number(seed, i, r).to_string(), "text", 1, String::new(), ""),
+        RowKind::Data => (String::new(), "data", 1 + h(seed, T_DATA, u64::from(i), r) % 200, String::new(), ""),
+        RowKind::Da => {
+            if r % 2 == 0 {
+                ("411".to_string(), "voice", minutes, cents(DA_CENTS), "411 Search")
+            } else {
+                (format!("{npa}5551212"), "voice", minutes, cents(DA_CENTS), "DIR ASST")
+            }
+        }
+        RowKind::FreeDa => ("18003733411".to_string(), "voice", minutes, "0.00".to_string(), "FREE411"),
+        RowKind::NearMiss => ("2125551213".to_string(), "voice", minutes, cents(NEAR_MISS_CENTS), "LONG DISTANCE"),
+        RowKind::Roaming => (called_number(seed, i, r).to_string(), "voice", minutes, cents(ROAMING_CENTS), "ROAMING"),
+    };
+    Row { date: date(day), time, number, kind, quantity, charge, description }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(dir: &Path, f: &str) -> String {
+        std::fs::read_to_string(dir.join(f)).unwrap()
+    }
+
+    #[test]
+    fn same_seed_same_bytes_other_seed_other_bytes() {
+        let opts = Options { lines: 300, usage_rows: 20_000, seed: 7 };
+        let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let ga = generate(opts, a.path()).unwrap();
+        generate(opts, b.path()).unwrap();
+        generate(Options { seed: 8, ..opts }, c.path()).unwrap();
+        for (f, _) in &ga.files {
+            assert_eq!(read(a.path(), f), read(b.path(), f), "{f}");
+        }
+        assert_ne!(read(a.path(), "usage.csv"), read(c.path(), "usage.csv"));
+        assert_eq!(ga.usage_rows, 20_000);
+        assert_eq!(read(a.path(), "usage.csv").lines().count(), 20_001);
+    }
+
+    #[test]
+    fn invoices_items_add_up_except_the_planted_mismatch() {
+        let d = tempfile::tempdir().unwrap();
+        let g = generate(Options { lines: 400, usage_rows: 10_000, seed: 1 }, d.path()).unwrap();
+        assert_eq!(g.invoices, 2);
+        for v in 1..=g.invoices {
+            let items: i64 = read(d.path(), &format!("invoice-{v}-charges.csv"))
+                .lines()
+                .skip(1)
+                .map(|l| {
+                    let a = l.rsplit(',').next().unwrap();
+                    let (neg, a) = a.strip_prefix('-').map_or((1, a), |x| (-1, x));
+                    let (u, c) = a.split_once('.').unwrap();
+                    neg * (u.parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap())
+                })
+                .sum();
+            let summary = read(d.path(), &format!("invoice-{v}-summary.csv"));
+            let current = summary.lines().find_map(|l| l.strip_prefix("current_charges,")).unwrap();
+            let shown = cents(items + if v == g.invoices { 100 } else { 0 });
+            assert_eq!(current, shown, "invoice {v}");
+        }
+    }
+
+    #[test]
+    fn about_one_usage_row_in_a_thousand_is_chargeable_directory_assistance() {
+        let d = tempfile::tempdir().unwrap();
+        let g = generate(Options { lines: 100, usage_rows: 200_000, seed: 3 }, d.path()).unwrap();
+        let da = g.planted.iter().find(|p| p.0 == "directory_assistance").unwrap().1;
+        assert!((150..=250).contains(&da), "{da}");
+        let usage = read(d.path(), "usage.csv");
+        assert_eq!(usage.lines().filter(|l| l.ends_with(",1.99,411 Search") || l.ends_with(",1.99,DIR ASST")).count() as u64, da);
+    }
+}
