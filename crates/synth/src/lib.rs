@@ -242,8 +242,8 @@ impl Month {
         let kinds: Vec<Kind> = (0..n).map(|i| kind(opts.seed, i)).collect();
         let with_usage = kinds.iter().filter(|k| **k != Kind::Silent).count() as u64;
         let mut rows = vec![0u64; n as usize];
-        if with_usage > 0 {
-            let (base, extra) = (opts.usage_rows / with_usage, opts.usage_rows % with_usage);
+        if let Some(base) = opts.usage_rows.checked_div(with_usage) {
+            let extra = opts.usage_rows % with_usage;
             let mut j = 0u64;
             for (i, k) in kinds.iter().enumerate() {
                 if *k != Kind::Silent {
@@ -494,12 +494,11 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
         let printed = if v + 1 == k_inv { total + 100 } else { *total };
         write!(
             w,
-            "field,value\ncarrier,Carrier {}\naccount_number,{}\ninvoice_number,{}\ninvoice_date,{}\nperiod_start,{}\nperiod_end,{}\n\
+            "field,value\ncarrier,Carrier {}\naccount_number,{}\ninvoice_number,{}\ninvoice_date,2026-11-03\nperiod_start,{}\nperiod_end,{}\n\
              previous_balance,{}\npayments,{}\nadjustments,0.00\ncurrent_charges,{}\ntotal_due,{}\n",
             v + 1,
-            4_420_918_000_01u64 + v as u64,
+            442_091_800_001_u64 + v as u64,
             2_026_100_000u64 + v as u64,
-            "2026-11-03",
             date(1),
             date(DAYS),
             cents(prev),
