@@ -219,9 +219,13 @@ pub fn post(month: &Month, findings: &[Finding]) -> Result<Ledger, ChargebackErr
     }
 
     // Employee liabilities move from the account they arose under to the receivable account.
-    let first_invoice_of = |line: Option<PhoneNumber>| -> usize {
-        line.and_then(|l| month.invoices.iter().position(|inv| inv.charges.iter().any(|c| c.line == Some(l)))).unwrap_or(0)
-    };
+    let mut first_invoice: BTreeMap<PhoneNumber, usize> = BTreeMap::new();
+    for (i, inv) in month.invoices.iter().enumerate() {
+        for l in inv.charges.iter().filter_map(|c| c.line) {
+            first_invoice.entry(l).or_insert(i);
+        }
+    }
+    let first_invoice_of = |line: Option<PhoneNumber>| -> usize { line.and_then(|l| first_invoice.get(&l).copied()).unwrap_or(0) };
     for f in findings.iter().filter(|f| f.employee_liable > Decimal::ZERO) {
         if f.account_code.is_empty() || f.employee_id.is_empty() || month.invoices.is_empty() {
             continue; // nothing moves for unassigned days

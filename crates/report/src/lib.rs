@@ -12,6 +12,7 @@ pub mod text;
 pub mod workbook;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use billrecon_chargeback::Ledger;
 use billrecon_model::{Finding, InputReport, Month, Rejection};
@@ -56,16 +57,34 @@ impl Reconciliation<'_> {
         if self.month.policy.journal_format == billrecon_model::JournalFormat::Peoplesoft {
             out.push(OutFile { path: "journal-peoplesoft.txt".into(), bytes: journal::peoplesoft(self).into_bytes() });
         }
-        for acct in self.program_accounts() {
-            let name = file_name(acct);
-            out.push(OutFile { path: format!("statements/{name}.html"), bytes: statement::html(self, acct).into_bytes() });
-            out.push(OutFile { path: format!("statements/{name}.csv"), bytes: statement::csv(self, acct).into_bytes() });
-        }
-        for emp in self.ledger.employees.iter().filter(|(_, v)| v.is_sign_positive() && !v.is_zero()).map(|(k, _)| k) {
-            let name = file_name(emp);
-            out.push(OutFile { path: format!("notices/{name}.html"), bytes: notice::html(self, emp).into_bytes() });
-            out.push(OutFile { path: format!("notices/{name}.txt"), bytes: notice::text(self, emp).into_bytes() });
-        }
+        // Statements and notices are independent documents: rendered on every core, kept in order.
+        let accounts = self.program_accounts();
+        let programs = statement::Programs::new(self);
+        let statements: Vec<[OutFile; 2]> = accounts
+            .par_iter()
+            .map(|acct| {
+                let name = file_name(acct);
+                [
+                    OutFile { path: format!("statements/{name}.html"), bytes: statement::html(self, &programs, acct).into_bytes() },
+                    OutFile { path: format!("statements/{name}.csv"), bytes: statement::csv(self, &programs, acct).into_bytes() },
+                ]
+            })
+            .collect();
+        out.extend(statements.into_iter().flatten());
+        let debtors = notice::Debtors::new(self);
+        let owing: Vec<&String> =
+            self.ledger.employees.iter().filter(|(_, v)| v.is_sign_positive() && !v.is_zero()).map(|(k, _)| k).collect();
+        let notices: Vec<[OutFile; 2]> = owing
+            .par_iter()
+            .map(|emp| {
+                let name = file_name(emp);
+                [
+                    OutFile { path: format!("notices/{name}.html"), bytes: notice::html(self, &debtors, emp).into_bytes() },
+                    OutFile { path: format!("notices/{name}.txt"), bytes: notice::text(self, &debtors, emp).into_bytes() },
+                ]
+            })
+            .collect();
+        out.extend(notices.into_iter().flatten());
         out.push(OutFile { path: "reconciliation.xlsx".into(), bytes: workbook::xlsx(self)? });
         Ok(out)
     }

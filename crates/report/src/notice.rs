@@ -2,6 +2,7 @@
 //! owe with its arithmetic and the policy sentence it rests on, the total, the due date, how to
 //! pay and how to dispute. It shows nothing about any other employee.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use billrecon_model::{usd, Finding, Rule};
@@ -15,9 +16,38 @@ const CREC_PERSONAL: &str = "\"Personal use of CREC-issued cell phones should no
 const THIRD_PARTY: &str =
     "Third-party purchases billed to an agency phone are personal use under this agency's policy (third_party_is_personal).";
 
-/// The charges an employee owes, in findings order.
-pub fn items<'a>(r: &'a Reconciliation<'_>, employee: &str) -> Vec<&'a Finding> {
-    r.findings.iter().filter(|f| f.employee_id == employee && f.employee_liable > Decimal::ZERO).collect()
+/// Who owes what: each employee's chargeable findings (in findings order) and name, indexed
+/// once for all notices.
+pub struct Debtors<'a> {
+    items: BTreeMap<&'a str, Vec<&'a Finding>>,
+    people: BTreeMap<&'a str, (&'a str, &'a str)>,
+}
+
+impl<'a> Debtors<'a> {
+    pub fn new(r: &Reconciliation<'a>) -> Debtors<'a> {
+        let mut items: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        for f in r.findings.iter().filter(|f| f.employee_liable > Decimal::ZERO) {
+            items.entry(f.employee_id.as_str()).or_default().push(f);
+        }
+        let mut people: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+        for a in r.month.inventory.iter() {
+            people.entry(a.employee_id.as_str()).or_insert((a.employee_name.as_str(), ""));
+        }
+        for e in r.month.employees.iter() {
+            people.insert(e.employee_id.as_str(), (e.name.as_str(), e.email.as_str()));
+        }
+        Debtors { items, people }
+    }
+
+    /// The charges an employee owes, in findings order.
+    pub fn items(&self, employee: &str) -> &[&'a Finding] {
+        self.items.get(employee).map_or(&[], Vec::as_slice)
+    }
+
+    fn who(&self, employee: &str) -> Who {
+        let (name, email) = self.people.get(employee).copied().unwrap_or(("", ""));
+        Who { name: name.to_string(), email: email.to_string() }
+    }
 }
 
 fn policy_for(rule: Rule) -> &'static str {
@@ -72,21 +102,13 @@ struct Who {
     email: String,
 }
 
-fn who(r: &Reconciliation<'_>, employee: &str) -> Who {
-    if let Some(e) = r.month.employees.iter().find(|e| e.employee_id == employee) {
-        return Who { name: e.name.clone(), email: e.email.clone() };
-    }
-    let name = r.month.inventory.iter().find(|a| a.employee_id == employee).map(|a| a.employee_name.clone()).unwrap_or_default();
-    Who { name, email: String::new() }
-}
-
 fn due(r: &Reconciliation<'_>) -> chrono::NaiveDate {
     r.as_of.checked_add_days(chrono::Days::new(u64::from(r.month.policy.notice_due_days))).unwrap_or(r.as_of)
 }
 
-pub fn text(r: &Reconciliation<'_>, employee: &str) -> String {
-    let w = who(r, employee);
-    let list = items(r, employee);
+pub fn text(r: &Reconciliation<'_>, d: &Debtors<'_>, employee: &str) -> String {
+    let w = d.who(employee);
+    let list = d.items(employee);
     let total: Decimal = list.iter().map(|f| f.employee_liable).sum();
     let mut s = String::new();
     let _ = writeln!(s, "REIMBURSEMENT NOTICE - TELEPHONE CHARGES {}", r.month.period.label);
@@ -120,9 +142,9 @@ pub fn text(r: &Reconciliation<'_>, employee: &str) -> String {
     s
 }
 
-pub fn html(r: &Reconciliation<'_>, employee: &str) -> String {
-    let w = who(r, employee);
-    let list = items(r, employee);
+pub fn html(r: &Reconciliation<'_>, d: &Debtors<'_>, employee: &str) -> String {
+    let w = d.who(employee);
+    let list = d.items(employee);
     let total: Decimal = list.iter().map(|f| f.employee_liable).sum();
     let mut b = String::new();
     let _ = writeln!(b, "<h1>Reimbursement notice</h1>");
@@ -148,7 +170,7 @@ pub fn html(r: &Reconciliation<'_>, employee: &str) -> String {
     b.push_str("<h2>What you owe</h2>\n");
     b.push_str(&table(&["Charge", "Line", "Reference", "Amount"], &rows, &[false, false, false, true]));
     b.push_str("<h2>How each amount was computed</h2>\n");
-    for f in &list {
+    for f in list {
         let _ = writeln!(
             b,
             "<div class=\"box\"><p><strong>{}</strong> &middot; {} &middot; {}</p><div class=\"calc\">{}</div><p class=\"muted\">{}</p></div>",

@@ -13,8 +13,25 @@ use rust_decimal::Decimal;
 use crate::html::{esc, page, table};
 use crate::Reconciliation;
 
-fn postings<'a>(r: &'a Reconciliation<'_>, acct: &'a str) -> impl Iterator<Item = &'a Posting> + 'a {
-    r.ledger.postings.iter().filter(move |p| p.account_code == acct)
+/// Postings by account and the line book, indexed once for all statements.
+pub struct Programs<'a> {
+    postings: BTreeMap<&'a str, Vec<&'a Posting>>,
+    book: LineBook<'a>,
+}
+
+impl<'a> Programs<'a> {
+    pub fn new(r: &Reconciliation<'a>) -> Programs<'a> {
+        let mut postings: BTreeMap<&str, Vec<&Posting>> = BTreeMap::new();
+        for p in r.ledger.postings.iter() {
+            postings.entry(p.account_code.as_str()).or_default().push(p);
+        }
+        Programs { postings, book: LineBook::new(&r.month.period, &r.month.inventory) }
+    }
+
+    /// An account's postings, in ledger order.
+    fn postings(&self, acct: &str) -> impl Iterator<Item = &'a Posting> + '_ {
+        self.postings.get(acct).into_iter().flatten().copied()
+    }
 }
 
 /// Who held a line for this account during the period: "Name (ID)" joined.
@@ -33,9 +50,9 @@ fn holders(book: &LineBook<'_>, line: &PhoneNumber, acct: &str) -> String {
 
 /// Findings a program may see: those charged to its account, and line findings naming no
 /// employee on lines it pays for.
-pub fn findings_for<'a>(r: &'a Reconciliation<'_>, acct: &str) -> Vec<&'a Finding> {
+pub fn findings_for<'a>(r: &'a Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> Vec<&'a Finding> {
     let lines: BTreeSet<PhoneNumber> =
-        postings(r, acct).filter(|p| p.kind == PostingKind::LineCharge).filter_map(|p| p.line).collect();
+        ix.postings(acct).filter(|p| p.kind == PostingKind::LineCharge).filter_map(|p| p.line).collect();
     r.findings
         .iter()
         .filter(|f| f.account_code == acct || (f.employee_id.is_empty() && f.line.is_some_and(|l| lines.contains(&l))))
@@ -53,8 +70,8 @@ fn program_names(r: &Reconciliation<'_>, acct: &str) -> String {
     v.into_iter().collect::<Vec<_>>().join(", ")
 }
 
-pub fn html(r: &Reconciliation<'_>, acct: &str) -> String {
-    let book = LineBook::new(&r.month.period, &r.month.inventory);
+pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
+    let book = &ix.book;
     let p = &r.month.period;
     let programs = program_names(r, acct);
     let title = format!("Telephone chargeback {} {}", acct, p.label);
@@ -69,7 +86,7 @@ pub fn html(r: &Reconciliation<'_>, acct: &str) -> String {
         p.end,
         p.days()
     );
-    let sum = |k: PostingKind| -> Decimal { postings(r, acct).filter(|x| x.kind == k).map(|x| x.amount).sum() };
+    let sum = |k: PostingKind| -> Decimal { ix.postings(acct).filter(|x| x.kind == k).map(|x| x.amount).sum() };
     let (lines_total, shares, moved) =
         (sum(PostingKind::LineCharge), sum(PostingKind::AccountShare), sum(PostingKind::LiabilityOut));
     let net = lines_total + shares + moved;
@@ -89,7 +106,7 @@ pub fn html(r: &Reconciliation<'_>, acct: &str) -> String {
     // Lines: one row per line and category.
     b.push_str("<h2>Lines</h2>\n");
     let mut by_line: BTreeMap<PhoneNumber, Vec<&Posting>> = BTreeMap::new();
-    for x in postings(r, acct).filter(|x| x.kind == PostingKind::LineCharge) {
+    for x in ix.postings(acct).filter(|x| x.kind == PostingKind::LineCharge) {
         if let Some(l) = x.line {
             by_line.entry(l).or_default().push(x);
         }
@@ -103,12 +120,12 @@ pub fn html(r: &Reconciliation<'_>, acct: &str) -> String {
         }
         let cats: Vec<String> = by_cat.iter().map(|(c, v)| format!("{c} {}", usd(*v))).collect();
         let total: Decimal = ps.iter().map(|x| x.amount).sum();
-        rows.push(vec![line.pretty(), holders(&book, line, acct), format!("{days}/{}", p.days()), cats.join("; "), usd(total)]);
+        rows.push(vec![line.pretty(), holders(book, line, acct), format!("{days}/{}", p.days()), cats.join("; "), usd(total)]);
     }
     rows.push(vec!["Total".into(), String::new(), String::new(), String::new(), usd(lines_total)]);
     b.push_str(&table(&["Line", "Employee", "Days", "Charges by category", "Amount"], &rows, &[false, false, true, false, true]));
 
-    let prorated: Vec<Vec<String>> = postings(r, acct)
+    let prorated: Vec<Vec<String>> = ix.postings(acct)
         .filter(|x| x.kind == PostingKind::LineCharge && x.basis != "all days")
         .map(|x| {
             vec![
@@ -124,7 +141,7 @@ pub fn html(r: &Reconciliation<'_>, acct: &str) -> String {
         b.push_str(&table(&["Line", "Category", "Basis", "Amount"], &prorated, &[false, false, false, true]));
     }
 
-    let share_rows: Vec<Vec<String>> = postings(r, acct)
+    let share_rows: Vec<Vec<String>> = ix.postings(acct)
         .filter(|x| x.kind == PostingKind::AccountShare)
         .map(|x| {
             vec![
@@ -140,7 +157,7 @@ pub fn html(r: &Reconciliation<'_>, acct: &str) -> String {
         b.push_str(&table(&["Invoice", "Charge", "Basis", "Amount"], &share_rows, &[false, false, false, true]));
     }
 
-    let moved_rows: Vec<Vec<String>> = postings(r, acct)
+    let moved_rows: Vec<Vec<String>> = ix.postings(acct)
         .filter(|x| x.kind == PostingKind::LiabilityOut)
         .map(|x| {
             vec![
@@ -157,7 +174,7 @@ pub fn html(r: &Reconciliation<'_>, acct: &str) -> String {
         b.push_str(&table(&["Line", "Employee", "Rule", "Finding", "Amount"], &moved_rows, &[false, false, false, false, true]));
     }
 
-    let fs = findings_for(r, acct);
+    let fs = findings_for(r, ix, acct);
     if !fs.is_empty() {
         b.push_str("<h2>Findings on these lines</h2>\n");
         let rows: Vec<Vec<String>> = fs
@@ -179,16 +196,16 @@ pub fn html(r: &Reconciliation<'_>, acct: &str) -> String {
 pub const CSV_HEADER: &[&str] =
     &["invoice_number", "line", "employee", "kind", "category", "description", "basis", "amount", "finding", "source"];
 
-pub fn csv(r: &Reconciliation<'_>, acct: &str) -> String {
-    let book = LineBook::new(&r.month.period, &r.month.inventory);
-    let rows: Vec<Vec<String>> = postings(r, acct)
+pub fn csv(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
+    let book = &ix.book;
+    let rows: Vec<Vec<String>> = ix.postings(acct)
         .map(|x| {
             vec![
                 r.month.invoices[x.invoice].summary.invoice_number.clone(),
                 x.line.map(|l| l.to_string()).unwrap_or_default(),
                 match (x.kind, x.line) {
                     (PostingKind::LiabilityOut, _) => x.employee_id.clone(),
-                    (_, Some(l)) => holders(&book, &l, acct),
+                    (_, Some(l)) => holders(book, &l, acct),
                     _ => String::new(),
                 },
                 x.kind.as_str().into(),

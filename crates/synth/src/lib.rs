@@ -626,7 +626,7 @@ fn usage_row(m: &Month, i: u32, r: u64, rk: RowKind, voice_rank: u64) -> Row {
         RowKind::Text => (called_number(seed, i, r).to_string(), "text", 1, String::new(), ""),
         RowKind::Data => (String::new(), "data", 1 + h(seed, T_DATA, u64::from(i), r) % 200, String::new(), ""),
         RowKind::Da => {
-            if r % 2 == 0 {
+            if r.is_multiple_of(2) {
                 ("411".to_string(), "voice", minutes, cents(DA_CENTS), "411 Search")
             } else {
                 (format!("{npa}5551212"), "voice", minutes, cents(DA_CENTS), "DIR ASST")
