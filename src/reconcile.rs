@@ -24,20 +24,23 @@ pub fn run(month_dir: &Path, out: &Path, as_of: Option<chrono::NaiveDate>, quiet
         ledger: &ledger,
         as_of: as_of.unwrap_or(loaded.month.period.end),
     };
-    let files = rec.files().map_err(anyhow::Error::msg)?;
     prepare(out)?;
-    for f in &files {
+    let mut written = 0usize;
+    rec.write_files(|f| {
         let path = out.join(&f.path);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
         }
-        std::fs::write(&path, &f.bytes).with_context(|| format!("{}: cannot write", path.display()))?;
-    }
+        std::fs::write(&path, &f.bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        written += 1;
+        Ok(())
+    })
+    .map_err(anyhow::Error::msg)?;
 
     let action = findings.iter().filter(|f| f.severity == Severity::Action).count();
     let rejected = loaded.rejected();
     if !quiet {
-        emit(&report(&rec, files.len(), out, rejected))?;
+        emit(&report(&rec, written, out, rejected))?;
     }
     Ok(if action > 0 || rejected > 0 { 1 } else { 0 })
 }

@@ -225,7 +225,8 @@ pub fn post(month: &Month, findings: &[Finding]) -> Result<Ledger, ChargebackErr
             first_invoice.entry(l).or_insert(i);
         }
     }
-    let first_invoice_of = |line: Option<PhoneNumber>| -> usize { line.and_then(|l| first_invoice.get(&l).copied()).unwrap_or(0) };
+    let first_invoice_of =
+        |line: Option<PhoneNumber>| -> usize { line.and_then(|l| first_invoice.get(&l).copied()).unwrap_or(0) };
     for f in findings.iter().filter(|f| f.employee_liable > Decimal::ZERO) {
         if f.account_code.is_empty() || f.employee_id.is_empty() || month.invoices.is_empty() {
             continue; // nothing moves for unassigned days

@@ -273,7 +273,7 @@ where
     F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
 {
     match input.format {
-        Format::Csv => crate::csv::read_csv(input, columns, layout, on_row),
+        Format::Csv => crate::csv::read_csv(input, columns, layout, &mut crate::csv::Serial(on_row)),
         Format::Xlsx => crate::xlsx::read_xlsx(input, columns, layout, on_row),
     }
 }

@@ -155,31 +155,113 @@ pub fn read_usage_blocks<S: crate::month::UsageSink + ?Sized>(
     input: &InputRef,
     sink: &mut S,
 ) -> Result<(InputReport, Vec<Rejection>), ParseError> {
-    let mut table = UsageTable::default();
-    let mut source: Option<u16> = None;
+    let mut blocks = UsageBlocks { table: UsageTable::default(), source: None, sink };
+    if input.profile.is_none() && input.format == crate::table::Format::Csv {
+        // The large case: rows converted on every core, a polars batch at a time.
+        let out = crate::csv::read_csv(input, &USAGE.as_columns(), &crate::table::Layout::default(), &mut blocks);
+        blocks.finish();
+        return out;
+    }
     let out = read_table(input, &USAGE, |src, c| {
-        let line = col("line", value::line(c[0]))?;
-        let date = col("date", value::date(c[1]))?;
-        let kind: UsageType = col("type", c[2].display().parse())?;
-        let quantity = col("quantity", value::non_negative_quantity(c[3]))?;
-        let time = col("time", value::optional_time(c[4]))?;
-        let number = col("number", value::optional_phone(c[5]))?;
-        let charge = col("charge", value::money_or_zero(c[6]))?;
-        let description = col("description", value::text_ref(c[7]))?;
-        let s =
-            *source.get_or_insert_with(|| table.source_index(&UsageSource { file: src.file.clone(), sheet: src.sheet.clone() }));
-        let number = number.as_ref().map_or("", |n| n.as_str());
-        table.push(s, src.row, line, date, time, number, kind, quantity, charge, &description);
-        if table.len() >= USAGE_BLOCK_ROWS {
-            sink.block(std::mem::take(&mut table));
-            source = None;
-        }
+        let v = usage_row(c)?;
+        blocks.push(&src.file, &src.sheet, src.row, &v);
         Ok(())
     });
-    if !table.is_empty() {
-        sink.block(table);
-    }
+    blocks.finish();
     out
+}
+
+/// One usage row, converted (text borrowed from the row).
+struct UsageRow<'a> {
+    line: billrecon_model::PhoneNumber,
+    date: chrono::NaiveDate,
+    time: Option<billrecon_model::TimeOfDay>,
+    number: Option<billrecon_model::PhoneNumber>,
+    kind: UsageType,
+    quantity: Decimal,
+    charge: Decimal,
+    description: std::borrow::Cow<'a, str>,
+}
+
+fn usage_row<'a>(c: &[Cell<'a>]) -> Result<UsageRow<'a>, RowError> {
+    Ok(UsageRow {
+        line: col("line", value::line(c[0]))?,
+        date: col("date", value::date(c[1]))?,
+        kind: col("type", c[2].display().parse())?,
+        quantity: col("quantity", value::non_negative_quantity(c[3]))?,
+        time: col("time", value::optional_time(c[4]))?,
+        number: col("number", value::optional_phone(c[5]))?,
+        charge: col("charge", value::money_or_zero(c[6]))?,
+        description: col("description", value::text_ref(c[7]))?,
+    })
+}
+
+/// Gathers converted rows into blocks for the sink.
+struct UsageBlocks<'s, S: crate::month::UsageSink + ?Sized> {
+    table: UsageTable,
+    source: Option<u16>,
+    sink: &'s mut S,
+}
+
+impl<S: crate::month::UsageSink + ?Sized> UsageBlocks<'_, S> {
+    fn push(&mut self, file: &std::sync::Arc<str>, sheet: &Option<std::sync::Arc<str>>, row: u32, v: &UsageRow<'_>) {
+        let table = &mut self.table;
+        let s = *self.source.get_or_insert_with(|| table.source_index(&UsageSource { file: file.clone(), sheet: sheet.clone() }));
+        let number = v.number.as_ref().map_or("", |n| n.as_str());
+        table.push(s, row, v.line, v.date, v.time, number, v.kind, v.quantity, v.charge, &v.description);
+        if table.len() >= USAGE_BLOCK_ROWS {
+            self.sink.block(std::mem::take(table));
+            self.source = None;
+        }
+    }
+
+    fn finish(self) {
+        if !self.table.is_empty() {
+            self.sink.block(self.table);
+        }
+    }
+}
+
+impl<S: crate::month::UsageSink + ?Sized> crate::csv::Batch for UsageBlocks<'_, S> {
+    fn rows(&mut self, tally: &mut crate::table::Tally, lines: &[u32], cols: &[Option<Vec<&str>>]) {
+        use rayon::prelude::*;
+        // Convert in parallel (pure Rust over polars' text; polars is not called here), then
+        // count and keep in file order: the same outcome as one row at a time.
+        let converted: Vec<Option<Result<UsageRow<'_>, RowError>>> = (0..lines.len())
+            .into_par_iter()
+            .with_min_len(4096)
+            .map(|i| {
+                let mut cells = [Cell::Empty; 8];
+                for (slot, col) in cells.iter_mut().zip(cols) {
+                    if let Some(v) = col {
+                        *slot = Cell::Text(v[i]);
+                    }
+                }
+                if cells.iter().all(Cell::is_blank) {
+                    None
+                } else {
+                    Some(usage_row(&cells))
+                }
+            })
+            .collect();
+        let (file, sheet) = (tally.file.clone(), tally.sheet.clone());
+        for (r, &row) in converted.into_iter().zip(lines) {
+            match r {
+                None => tally.report.blank += 1,
+                Some(Ok(v)) => {
+                    tally.report.read += 1;
+                    tally.report.accepted += 1;
+                    self.push(&file, &sheet, row, &v);
+                }
+                Some(Err((column, reason))) => {
+                    tally.report.read += 1;
+                    tally.reject(row, &column, reason);
+                }
+            }
+        }
+    }
+
+    fn footer(&mut self, _: &mut crate::table::Tally, _: u32, _: &[Cell<'_>]) {}
 }
 
 /// Line assignments. Overlapping assignments of one line are both rejected, each naming the other.

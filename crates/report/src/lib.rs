@@ -28,6 +28,9 @@ pub struct Reconciliation<'a> {
     pub as_of: NaiveDate,
 }
 
+/// Documents rendered together on every core before they are handed over.
+const CHUNK: usize = 256;
+
 /// One output file: its path under `--out`, and its bytes.
 pub struct OutFile {
     pub path: String,
@@ -48,45 +51,67 @@ impl Reconciliation<'_> {
 
     /// Every output file, in a fixed order.
     pub fn files(&self) -> Result<Vec<OutFile>, String> {
-        let mut out = vec![
-            OutFile { path: "summary.json".into(), bytes: summary::json(self).into_bytes() },
-            OutFile { path: "findings.csv".into(), bytes: findings::csv(self.findings).into_bytes() },
-            OutFile { path: "postings.csv".into(), bytes: journal::postings_csv(self).into_bytes() },
-            OutFile { path: "journal.csv".into(), bytes: journal::csv(self).into_bytes() },
-        ];
+        let mut out = Vec::new();
+        self.write_files(|f| {
+            out.push(f);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Hands every output file to `emit` as soon as it is rendered, in a fixed order, so a
+    /// month's thousands of notices never sit in memory together.
+    pub fn write_files(&self, mut emit: impl FnMut(OutFile) -> Result<(), String>) -> Result<(), String> {
+        emit(OutFile { path: "summary.json".into(), bytes: summary::json(self).into_bytes() })?;
+        emit(OutFile { path: "findings.csv".into(), bytes: findings::csv(self.findings).into_bytes() })?;
+        emit(OutFile { path: "postings.csv".into(), bytes: journal::postings_csv(self).into_bytes() })?;
+        emit(OutFile { path: "journal.csv".into(), bytes: journal::csv(self).into_bytes() })?;
         if self.month.policy.journal_format == billrecon_model::JournalFormat::Peoplesoft {
-            out.push(OutFile { path: "journal-peoplesoft.txt".into(), bytes: journal::peoplesoft(self).into_bytes() });
+            emit(OutFile { path: "journal-peoplesoft.txt".into(), bytes: journal::peoplesoft(self).into_bytes() })?;
         }
         // Statements and notices are independent documents: rendered on every core, kept in order.
         let accounts = self.program_accounts();
         let programs = statement::Programs::new(self);
-        let statements: Vec<[OutFile; 2]> = accounts
-            .par_iter()
-            .map(|acct| {
-                let name = file_name(acct);
-                [
-                    OutFile { path: format!("statements/{name}.html"), bytes: statement::html(self, &programs, acct).into_bytes() },
-                    OutFile { path: format!("statements/{name}.csv"), bytes: statement::csv(self, &programs, acct).into_bytes() },
-                ]
-            })
-            .collect();
-        out.extend(statements.into_iter().flatten());
+        for chunk in accounts.chunks(CHUNK) {
+            let statements: Vec<[OutFile; 2]> = chunk
+                .par_iter()
+                .map(|acct| {
+                    let name = file_name(acct);
+                    [
+                        OutFile {
+                            path: format!("statements/{name}.html"),
+                            bytes: statement::html(self, &programs, acct).into_bytes(),
+                        },
+                        OutFile {
+                            path: format!("statements/{name}.csv"),
+                            bytes: statement::csv(self, &programs, acct).into_bytes(),
+                        },
+                    ]
+                })
+                .collect();
+            for f in statements.into_iter().flatten() {
+                emit(f)?;
+            }
+        }
         let debtors = notice::Debtors::new(self);
         let owing: Vec<&String> =
             self.ledger.employees.iter().filter(|(_, v)| v.is_sign_positive() && !v.is_zero()).map(|(k, _)| k).collect();
-        let notices: Vec<[OutFile; 2]> = owing
-            .par_iter()
-            .map(|emp| {
-                let name = file_name(emp);
-                [
-                    OutFile { path: format!("notices/{name}.html"), bytes: notice::html(self, &debtors, emp).into_bytes() },
-                    OutFile { path: format!("notices/{name}.txt"), bytes: notice::text(self, &debtors, emp).into_bytes() },
-                ]
-            })
-            .collect();
-        out.extend(notices.into_iter().flatten());
-        out.push(OutFile { path: "reconciliation.xlsx".into(), bytes: workbook::xlsx(self)? });
-        Ok(out)
+        for chunk in owing.chunks(CHUNK) {
+            let notices: Vec<[OutFile; 2]> = chunk
+                .par_iter()
+                .map(|emp| {
+                    let name = file_name(emp);
+                    [
+                        OutFile { path: format!("notices/{name}.html"), bytes: notice::html(self, &debtors, emp).into_bytes() },
+                        OutFile { path: format!("notices/{name}.txt"), bytes: notice::text(self, &debtors, emp).into_bytes() },
+                    ]
+                })
+                .collect();
+            for f in notices.into_iter().flatten() {
+                emit(f)?;
+            }
+        }
+        emit(OutFile { path: "reconciliation.xlsx".into(), bytes: workbook::xlsx(self)? })
     }
 }
 

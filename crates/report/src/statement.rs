@@ -125,7 +125,8 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
     rows.push(vec!["Total".into(), String::new(), String::new(), String::new(), usd(lines_total)]);
     b.push_str(&table(&["Line", "Employee", "Days", "Charges by category", "Amount"], &rows, &[false, false, true, false, true]));
 
-    let prorated: Vec<Vec<String>> = ix.postings(acct)
+    let prorated: Vec<Vec<String>> = ix
+        .postings(acct)
         .filter(|x| x.kind == PostingKind::LineCharge && x.basis != "all days")
         .map(|x| {
             vec![
@@ -141,7 +142,8 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
         b.push_str(&table(&["Line", "Category", "Basis", "Amount"], &prorated, &[false, false, false, true]));
     }
 
-    let share_rows: Vec<Vec<String>> = ix.postings(acct)
+    let share_rows: Vec<Vec<String>> = ix
+        .postings(acct)
         .filter(|x| x.kind == PostingKind::AccountShare)
         .map(|x| {
             vec![
@@ -157,7 +159,8 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
         b.push_str(&table(&["Invoice", "Charge", "Basis", "Amount"], &share_rows, &[false, false, false, true]));
     }
 
-    let moved_rows: Vec<Vec<String>> = ix.postings(acct)
+    let moved_rows: Vec<Vec<String>> = ix
+        .postings(acct)
         .filter(|x| x.kind == PostingKind::LiabilityOut)
         .map(|x| {
             vec![
@@ -198,7 +201,8 @@ pub const CSV_HEADER: &[&str] =
 
 pub fn csv(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
     let book = &ix.book;
-    let rows: Vec<Vec<String>> = ix.postings(acct)
+    let rows: Vec<Vec<String>> = ix
+        .postings(acct)
         .map(|x| {
             vec![
                 r.month.invoices[x.invoice].summary.invoice_number.clone(),
