@@ -103,7 +103,7 @@ manifest, several invoices with account-level charges, effective-dated inventory
 reassignments, employees, plans, attestations and the usage report, with planted cases of every \
 rule at realistic rates (about 1 in 1,000 usage rows a chargeable directory-assistance call). The \
 same seed gives the same bytes; the usage report is streamed, so 20 million rows need no memory.\n\n\
-The statewide benchmark month: --lines 50000 --usage-rows 20000000 (about 1.4 GB).")]
+The statewide benchmark month: --lines 50000 --usage-rows 20000000 (about 1 GB of usage CSV).")]
     Generate {
         /// Lines (phones) on the account.
         #[arg(long)]

@@ -3,6 +3,7 @@
 
 mod check;
 mod findings;
+mod generate;
 mod profiles;
 mod reconcile;
 mod worked_example;

@@ -1,0 +1,106 @@
+//! Criterion benches of each stage at 1 million usage rows (a synthetic month of 10,000 lines
+//! from `billrecon-synth`, written once into a temporary folder), and the ingestion of a
+//! 400,000-row XLSX charges sheet.
+//!
+//!     cargo bench --bench stages
+//!
+//! Figures and the machine they came from: docs/performance.md.
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+
+use billrecon_model::{Month, UsageTable};
+use billrecon_parser::{load_month_with, UsageSink};
+use billrecon_rules::{AttestationIndex, Ctx, UsageFacts};
+
+const LINES: u32 = 10_000;
+const ROWS: u64 = 1_000_000;
+
+/// Keeps nothing: the parser alone.
+struct Discard;
+impl UsageSink for Discard {
+    fn block(&mut self, _: UsageTable) {}
+}
+
+/// Folds each block as it arrives (the work `reconcile`'s worker thread does).
+struct Fold {
+    attestations: Vec<billrecon_model::Attestation>,
+    period: billrecon_model::Period,
+    facts: UsageFacts,
+}
+impl Fold {
+    fn new(m: &Month) -> Fold {
+        Fold { attestations: m.attestations.clone(), period: m.period.clone(), facts: UsageFacts::new(m.attestations.len()) }
+    }
+}
+impl UsageSink for Fold {
+    fn block(&mut self, rows: UsageTable) {
+        let index = AttestationIndex::new(&self.attestations);
+        self.facts.absorb(&rows, &index, &self.period);
+    }
+}
+
+fn month(dir: &Path) {
+    billrecon_synth::generate(billrecon_synth::Options { lines: LINES, usage_rows: ROWS, seed: 1 }, dir).expect("generate");
+}
+
+fn stages(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    month(tmp.path());
+    let dir = tmp.path();
+    let mut g = c.benchmark_group("1M usage rows");
+    g.sample_size(10);
+    g.bench_function("parser: read the month (usage counted, not kept)", |b| {
+        b.iter(|| load_month_with(dir, |_| Discard).expect("load"))
+    });
+    g.bench_function("parser + usage fold", |b| b.iter(|| load_month_with(dir, Fold::new).expect("load")));
+    let (loaded, fold) = load_month_with(dir, Fold::new).expect("load");
+    g.bench_function("rules: every rule over the folded month", |b| {
+        b.iter(|| billrecon_rules::evaluate_ctx(&Ctx::with_facts(&loaded.month, fold.facts.clone())))
+    });
+    let findings = billrecon_rules::evaluate_ctx(&Ctx::with_facts(&loaded.month, fold.facts.clone()));
+    g.bench_function("chargeback: post and journal", |b| {
+        b.iter(|| billrecon_chargeback::post(&loaded.month, &findings).expect("post"))
+    });
+    g.finish();
+}
+
+fn xlsx_charges(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join("charges.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet_with_constant_memory().expect("sheet");
+    for (col, h) in ["line", "category", "description", "quantity", "amount"].iter().enumerate() {
+        ws.write_string(0, col as u16, *h).expect("write");
+    }
+    let cats = ["plan", "tax", "surcharge", "feature"];
+    for r in 1..=400_000u32 {
+        let line = format!("860{:07}", 2_000_000 + r / 4);
+        ws.write_string(r, 0, &line).expect("write");
+        ws.write_string(r, 1, cats[(r % 4) as usize]).expect("write");
+        ws.write_string(r, 2, "Monthly item").expect("write");
+        ws.write_number(r, 3, 1.0).expect("write");
+        ws.write_number(r, 4, f64::from(r % 9000) / 100.0 + 1.0).expect("write");
+    }
+    wb.save(&path).expect("save");
+    let input = billrecon_parser::InputRef {
+        name: "charges.xlsx".into(),
+        path,
+        sheet: None,
+        format: billrecon_parser::Format::Xlsx,
+        profile: None,
+    };
+    let mut g = c.benchmark_group("xlsx");
+    g.sample_size(10);
+    g.bench_function("parser: 400,000-row XLSX charges sheet", |b| {
+        b.iter(|| {
+            let (charges, report, _) = billrecon_parser::tables::read_charges(&input, 0).expect("read");
+            assert_eq!((charges.len(), report.rejected), (400_000, 0));
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, xlsx_charges);
+criterion_main!(benches);

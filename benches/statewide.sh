@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The statewide benchmark: generate a month of LINES lines and ROWS usage rows, then time, on
+# the same files, in one run:
+#   1. `cat usage.csv > /dev/null`          the floor: reading the bytes
+#   2. `billrecon reconcile`                end to end, every output written
+#   3. DuckDB doing the usage half only     read the CSV, find chargeable DA, sum minutes per line
+# and print each wall time, peak RSS, and the ratios billrecon/DuckDB and billrecon/floor.
+#
+#   benches/statewide.sh                     # 50,000 lines, 20,000,000 usage rows (~1 GB of CSV)
+#   ROWS=5000000 benches/statewide.sh        # another size
+#   SCALING=1 benches/statewide.sh           # 5M, 10M and 20M rows, to show time grows linearly
+#
+# DuckDB is optional: `pip install duckdb` (or a `duckdb` CLI on PATH); without it that line is
+# skipped. Months are written under $BENCH_DIR (default target/statewide) and reused.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LINES="${LINES:-50000}"
+ROWS="${ROWS:-20000000}"
+SEED="${SEED:-1}"
+THREADS="${THREADS:-2}"
+BENCH_DIR="${BENCH_DIR:-target/statewide}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+
+cargo build --release --locked --quiet
+BIN="$TARGET/release/billrecon"
+
+# Runs a command under /usr/bin/time -v; prints "wall_seconds peak_rss_kb".
+measure() {
+  local log
+  log="$(mktemp)"
+  /usr/bin/time -v "$@" > /dev/null 2> "$log" || true
+  local wall rss
+  wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')"
+  rss="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")"
+  rm -f "$log"
+  echo "$wall $rss"
+}
+
+have_duckdb() {
+  python3 -c 'import duckdb' 2> /dev/null && echo python && return
+  command -v duckdb > /dev/null && echo cli && return
+  echo none
+}
+
+run_one() {
+  local rows="$1"
+  local month="$BENCH_DIR/l${LINES}-r${rows}-s${SEED}"
+  if [ ! -f "$month/billrecon.toml" ]; then
+    echo "generating $month ..." >&2
+    "$BIN" generate --lines "$LINES" --usage-rows "$rows" --seed "$SEED" "$month" 2> /dev/null
+  fi
+  local usage="$month/usage.csv"
+  local bytes
+  bytes="$(stat -c %s "$usage")"
+  cat "$usage" > /dev/null # warm the page cache for every contender alike
+
+  read -r floor_s floor_kb < <(measure sh -c "cat '$usage' > /dev/null")
+  rm -rf "$month.out"
+  read -r br_s br_kb < <(measure "$BIN" reconcile "$month" --out "$month.out" --quiet)
+
+  local duck
+  duck="$(have_duckdb)"
+  local dk_s="" dk_kb=""
+  case "$duck" in
+    python) read -r dk_s dk_kb < <(measure python3 benches/duckdb_usage.py "$usage" "$THREADS") ;;
+    cli)
+      local sql
+      sql="SET threads TO $THREADS; WITH u AS (SELECT line, type, CAST(quantity AS DECIMAL(18,3)) q, COALESCE(TRY_CAST(NULLIF(charge,'') AS DECIMAL(18,2)),0) c, regexp_replace(COALESCE(number,''),'[^0-9]','','g') d FROM read_csv('$usage', header=true, all_varchar=true)) SELECT (SELECT count(*) FROM u WHERE c>0 AND (d IN ('411','1411','5551212') OR (length(d)=10 AND substr(d,4)='5551212' AND substr(d,1,1) BETWEEN '2' AND '9') OR (length(d)=11 AND substr(d,1,1)='1' AND substr(d,5)='5551212' AND substr(d,2,1) BETWEEN '2' AND '9'))), (SELECT count(*) FROM (SELECT line, sum(q) FROM u WHERE type='voice' GROUP BY line));"
+      read -r dk_s dk_kb < <(measure duckdb -c "$sql")
+      ;;
+  esac
+
+  printf '\n%s lines, %s usage rows, usage.csv %s bytes\n' "$LINES" "$rows" "$bytes"
+  printf '%-40s %10s %14s\n' "contender" "wall (s)" "peak RSS (MB)"
+  printf '%-40s %10s %14s\n' "cat usage.csv > /dev/null (floor)" "$floor_s" "$((floor_kb / 1024))"
+  printf '%-40s %10s %14s\n' "billrecon reconcile (end to end)" "$br_s" "$((br_kb / 1024))"
+  if [ -n "$dk_s" ]; then
+    printf '%-40s %10s %14s\n' "DuckDB, usage half only ($THREADS threads)" "$dk_s" "$((dk_kb / 1024))"
+    awk -v b="$br_s" -v d="$dk_s" 'BEGIN { printf "billrecon / DuckDB = %.2f\n", b / d }'
+  else
+    echo "DuckDB: not installed (pip install duckdb), skipped"
+  fi
+  awk -v b="$br_s" -v f="$floor_s" 'BEGIN { if (f > 0) printf "billrecon / floor  = %.1f\n", b / f; else print "billrecon / floor  = (floor below timer resolution)" }'
+}
+
+if [ "${SCALING:-0}" = "1" ]; then
+  for r in 5000000 10000000 20000000; do run_one "$r"; done
+else
+  run_one "$ROWS"
+fi
