@@ -11,7 +11,12 @@
 #   SCALING=1 benches/statewide.sh           # 5M, 10M and 20M rows, to show time grows linearly
 #
 # DuckDB is optional: `pip install duckdb` (or a `duckdb` CLI on PATH); without it that line is
-# skipped. Months are written under $BENCH_DIR (default target/statewide) and reused.
+# skipped. Months are written under $BENCH_DIR (default target/statewide) and reused. The
+# outputs (about 35,000 notice files at 50,000 lines) go to a fresh folder under $OUT_BASE
+# (default $BENCH_DIR): creating files right after deleting tens of thousands of others is
+# several times slower on ext4 (it skips inodes freed in the last minutes), so each run writes
+# into a new folder and they are all removed when the script ends. OUT_BASE=/dev/shm measures
+# billrecon without the disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,16 +25,26 @@ ROWS="${ROWS:-20000000}"
 SEED="${SEED:-1}"
 THREADS="${THREADS:-2}"
 BENCH_DIR="${BENCH_DIR:-target/statewide}"
+OUT_BASE="${OUT_BASE:-$BENCH_DIR}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 
 cargo build --release --locked --quiet
 BIN="$TARGET/release/billrecon"
 
-# Runs a command under /usr/bin/time -v; prints "wall_seconds peak_rss_kb".
+# Runs a command under /usr/bin/time -v; prints "wall_seconds peak_rss_kb". The command's own
+# stderr is kept in $LAST_LOG.
+LAST_LOG="$(mktemp)"
+OUTS=()
+cleanup() {
+  rm -f "$LAST_LOG"
+  for o in "${OUTS[@]}"; do rm -rf "$o"; done
+}
+trap cleanup EXIT
 measure() {
   local log
   log="$(mktemp)"
   /usr/bin/time -v "$@" > /dev/null 2> "$log" || true
+  cp "$log" "$LAST_LOG"
   local wall rss
   wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')"
   rss="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")"
@@ -56,8 +71,13 @@ run_one() {
   cat "$usage" > /dev/null # warm the page cache for every contender alike
 
   read -r floor_s floor_kb < <(measure sh -c "cat '$usage' > /dev/null")
-  rm -rf "$month.out"
-  read -r br_s br_kb < <(measure "$BIN" reconcile "$month" --out "$month.out" --quiet)
+  local out="$OUT_BASE/$(basename "$month").out.$$"
+  rm -rf "$out"
+  OUTS+=("$out")
+  sync
+  read -r br_s br_kb < <(measure "$BIN" reconcile "$month" --out "$out" --quiet --timings)
+  local stages
+  stages="$(sed -n '/^timings:/,/total/p' "$LAST_LOG")"
 
   local duck
   duck="$(have_duckdb)"
@@ -82,6 +102,8 @@ run_one() {
     echo "DuckDB: not installed (pip install duckdb), skipped"
   fi
   awk -v b="$br_s" -v f="$floor_s" 'BEGIN { if (f > 0) printf "billrecon / floor  = %.1f\n", b / f; else print "billrecon / floor  = (floor below timer resolution)" }'
+  echo "billrecon reconcile, by stage ($out):"
+  echo "$stages"
 }
 
 if [ "${SCALING:-0}" = "1" ]; then

@@ -12,10 +12,14 @@ use crate::emit;
 /// Written into every output folder, so a rerun may replace what a previous run wrote.
 const MARKER: &str = ".billrecon-output";
 
-pub fn run(month_dir: &Path, out: &Path, as_of: Option<chrono::NaiveDate>, quiet: bool) -> anyhow::Result<u8> {
+pub fn run(month_dir: &Path, out: &Path, as_of: Option<chrono::NaiveDate>, quiet: bool, timings: bool) -> anyhow::Result<u8> {
+    let mut clock = Timings::new(timings);
     let (loaded, facts) = crate::stream::load(month_dir, quiet)?;
+    clock.lap("read and fold the inputs");
     let findings = billrecon_rules::evaluate_ctx(&billrecon_rules::Ctx::with_facts(&loaded.month, facts));
+    clock.lap("rules");
     let ledger = billrecon_chargeback::post(&loaded.month, &findings)?;
+    clock.lap("chargeback");
     let rec = Reconciliation {
         month: &loaded.month,
         inputs: &loaded.inputs,
@@ -25,24 +29,64 @@ pub fn run(month_dir: &Path, out: &Path, as_of: Option<chrono::NaiveDate>, quiet
         as_of: as_of.unwrap_or(loaded.month.period.end),
     };
     prepare(out)?;
-    let mut written = 0usize;
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let folders = std::sync::Mutex::new(std::collections::BTreeSet::new());
     rec.write_files(|f| {
         let path = out.join(&f.path);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+            let mut made = folders.lock().map_err(|_| "an output writer failed".to_string())?;
+            if !made.contains(dir) {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+                made.insert(dir.to_path_buf());
+            }
         }
         std::fs::write(&path, &f.bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
-        written += 1;
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     })
     .map_err(anyhow::Error::msg)?;
+    clock.lap("render and write the outputs");
+    clock.report();
 
     let action = findings.iter().filter(|f| f.severity == Severity::Action).count();
     let rejected = loaded.rejected();
     if !quiet {
-        emit(&report(&rec, written, out, rejected))?;
+        emit(&report(&rec, written.into_inner(), out, rejected))?;
     }
     Ok(if action > 0 || rejected > 0 { 1 } else { 0 })
+}
+
+/// Stage wall times, kept only when `--timings` asks for the clock.
+struct Timings {
+    last: Option<std::time::Instant>,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Timings {
+    fn new(on: bool) -> Timings {
+        Timings { last: on.then(std::time::Instant::now), laps: Vec::new() }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            self.laps.push((stage, now - last));
+            self.last = Some(now);
+        }
+    }
+
+    fn report(&self) {
+        if self.last.is_none() {
+            return;
+        }
+        let mut s = String::from("timings:\n");
+        for (stage, d) in &self.laps {
+            let _ = writeln!(s, "  {stage:<32} {:>8.3} s", d.as_secs_f64());
+        }
+        let total: std::time::Duration = self.laps.iter().map(|l| l.1).sum();
+        let _ = writeln!(s, "  {:<32} {:>8.3} s", "total", total.as_secs_f64());
+        eprint!("{s}");
+    }
 }
 
 /// Creates `out`, or empties what a previous run wrote there; refuses any other non-empty folder.

@@ -164,3 +164,18 @@ fn reconcile_refuses_a_folder_it_did_not_write() {
     ");
     assert!(t.path().join("keep.txt").exists());
 }
+
+#[test]
+fn timings_are_printed_only_when_asked() {
+    let (plain, _a) = reconcile("fixtures/2026-10", &["--quiet"]);
+    assert!(!plain.contains("timings:"), "{plain}");
+    let (timed, _b) = reconcile("fixtures/2026-10", &["--quiet", "--timings"]);
+    let stderr = timed.split("----- stderr -----\n").nth(1).unwrap();
+    let stages: Vec<&str> = stderr.lines().map(|l| l.trim_start().split("  ").next().unwrap()).collect();
+    assert_eq!(
+        stages,
+        ["timings:", "read and fold the inputs", "rules", "chargeback", "render and write the outputs", "total"],
+        "{timed}"
+    );
+    assert!(stderr.lines().skip(1).all(|l| l.ends_with(" s")), "{timed}");
+}

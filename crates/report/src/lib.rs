@@ -28,9 +28,6 @@ pub struct Reconciliation<'a> {
     pub as_of: NaiveDate,
 }
 
-/// Documents rendered together on every core before they are handed over.
-const CHUNK: usize = 256;
-
 /// One output file: its path under `--out`, and its bytes.
 pub struct OutFile {
     pub path: String,
@@ -49,19 +46,24 @@ impl Reconciliation<'_> {
             .collect()
     }
 
-    /// Every output file, in a fixed order.
+    /// Every output file, sorted by path.
     pub fn files(&self) -> Result<Vec<OutFile>, String> {
-        let mut out = Vec::new();
+        let out = std::sync::Mutex::new(Vec::new());
         self.write_files(|f| {
-            out.push(f);
+            out.lock().map_err(|_| "an output writer failed".to_string())?.push(f);
             Ok(())
         })?;
+        let mut out = out.into_inner().map_err(|_| "an output writer failed".to_string())?;
+        out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
     }
 
-    /// Hands every output file to `emit` as soon as it is rendered, in a fixed order, so a
-    /// month's thousands of notices never sit in memory together.
-    pub fn write_files(&self, mut emit: impl FnMut(OutFile) -> Result<(), String>) -> Result<(), String> {
+    /// Hands every output file to `emit` as soon as it is rendered, so a month's thousands of
+    /// notices never sit in memory together. Statements and notices are independent documents:
+    /// they are rendered and emitted on every core, so `emit` is called from several threads
+    /// and in no fixed order (each file's bytes are fixed). Of several failures, the one of the
+    /// first file in document order is returned.
+    pub fn write_files(&self, emit: impl Fn(OutFile) -> Result<(), String> + Sync) -> Result<(), String> {
         emit(OutFile { path: "summary.json".into(), bytes: summary::json(self).into_bytes() })?;
         emit(OutFile { path: "findings.csv".into(), bytes: findings::csv(self.findings).into_bytes() })?;
         emit(OutFile { path: "postings.csv".into(), bytes: journal::postings_csv(self).into_bytes() })?;
@@ -69,48 +71,35 @@ impl Reconciliation<'_> {
         if self.month.policy.journal_format == billrecon_model::JournalFormat::Peoplesoft {
             emit(OutFile { path: "journal-peoplesoft.txt".into(), bytes: journal::peoplesoft(self).into_bytes() })?;
         }
-        // Statements and notices are independent documents: rendered on every core, kept in order.
         let accounts = self.program_accounts();
         let programs = statement::Programs::new(self);
-        for chunk in accounts.chunks(CHUNK) {
-            let statements: Vec<[OutFile; 2]> = chunk
-                .par_iter()
-                .map(|acct| {
-                    let name = file_name(acct);
-                    [
-                        OutFile {
-                            path: format!("statements/{name}.html"),
-                            bytes: statement::html(self, &programs, acct).into_bytes(),
-                        },
-                        OutFile {
-                            path: format!("statements/{name}.csv"),
-                            bytes: statement::csv(self, &programs, acct).into_bytes(),
-                        },
-                    ]
+        let statements: Vec<Result<(), String>> = accounts
+            .par_iter()
+            .map(|acct| {
+                let name = file_name(acct);
+                emit(OutFile {
+                    path: format!("statements/{name}.html"),
+                    bytes: statement::html(self, &programs, acct).into_bytes(),
+                })?;
+                emit(OutFile {
+                    path: format!("statements/{name}.csv"),
+                    bytes: statement::csv(self, &programs, acct).into_bytes(),
                 })
-                .collect();
-            for f in statements.into_iter().flatten() {
-                emit(f)?;
-            }
-        }
+            })
+            .collect();
+        statements.into_iter().collect::<Result<(), String>>()?;
         let debtors = notice::Debtors::new(self);
         let owing: Vec<&String> =
             self.ledger.employees.iter().filter(|(_, v)| v.is_sign_positive() && !v.is_zero()).map(|(k, _)| k).collect();
-        for chunk in owing.chunks(CHUNK) {
-            let notices: Vec<[OutFile; 2]> = chunk
-                .par_iter()
-                .map(|emp| {
-                    let name = file_name(emp);
-                    [
-                        OutFile { path: format!("notices/{name}.html"), bytes: notice::html(self, &debtors, emp).into_bytes() },
-                        OutFile { path: format!("notices/{name}.txt"), bytes: notice::text(self, &debtors, emp).into_bytes() },
-                    ]
-                })
-                .collect();
-            for f in notices.into_iter().flatten() {
-                emit(f)?;
-            }
-        }
+        let notices: Vec<Result<(), String>> = owing
+            .par_iter()
+            .map(|emp| {
+                let name = file_name(emp);
+                emit(OutFile { path: format!("notices/{name}.html"), bytes: notice::html(self, &debtors, emp).into_bytes() })?;
+                emit(OutFile { path: format!("notices/{name}.txt"), bytes: notice::text(self, &debtors, emp).into_bytes() })
+            })
+            .collect();
+        notices.into_iter().collect::<Result<(), String>>()?;
         emit(OutFile { path: "reconciliation.xlsx".into(), bytes: workbook::xlsx(self)? })
     }
 }
