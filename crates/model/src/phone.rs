@@ -33,6 +33,13 @@ impl PhoneNumber {
         if t.is_empty() {
             return Err(PhoneError::Empty);
         }
+        // The common case, ten plain digits: no separators to drop, no prefix to strip.
+        let b = t.as_bytes();
+        if b.len() == 10 && b.iter().all(u8::is_ascii_digit) && b[0] >= b'2' {
+            let mut chars = [0u8; CAP];
+            chars[..10].copy_from_slice(b);
+            return Ok(PhoneNumber { len: 10, chars });
+        }
         let mut buf = [0u8; CAP];
         let mut len = 0usize;
         for b in t.bytes() {
@@ -99,7 +106,7 @@ impl PhoneNumber {
         if !self.is_nanp() {
             return None;
         }
-        self.as_str().parse().ok()
+        Some(self.chars[..10].iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
     }
 
     /// Rebuilds a NANP number from [`PhoneNumber::nanp_u64`].
@@ -107,7 +114,13 @@ impl PhoneNumber {
         if !(2_000_000_000..10_000_000_000).contains(&n) {
             return None;
         }
-        PhoneNumber::parse(&n.to_string()).ok()
+        let mut chars = [0u8; CAP];
+        let mut rest = n;
+        for c in chars[..10].iter_mut().rev() {
+            *c = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        Some(PhoneNumber { len: 10, chars })
     }
 
     /// `860-555-0101` for NANP numbers, the dialled characters otherwise.
@@ -185,5 +198,27 @@ mod tests {
         let p = PhoneNumber::parse("860-555-0101").unwrap();
         assert_eq!(PhoneNumber::from_nanp_u64(p.nanp_u64().unwrap()), Some(p));
         assert_eq!(PhoneNumber::parse("411").unwrap().nanp_u64(), None);
+    }
+
+    proptest::proptest! {
+        /// Ten plain digits (the fast path) and the same digits written with separators or a
+        /// leading 1 (the general path) are the same number; the u64 form round-trips.
+        #[test]
+        fn plain_digits_and_formatted_agree(n in 0u64..10_000_000_000) {
+            let s = format!("{n:010}");
+            let formatted = format!("+1 ({}) {}-{}", &s[..3], &s[3..6], &s[6..]);
+            let (fast, slow) = (PhoneNumber::parse(&s), PhoneNumber::parse(&formatted));
+            if n >= 2_000_000_000 {
+                proptest::prop_assert_eq!(&fast, &PhoneNumber::parse(&format!("1{s}")));
+                proptest::prop_assert_eq!(&fast, &slow);
+                let p = fast.unwrap();
+                proptest::prop_assert_eq!(p.as_str(), s.as_str());
+                proptest::prop_assert_eq!(p.nanp_u64(), Some(n));
+                proptest::prop_assert_eq!(PhoneNumber::from_nanp_u64(n), Some(p));
+            } else {
+                proptest::prop_assert!(!fast.unwrap().is_nanp());
+                proptest::prop_assert_eq!(PhoneNumber::from_nanp_u64(n), None);
+            }
+        }
     }
 }

@@ -65,6 +65,14 @@ impl UsageType {
 impl FromStr for UsageType {
     type Err = String;
     fn from_str(s: &str) -> Result<UsageType, String> {
+        // Exact lowercase first: no allocation for the usual spelling.
+        match s.trim() {
+            "voice" => return Ok(UsageType::Voice),
+            "text" => return Ok(UsageType::Text),
+            "data" => return Ok(UsageType::Data),
+            "other" => return Ok(UsageType::Other),
+            _ => {}
+        }
         match s.trim().to_ascii_lowercase().as_str() {
             "voice" => Ok(UsageType::Voice),
             "text" => Ok(UsageType::Text),

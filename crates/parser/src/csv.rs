@@ -1,10 +1,14 @@
-//! CSV tables: our own quote-aware record scan, polars for the field parsing.
+//! CSV tables: our own quote-aware record scan, polars for the field parsing of quoted records.
 //!
 //! polars pads a short row with empty values and skips nothing it is not told to, so before
 //! polars sees a byte we scan each block for record boundaries: that gives every record its line
 //! number as a text editor shows it, counts blank lines, and rejects ragged rows (a field count
-//! that differs from the header's). polars then parses only clean records, all columns as text
-//! (money is never read by polars as a number: its Decimal parsing rounds silently).
+//! that differs from the header's). polars then parses the clean records that hold a quote
+//! character, all columns as text (money is never read by polars as a number: its Decimal
+//! parsing rounds silently). A record with no quote byte at all has nothing to unquote: its
+//! fields are exactly the text between its separators, which the scan has already counted, so
+//! it is split in place ([`Split`]) and handed over without a copy; a property test holds this
+//! to what polars makes of the same record. Records reach the converter in file order either way.
 //!
 //! The file is read in blocks of [`BLOCK`] bytes, so memory stays bounded whatever its size.
 
@@ -34,6 +38,8 @@ struct Rec {
     fields: usize,
     blank: bool,
     unterminated: bool,
+    /// The record holds a quote character (polars parses it).
+    quoted: bool,
 }
 
 /// Scans `buf` for complete records. Returns the bytes consumed; a trailing incomplete record
@@ -47,6 +53,7 @@ fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, re
     let mut i = 0; // scan position
     let mut fields = 1;
     let mut nonblank = false;
+    let mut quoted = false;
     let mut inner_newlines = 0u64;
     loop {
         let next = match quote {
@@ -66,17 +73,19 @@ fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, re
             if end > start && buf[end - 1] == b'\r' {
                 end -= 1;
             }
-            recs.push(Rec { start, end, line: *line, fields, blank: !nonblank, unterminated: false });
+            recs.push(Rec { start, end, line: *line, fields, blank: !nonblank, unterminated: false, quoted });
             *line += 1 + inner_newlines;
             start = at + 1;
             i = at + 1;
             fields = 1;
             nonblank = false;
+            quoted = false;
             inner_newlines = 0;
             continue;
         }
         // An opening quote: skip to its closing quote, counting the newlines inside.
         nonblank = true;
+        quoted = true;
         let q = buf[at];
         match memchr::memchr(q, &buf[at + 1..]) {
             Some(k) => {
@@ -91,7 +100,7 @@ fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, re
                     if end > start && buf[end - 1] == b'\r' {
                         end -= 1;
                     }
-                    recs.push(Rec { start, end, line: *line, fields, blank: false, unterminated: true });
+                    recs.push(Rec { start, end, line: *line, fields, blank: false, unterminated: true, quoted: true });
                     *line += 1 + inner_newlines + memchr::memchr_iter(b'\n', inside).count() as u64;
                     return buf.len();
                 }
@@ -104,7 +113,7 @@ fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, re
         if buf[end - 1] == b'\r' {
             end -= 1;
         }
-        recs.push(Rec { start, end, line: *line, fields, blank: !nonblank, unterminated: false });
+        recs.push(Rec { start, end, line: *line, fields, blank: !nonblank, unterminated: false, quoted });
         *line += 1 + inner_newlines;
         start = buf.len();
     }
@@ -143,11 +152,58 @@ struct Pending {
     lines: Vec<u32>,
 }
 
-/// What the reader does with the rows polars parsed: a batch at a time, in file order.
+/// How a record with no quote byte splits into the mapped columns: field `i` of the record is
+/// column `slot_of[i]` (if mapped).
+pub(crate) struct Split {
+    sep: u8,
+    slot_of: Vec<Option<usize>>,
+    /// The number of mapped columns (the length of a row's cells).
+    pub(crate) columns: usize,
+}
+
+impl Split {
+    fn new(sep: u8, width: usize, map: &ColumnMap) -> Split {
+        let mut slot_of = vec![None; width];
+        for (slot, pos) in map.positions.iter().enumerate() {
+            if let Some(p) = pos {
+                slot_of[*p] = Some(slot);
+            }
+        }
+        Split { sep, slot_of, columns: map.positions.len() }
+    }
+
+    /// Fills `cells` (one per mapped column, `Cell::Empty` where the file lacks it) from `rec`.
+    pub(crate) fn fill<'a>(&self, rec: &'a str, cells: &mut [Cell<'a>]) {
+        cells.fill(Cell::Empty);
+        // Records are short: a plain byte loop beats setting up a vector search per record.
+        let bytes = rec.as_bytes();
+        let (mut field, mut from) = (0usize, 0usize);
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == self.sep {
+                self.put(field, rec, from, i, cells);
+                field += 1;
+                from = i + 1;
+            }
+        }
+        self.put(field, rec, from, bytes.len(), cells);
+    }
+
+    #[inline]
+    fn put<'a>(&self, field: usize, rec: &'a str, from: usize, to: usize, cells: &mut [Cell<'a>]) {
+        if let Some(Some(c)) = self.slot_of.get(field) {
+            // Separators are ASCII, so every field boundary is a char boundary.
+            cells[*c] = Cell::Text(&rec[from..to]);
+        }
+    }
+}
+
+/// What the reader does with the rows: a batch at a time, in file order.
 pub(crate) trait Batch {
     /// `lines[i]` is the row number of row `i`; `cols[c]` the text of column `c` of every row
     /// (`None` for a column the file lacks).
     fn rows(&mut self, tally: &mut Tally, lines: &[u32], cols: &[Option<Vec<&str>>]);
+    /// Records with no quote byte, unsplit: `split` gives their columns.
+    fn records(&mut self, tally: &mut Tally, lines: &[u32], recs: &[&str], split: &Split);
     /// A footer row (carrier profiles only).
     fn footer(&mut self, tally: &mut Tally, row: u32, cells: &[Cell<'_>]);
 }
@@ -168,6 +224,14 @@ where
                     None => Cell::Empty,
                 };
             }
+            tally.row(row, &cells, self.0);
+        }
+    }
+
+    fn records(&mut self, tally: &mut Tally, lines: &[u32], recs: &[&str], split: &Split) {
+        let mut cells: Vec<Cell<'_>> = vec![Cell::Empty; split.columns];
+        for (rec, &row) in recs.iter().zip(lines) {
+            split.fill(rec, &mut cells);
             tally.row(row, &cells, self.0);
         }
     }
@@ -205,6 +269,9 @@ pub(crate) fn read_csv<B: Batch>(
     let mut first = true;
     let mut recs = Vec::new();
     let mut raw: Vec<u8> = Vec::new();
+    // Quote-free records of the current block, (row, start, end), split in place.
+    let mut plain: Vec<(u32, usize, usize)> = Vec::new();
+    let mut split: Option<Split> = None;
     loop {
         // Fill the block.
         let target = if layout.encoding == Encoding::Utf8 { &mut buf } else { &mut raw };
@@ -238,10 +305,13 @@ pub(crate) fn read_csv<B: Batch>(
         recs.clear();
         let line_before = line;
         let consumed = scan(&buf, sep, quote, at_eof, &mut line, &mut recs);
-        if let Err(e) = std::str::from_utf8(&buf[..consumed]) {
-            let bad_line = line_before + buf[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
-            return Err(ParseError::NotUtf8 { file: label, line: bad_line });
-        }
+        let text = match std::str::from_utf8(&buf[..consumed]) {
+            Ok(t) => t,
+            Err(e) => {
+                let bad_line = line_before + buf[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+                return Err(ParseError::NotUtf8 { file: label, line: bad_line });
+            }
+        };
         for rec in &recs {
             let row = u32::try_from(rec.line).unwrap_or(u32::MAX);
             let bytes = &buf[rec.start..rec.end];
@@ -256,6 +326,7 @@ pub(crate) fn read_csv<B: Batch>(
                 match find_header(spec, &label, std::slice::from_ref(&cand)) {
                     Ok((_, map)) => {
                         tally.report.header_row = row;
+                        split = Some(Split::new(sep, cand.1.len(), &map));
                         header = Some((cand.1.len(), map));
                     }
                     Err(e @ ParseError::DuplicateColumn { .. }) => return Err(e),
@@ -278,6 +349,7 @@ pub(crate) fn read_csv<B: Batch>(
                 let fields = split_fields(bytes, sep, quote);
                 let first = fields.iter().map(|f| f.trim()).find(|f| !f.is_empty()).unwrap_or("");
                 if footer.is_match(first) {
+                    flush_plain(&mut plain, text, split.as_ref(), &mut tally, on_row);
                     flush(&mut pending, *width, map, sep, quote, &label, &mut tally, on_row)?;
                     let cells: Vec<Cell<'_>> = map
                         .positions
@@ -298,6 +370,13 @@ pub(crate) fn read_csv<B: Batch>(
                 tally.reject(row, WHOLE_ROW, format!("has {} fields where the header has {}", rec.fields, width));
                 continue;
             }
+            if !rec.quoted {
+                // Rows keep file order: polars' pending rows go first.
+                flush(&mut pending, *width, map, sep, quote, &label, &mut tally, on_row)?;
+                plain.push((row, rec.start, rec.end));
+                continue;
+            }
+            flush_plain(&mut plain, text, split.as_ref(), &mut tally, on_row);
             pending.buf.extend_from_slice(bytes);
             pending.buf.push(b'\n');
             pending.lines.push(row);
@@ -305,6 +384,7 @@ pub(crate) fn read_csv<B: Batch>(
                 flush(&mut pending, *width, map, sep, quote, &label, &mut tally, on_row)?;
             }
         }
+        flush_plain(&mut plain, text, split.as_ref(), &mut tally, on_row);
         buf.drain(..consumed);
         done += consumed as u64;
         let rows = tally.report.read + tally.report.blank;
@@ -322,6 +402,24 @@ pub(crate) fn read_csv<B: Batch>(
     crate::progress::report(|p| p.finish());
     tally.rejections.sort_by_key(|r| r.source.row);
     Ok(tally.finish())
+}
+
+/// Hands the block's quote-free records over, unsplit.
+fn flush_plain<B: Batch>(
+    plain: &mut Vec<(u32, usize, usize)>,
+    text: &str,
+    split: Option<&Split>,
+    tally: &mut Tally,
+    on_row: &mut B,
+) {
+    let Some(split) = split else { return };
+    if plain.is_empty() {
+        return;
+    }
+    let lines: Vec<u32> = plain.iter().map(|p| p.0).collect();
+    let recs: Vec<&str> = plain.iter().map(|&(_, a, b)| &text[a..b]).collect();
+    on_row.records(tally, &lines, &recs, split);
+    plain.clear();
 }
 
 /// Parses the pending clean records with polars and hands the rows over as a batch.
@@ -425,10 +523,12 @@ mod tests {
     fn scan_reference(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, recs: &mut Vec<Rec>) -> usize {
         let q = quote.unwrap_or(b'\n');
         let (mut pos, mut in_q, mut fields, mut nonblank, mut inner) = (0, false, 1, false, 0u64);
+        let mut quoted = false;
         for (i, &b) in buf.iter().enumerate() {
             if b == q && b != b'\n' {
                 in_q = !in_q;
                 nonblank = true;
+                quoted = true;
             } else if b == b'\n' {
                 if in_q {
                     inner += 1;
@@ -438,9 +538,9 @@ mod tests {
                 if end > pos && buf[end - 1] == b'\r' {
                     end -= 1;
                 }
-                recs.push(Rec { start: pos, end, line: *line, fields, blank: !nonblank, unterminated: false });
+                recs.push(Rec { start: pos, end, line: *line, fields, blank: !nonblank, unterminated: false, quoted });
                 *line += 1 + inner;
-                (pos, fields, nonblank, inner) = (i + 1, 1, false, 0);
+                (pos, fields, nonblank, inner, quoted) = (i + 1, 1, false, 0, false);
             } else if in_q {
                 continue;
             } else if b == sep {
@@ -454,14 +554,75 @@ mod tests {
             if buf[end - 1] == b'\r' {
                 end -= 1;
             }
-            recs.push(Rec { start: pos, end, line: *line, fields, blank: !nonblank, unterminated: in_q });
+            recs.push(Rec { start: pos, end, line: *line, fields, blank: !nonblank, unterminated: in_q, quoted });
             *line += 1 + inner;
             pos = buf.len();
         }
         pos
     }
 
+    /// Reads `content` as a table of columns a, b, c (b optional in the spec, so a file may
+    /// order them freely); returns every row handed over as (row, texts), and the counts.
+    fn read_rows(content: &str) -> (Vec<(u32, Vec<String>)>, InputReport) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, content).unwrap();
+        let input = InputRef { name: "t.csv".into(), path, sheet: None, format: crate::table::Format::Csv, profile: None };
+        let spec = Columns { kind: "t", required: vec!["a", "c"], optional: vec!["b"] };
+        let mut rows = Vec::new();
+        let mut on_row = |src: &SourceRef, cells: &[Cell<'_>], _: RowKind| -> Result<(), RowError> {
+            let raw = |c: &Cell<'_>| match c {
+                Cell::Text(s) => s.to_string(),
+                other => other.display(),
+            };
+            rows.push((src.row, cells.iter().map(raw).collect()));
+            Ok(())
+        };
+        let (report, _) = read_csv(&input, &spec, &Layout::default(), &mut Serial(&mut on_row)).unwrap();
+        (rows, report)
+    }
+
+    #[test]
+    fn quote_free_records_are_split_in_place_in_file_order_with_quoted_ones() {
+        let (rows, report) = read_rows("c,a,b,extra\n3, 1 ,2,x\n\"6\",4,\"5,5\",y\n9,7,,z\r\n");
+        assert_eq!(
+            rows,
+            vec![
+                (2, vec![" 1 ".to_string(), "3".into(), "2".into()]),
+                (3, vec!["4".into(), "6".into(), "5,5".into()]),
+                (4, vec!["7".into(), "9".into(), "".into()]),
+            ]
+        );
+        assert_eq!((report.read, report.accepted, report.rejected), (3, 3, 0));
+    }
+
     proptest::proptest! {
+        /// A record with no quote byte, split in place, gives exactly what polars gives for
+        /// the same fields quoted; a file mixing both keeps its rows in order.
+        #[test]
+        fn split_in_place_agrees_with_polars(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a-zA-Z0-9 .\t$é€-]{0,6}", 4),
+                1..40,
+            ),
+            quote_mask in proptest::collection::vec(proptest::bool::ANY, 40),
+        ) {
+            let header = "a,b,c,d\n";
+            let plain: String = rows.iter().map(|r| r.join(",") + "\n").collect();
+            let quoted: String = rows.iter().map(|r| r.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(",") + "\n").collect();
+            let mixed: String = rows
+                .iter()
+                .zip(&quote_mask)
+                .map(|(r, &q)| if q { r.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(",") } else { r.join(",") } + "\n")
+                .collect();
+            let a = read_rows(&format!("{header}{plain}"));
+            let b = read_rows(&format!("{header}{quoted}"));
+            let c = read_rows(&format!("{header}{mixed}"));
+            proptest::prop_assert_eq!(&a.0, &b.0);
+            proptest::prop_assert_eq!(&a.0, &c.0);
+            proptest::prop_assert_eq!((a.1.read, a.1.blank), (b.1.read, b.1.blank));
+        }
+
         #[test]
         fn the_fast_scan_agrees_with_the_byte_scan(
             bytes in proptest::collection::vec(proptest::sample::select(b"ab,|\"\n\r \t".to_vec()), 0..200),

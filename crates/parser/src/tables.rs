@@ -187,7 +187,13 @@ fn usage_row<'a>(c: &[Cell<'a>]) -> Result<UsageRow<'a>, RowError> {
     Ok(UsageRow {
         line: col("line", value::line(c[0]))?,
         date: col("date", value::date(c[1]))?,
-        kind: col("type", c[2].display().parse())?,
+        kind: col(
+            "type",
+            match c[2] {
+                Cell::Text(t) => t.parse(),
+                other => other.display().parse(),
+            },
+        )?,
         quantity: col("quantity", value::non_negative_quantity(c[3]))?,
         time: col("time", value::optional_time(c[4]))?,
         number: col("number", value::optional_phone(c[5]))?,
@@ -222,21 +228,22 @@ impl<S: crate::month::UsageSink + ?Sized> UsageBlocks<'_, S> {
     }
 }
 
-impl<S: crate::month::UsageSink + ?Sized> crate::csv::Batch for UsageBlocks<'_, S> {
-    fn rows(&mut self, tally: &mut crate::table::Tally, lines: &[u32], cols: &[Option<Vec<&str>>]) {
+impl<S: crate::month::UsageSink + ?Sized> UsageBlocks<'_, S> {
+    /// Converts `n` rows on every core (pure Rust over borrowed text; polars is not called
+    /// here), then counts and keeps them in file order: the same outcome as one row at a time.
+    fn convert<'t>(
+        &mut self,
+        tally: &mut crate::table::Tally,
+        lines: &[u32],
+        cells_of: impl Fn(usize, &mut [Cell<'t>; 8]) + Sync,
+    ) {
         use rayon::prelude::*;
-        // Convert in parallel (pure Rust over polars' text; polars is not called here), then
-        // count and keep in file order: the same outcome as one row at a time.
-        let converted: Vec<Option<Result<UsageRow<'_>, RowError>>> = (0..lines.len())
+        let converted: Vec<Option<Result<UsageRow<'t>, RowError>>> = (0..lines.len())
             .into_par_iter()
             .with_min_len(4096)
             .map(|i| {
                 let mut cells = [Cell::Empty; 8];
-                for (slot, col) in cells.iter_mut().zip(cols) {
-                    if let Some(v) = col {
-                        *slot = Cell::Text(v[i]);
-                    }
-                }
+                cells_of(i, &mut cells);
                 if cells.iter().all(Cell::is_blank) {
                     None
                 } else {
@@ -259,6 +266,22 @@ impl<S: crate::month::UsageSink + ?Sized> crate::csv::Batch for UsageBlocks<'_, 
                 }
             }
         }
+    }
+}
+
+impl<S: crate::month::UsageSink + ?Sized> crate::csv::Batch for UsageBlocks<'_, S> {
+    fn rows(&mut self, tally: &mut crate::table::Tally, lines: &[u32], cols: &[Option<Vec<&str>>]) {
+        self.convert(tally, lines, |i, cells| {
+            for (slot, col) in cells.iter_mut().zip(cols) {
+                if let Some(v) = col {
+                    *slot = Cell::Text(v[i]);
+                }
+            }
+        });
+    }
+
+    fn records(&mut self, tally: &mut crate::table::Tally, lines: &[u32], recs: &[&str], split: &crate::csv::Split) {
+        self.convert(tally, lines, |i, cells| split.fill(recs[i], &mut cells[..split.columns]));
     }
 
     fn footer(&mut self, _: &mut crate::table::Tally, _: u32, _: &[Cell<'_>]) {}
