@@ -26,6 +26,11 @@ pub enum PhoneError {
     NotNanp(String),
 }
 
+/// Ten ASCII digits, the first 2–9: a North American number without its country code.
+fn nanp_digits(x: &[u8]) -> bool {
+    x.len() == 10 && x.iter().all(u8::is_ascii_digit) && (b'2'..=b'9').contains(&x[0])
+}
+
 impl PhoneNumber {
     /// Parses a number as printed on a bill or usage report.
     pub fn parse(s: &str) -> Result<PhoneNumber, PhoneError> {
@@ -34,11 +39,8 @@ impl PhoneNumber {
             return Err(PhoneError::Empty);
         }
         // The common case, ten plain digits: no separators to drop, no prefix to strip.
-        let b = t.as_bytes();
-        if b.len() == 10 && b.iter().all(u8::is_ascii_digit) && b[0] >= b'2' {
-            let mut chars = [0u8; CAP];
-            chars[..10].copy_from_slice(b);
-            return Ok(PhoneNumber { len: 10, chars });
+        if nanp_digits(t.as_bytes()) {
+            return Ok(PhoneNumber::nanp(t.as_bytes()));
         }
         let mut buf = [0u8; CAP];
         let mut len = 0usize;
@@ -59,25 +61,26 @@ impl PhoneNumber {
             return Err(PhoneError::Invalid(t.to_string()));
         }
         let raw = &buf[..len];
-        let all_digits = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
-        let nanp = |x: &[u8]| x.len() == 10 && all_digits(x) && (b'2'..=b'9').contains(&x[0]);
-        let ten: Option<&[u8]> = if nanp(raw) {
+        let ten: Option<&[u8]> = if nanp_digits(raw) {
             Some(raw)
-        } else if raw.len() == 11 && raw[0] == b'1' && nanp(&raw[1..]) {
+        } else if raw.len() == 11 && raw[0] == b'1' && nanp_digits(&raw[1..]) {
             Some(&raw[1..])
-        } else if raw.len() == 12 && raw.starts_with(b"+1") && nanp(&raw[2..]) {
+        } else if raw.len() == 12 && raw.starts_with(b"+1") && nanp_digits(&raw[2..]) {
             Some(&raw[2..])
         } else {
             None
         };
         match ten {
-            Some(ten) => {
-                let mut chars = [0u8; CAP];
-                chars[..10].copy_from_slice(ten);
-                Ok(PhoneNumber { len: 10, chars })
-            }
+            Some(ten) => Ok(PhoneNumber::nanp(ten)),
             None => Ok(PhoneNumber { len: len as u8, chars: buf }),
         }
+    }
+
+    /// A NANP number from its ten digits (checked by [`nanp_digits`]).
+    fn nanp(ten: &[u8]) -> PhoneNumber {
+        let mut chars = [0u8; CAP];
+        chars[..10].copy_from_slice(ten);
+        PhoneNumber { len: 10, chars }
     }
 
     /// Parses a service line: it must be a 10-digit NANP number.
@@ -114,13 +117,13 @@ impl PhoneNumber {
         if !(2_000_000_000..10_000_000_000).contains(&n) {
             return None;
         }
-        let mut chars = [0u8; CAP];
+        let mut ten = [0u8; 10];
         let mut rest = n;
-        for c in chars[..10].iter_mut().rev() {
+        for c in ten.iter_mut().rev() {
             *c = b'0' + (rest % 10) as u8;
             rest /= 10;
         }
-        Some(PhoneNumber { len: 10, chars })
+        Some(PhoneNumber::nanp(&ten))
     }
 
     /// `860-555-0101` for NANP numbers, the dialled characters otherwise.

@@ -65,21 +65,16 @@ impl UsageType {
 impl FromStr for UsageType {
     type Err = String;
     fn from_str(s: &str) -> Result<UsageType, String> {
-        // Exact lowercase first: no allocation for the usual spelling.
-        match s.trim() {
-            "voice" => return Ok(UsageType::Voice),
-            "text" => return Ok(UsageType::Text),
-            "data" => return Ok(UsageType::Data),
-            "other" => return Ok(UsageType::Other),
-            _ => {}
-        }
-        match s.trim().to_ascii_lowercase().as_str() {
-            "voice" => Ok(UsageType::Voice),
-            "text" => Ok(UsageType::Text),
-            "data" => Ok(UsageType::Data),
-            "other" => Ok(UsageType::Other),
-            _ => Err(format!("`{}` is not one of: voice, text, data, other", s.trim())),
-        }
+        let word = |w: &str| match w {
+            "voice" => Some(UsageType::Voice),
+            "text" => Some(UsageType::Text),
+            "data" => Some(UsageType::Data),
+            "other" => Some(UsageType::Other),
+            _ => None,
+        };
+        let t = s.trim();
+        // The usual lowercase spelling needs no allocation; any other case is lowered first.
+        word(t).or_else(|| word(&t.to_ascii_lowercase())).ok_or_else(|| format!("`{t}` is not one of: voice, text, data, other"))
     }
 }
 

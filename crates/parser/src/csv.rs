@@ -261,7 +261,8 @@ pub(crate) fn read_csv<B: Batch>(
     crate::progress::report(|p| p.start(&label, total));
     let mut done: u64 = 0;
     let mut tally = Tally::new(spec.kind, input, None);
-    let mut header: Option<(usize, ColumnMap)> = None;
+    // The header's width, its column map, and how a quote-free record splits into those columns.
+    let mut header: Option<(usize, ColumnMap, Split)> = None;
     let mut candidates: Vec<(u32, Vec<String>)> = Vec::new();
     let mut pending = Pending { buf: Vec::new(), lines: Vec::new() };
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
@@ -271,7 +272,6 @@ pub(crate) fn read_csv<B: Batch>(
     let mut raw: Vec<u8> = Vec::new();
     // Quote-free records of the current block, (row, start, end), split in place.
     let mut plain: Vec<(u32, usize, usize)> = Vec::new();
-    let mut split: Option<Split> = None;
     loop {
         // Fill the block.
         let target = if layout.encoding == Encoding::Utf8 { &mut buf } else { &mut raw };
@@ -318,7 +318,7 @@ pub(crate) fn read_csv<B: Batch>(
             if rec.line <= u64::from(layout.skip_rows) {
                 continue;
             }
-            let Some((width, map)) = &header else {
+            let Some((width, map, split)) = &header else {
                 if rec.blank {
                     continue;
                 }
@@ -326,8 +326,8 @@ pub(crate) fn read_csv<B: Batch>(
                 match find_header(spec, &label, std::slice::from_ref(&cand)) {
                     Ok((_, map)) => {
                         tally.report.header_row = row;
-                        split = Some(Split::new(sep, cand.1.len(), &map));
-                        header = Some((cand.1.len(), map));
+                        let split = Split::new(sep, cand.1.len(), &map);
+                        header = Some((cand.1.len(), map, split));
                     }
                     Err(e @ ParseError::DuplicateColumn { .. }) => return Err(e),
                     Err(_) => {
@@ -349,7 +349,7 @@ pub(crate) fn read_csv<B: Batch>(
                 let fields = split_fields(bytes, sep, quote);
                 let first = fields.iter().map(|f| f.trim()).find(|f| !f.is_empty()).unwrap_or("");
                 if footer.is_match(first) {
-                    flush_plain(&mut plain, text, split.as_ref(), &mut tally, on_row);
+                    flush_plain(&mut plain, text, split, &mut tally, on_row);
                     flush(&mut pending, *width, map, sep, quote, &label, &mut tally, on_row)?;
                     let cells: Vec<Cell<'_>> = map
                         .positions
@@ -376,7 +376,7 @@ pub(crate) fn read_csv<B: Batch>(
                 plain.push((row, rec.start, rec.end));
                 continue;
             }
-            flush_plain(&mut plain, text, split.as_ref(), &mut tally, on_row);
+            flush_plain(&mut plain, text, split, &mut tally, on_row);
             pending.buf.extend_from_slice(bytes);
             pending.buf.push(b'\n');
             pending.lines.push(row);
@@ -384,7 +384,9 @@ pub(crate) fn read_csv<B: Batch>(
                 flush(&mut pending, *width, map, sep, quote, &label, &mut tally, on_row)?;
             }
         }
-        flush_plain(&mut plain, text, split.as_ref(), &mut tally, on_row);
+        if let Some((_, _, split)) = &header {
+            flush_plain(&mut plain, text, split, &mut tally, on_row);
+        }
         buf.drain(..consumed);
         done += consumed as u64;
         let rows = tally.report.read + tally.report.blank;
@@ -393,7 +395,7 @@ pub(crate) fn read_csv<B: Batch>(
             break;
         }
     }
-    let Some((width, map)) = header else {
+    let Some((width, map, _)) = header else {
         return Err(find_header(spec, &label, &candidates)
             .err()
             .unwrap_or(ParseError::Invalid { file: label, reason: "no header row".into() }));
@@ -405,14 +407,7 @@ pub(crate) fn read_csv<B: Batch>(
 }
 
 /// Hands the block's quote-free records over, unsplit.
-fn flush_plain<B: Batch>(
-    plain: &mut Vec<(u32, usize, usize)>,
-    text: &str,
-    split: Option<&Split>,
-    tally: &mut Tally,
-    on_row: &mut B,
-) {
-    let Some(split) = split else { return };
+fn flush_plain<B: Batch>(plain: &mut Vec<(u32, usize, usize)>, text: &str, split: &Split, tally: &mut Tally, on_row: &mut B) {
     if plain.is_empty() {
         return;
     }

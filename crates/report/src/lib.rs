@@ -46,18 +46,6 @@ impl Reconciliation<'_> {
             .collect()
     }
 
-    /// Every output file, sorted by path.
-    pub fn files(&self) -> Result<Vec<OutFile>, String> {
-        let out = std::sync::Mutex::new(Vec::new());
-        self.write_files(|f| {
-            out.lock().map_err(|_| "an output writer failed".to_string())?.push(f);
-            Ok(())
-        })?;
-        let mut out = out.into_inner().map_err(|_| "an output writer failed".to_string())?;
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
-    }
-
     /// Hands every output file to `emit` as soon as it is rendered, so a month's thousands of
     /// notices never sit in memory together. Statements and notices are independent documents:
     /// they are rendered and emitted on every core, so `emit` is called from several threads
@@ -84,35 +72,35 @@ impl Reconciliation<'_> {
         }
         let accounts = self.program_accounts();
         let programs = statement::Programs::new(self);
-        let statements: Vec<Result<(), String>> = accounts
-            .par_iter()
-            .map(|acct| {
-                let name = file_name(acct);
-                emit(OutFile {
-                    path: format!("statements/{name}.html"),
-                    bytes: statement::html(self, &programs, acct).into_bytes(),
-                })?;
-                emit(OutFile {
-                    path: format!("statements/{name}.csv"),
-                    bytes: statement::csv(self, &programs, acct).into_bytes(),
-                })
-            })
-            .collect();
-        statements.into_iter().collect::<Result<(), String>>()?;
+        each(&accounts, emit, |acct| {
+            let name = file_name(acct);
+            [
+                OutFile { path: format!("statements/{name}.html"), bytes: statement::html(self, &programs, acct).into_bytes() },
+                OutFile { path: format!("statements/{name}.csv"), bytes: statement::csv(self, &programs, acct).into_bytes() },
+            ]
+        })?;
         let debtors = notice::Debtors::new(self);
         let owing: Vec<&String> =
             self.ledger.employees.iter().filter(|(_, v)| v.is_sign_positive() && !v.is_zero()).map(|(k, _)| k).collect();
-        let notices: Vec<Result<(), String>> = owing
-            .par_iter()
-            .map(|emp| {
-                let name = file_name(emp);
-                emit(OutFile { path: format!("notices/{name}.html"), bytes: notice::html(self, &debtors, emp).into_bytes() })?;
-                emit(OutFile { path: format!("notices/{name}.txt"), bytes: notice::text(self, &debtors, emp).into_bytes() })
-            })
-            .collect();
-        notices.into_iter().collect::<Result<(), String>>()?;
-        Ok(())
+        each(&owing, emit, |emp| {
+            let name = file_name(emp);
+            [
+                OutFile { path: format!("notices/{name}.html"), bytes: notice::html(self, &debtors, emp).into_bytes() },
+                OutFile { path: format!("notices/{name}.txt"), bytes: notice::text(self, &debtors, emp).into_bytes() },
+            ]
+        })
     }
+}
+
+/// Renders each item's documents and emits them, on every core; of several failures, the
+/// first in item order is returned.
+fn each<T: Sync>(
+    items: &[T],
+    emit: &(impl Fn(OutFile) -> Result<(), String> + Sync),
+    render: impl Fn(&T) -> [OutFile; 2] + Sync,
+) -> Result<(), String> {
+    let results: Vec<Result<(), String>> = items.par_iter().map(|item| render(item).into_iter().try_for_each(emit)).collect();
+    results.into_iter().collect()
 }
 
 /// An account code or employee id as a safe file name (letters, digits, `-`, `_`, `.`).
