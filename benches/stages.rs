@@ -10,38 +10,11 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use billrecon_model::{Month, UsageTable};
-use billrecon_parser::{load_month_with, UsageSink};
-use billrecon_rules::{AttestationIndex, Ctx, UsageFacts};
+use billrecon_parser::{load_month_with, CountUsage};
+use billrecon_rules::{Ctx, UsageFold};
 
 const LINES: u32 = 10_000;
 const ROWS: u64 = 1_000_000;
-
-/// Keeps nothing: the parser alone.
-struct Discard;
-impl UsageSink for Discard {
-    fn block(&mut self, _: UsageTable) {}
-}
-
-/// Folds each block as it arrives (the work `reconcile`'s worker thread does), with the
-/// attestation index built once per month as that worker builds it. The attestations are
-/// leaked so the index can borrow them past `load_month_with`'s call (a few KB per iteration).
-struct Fold {
-    index: AttestationIndex<'static>,
-    period: billrecon_model::Period,
-    facts: UsageFacts,
-}
-impl Fold {
-    fn new(m: &Month) -> Fold {
-        let attestations: &'static [billrecon_model::Attestation] = Box::leak(m.attestations.clone().into_boxed_slice());
-        Fold { index: AttestationIndex::new(attestations), period: m.period.clone(), facts: UsageFacts::new(attestations.len()) }
-    }
-}
-impl UsageSink for Fold {
-    fn block(&mut self, rows: UsageTable) {
-        self.facts.absorb(&rows, &self.index, &self.period);
-    }
-}
 
 fn month(dir: &Path) {
     billrecon_synth::generate(billrecon_synth::Options { lines: LINES, usage_rows: ROWS, seed: 1 }, dir).expect("generate");
@@ -54,10 +27,10 @@ fn stages(c: &mut Criterion) {
     let mut g = c.benchmark_group("1M usage rows");
     g.sample_size(10);
     g.bench_function("parser: read the month (usage counted, not kept)", |b| {
-        b.iter(|| load_month_with(dir, |_| Discard).expect("load"))
+        b.iter(|| load_month_with(dir, |_| CountUsage).expect("load"))
     });
-    g.bench_function("parser + usage fold", |b| b.iter(|| load_month_with(dir, Fold::new).expect("load")));
-    let (loaded, fold) = load_month_with(dir, Fold::new).expect("load");
+    g.bench_function("parser + usage fold", |b| b.iter(|| load_month_with(dir, UsageFold::new).expect("load")));
+    let (loaded, fold) = load_month_with(dir, UsageFold::new).expect("load");
     g.bench_function("rules: every rule over the folded month", |b| {
         b.iter(|| billrecon_rules::evaluate_ctx(&Ctx::with_facts(&loaded.month, fold.facts.clone())))
     });

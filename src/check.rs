@@ -3,17 +3,13 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use billrecon_parser::{load_month_with, Loaded, UsageSink};
+use billrecon_parser::{load_month_with, CountUsage, Loaded};
 
 use crate::{emit, OutputFormat};
 
 pub fn run(month_dir: &Path, format: OutputFormat) -> anyhow::Result<u8> {
     // Rows are counted and checked as they stream; none are kept.
-    struct Discard;
-    impl UsageSink for Discard {
-        fn block(&mut self, _: billrecon_model::UsageTable) {}
-    }
-    let (loaded, _) = load_month_with(month_dir, |_| Discard)?;
+    let (loaded, _) = load_month_with(month_dir, |_| CountUsage)?;
     let text = match format {
         OutputFormat::Text => render_text(&loaded),
         OutputFormat::Json => render_json(&loaded)?,

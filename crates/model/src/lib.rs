@@ -25,4 +25,4 @@ pub use phone::PhoneNumber;
 pub use records::*;
 pub use rust_decimal::Decimal;
 pub use source::{Rejection, SourceRef};
-pub use usage::{StrColumn, TimeOfDay, UsageRecord, UsageSource, UsageTable, UsageType};
+pub use usage::{StrColumn, TimeOfDay, UsageRecord, UsageSink, UsageSource, UsageTable, UsageType};

@@ -34,11 +34,15 @@ fn nanp_digits(x: &[u8]) -> bool {
 impl PhoneNumber {
     /// Parses a number as printed on a bill or usage report.
     pub fn parse(s: &str) -> Result<PhoneNumber, PhoneError> {
+        // The common case, ten plain digits and nothing around them: one pass over the bytes.
+        if let Some(p) = PhoneNumber::plain_nanp(s) {
+            return Ok(p);
+        }
         let t = s.trim();
         if t.is_empty() {
             return Err(PhoneError::Empty);
         }
-        // The common case, ten plain digits: no separators to drop, no prefix to strip.
+        // Ten plain digits with spaces around them: no separators to drop, no prefix to strip.
         if nanp_digits(t.as_bytes()) {
             return Ok(PhoneNumber::nanp(t.as_bytes()));
         }
@@ -74,6 +78,13 @@ impl PhoneNumber {
             Some(ten) => Ok(PhoneNumber::nanp(ten)),
             None => Ok(PhoneNumber { len: len as u8, chars: buf }),
         }
+    }
+
+    /// `s` when it is exactly ten plain digits of a NANP number, nothing around them: the
+    /// usage reader's fast path; anything else goes through [`PhoneNumber::parse`].
+    #[inline]
+    pub fn plain_nanp(s: &str) -> Option<PhoneNumber> {
+        nanp_digits(s.as_bytes()).then(|| PhoneNumber::nanp(s.as_bytes()))
     }
 
     /// A NANP number from its ten digits (checked by [`nanp_digits`]).

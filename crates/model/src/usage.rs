@@ -241,9 +241,33 @@ impl UsageTable {
         }
     }
 
+    /// Where row `i` came from.
+    pub fn source_ref(&self, i: usize) -> SourceRef {
+        let src = &self.sources[self.source[i] as usize];
+        SourceRef::new(src.file.clone(), src.sheet.clone(), self.row[i])
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = UsageRecord<'_>> + '_ {
         (0..self.len()).map(|i| self.get(i))
     }
+}
+
+/// Receives usage as it is read.
+///
+/// The parser converts runs of consecutive rows on every core and hands each run to
+/// [`UsageSink::fold`] on the core that converted it; [`UsageSink::merge`] combines the parts of
+/// neighbouring runs (first, then) and [`UsageSink::absorb`] receives them in file order on
+/// the reading thread. A sink whose merge keeps that order gets the same result as one pass over
+/// the file, whatever the number of cores.
+pub trait UsageSink: Sync {
+    /// What a run of rows folds to.
+    type Part: Send;
+    /// Folds a run of consecutive rows (called on any core).
+    fn fold(&self, rows: UsageTable) -> Self::Part;
+    /// Combines two parts, `first`'s rows before `then`'s (called on any core).
+    fn merge(&self, first: Self::Part, then: Self::Part) -> Self::Part;
+    /// Takes the next part, in file order.
+    fn absorb(&mut self, part: Self::Part);
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ pub mod tables;
 pub mod value;
 mod xlsx;
 
+pub use billrecon_model::UsageSink;
 pub use error::ParseError;
 pub use manifest::{Manifest, MANIFEST_FILE};
-pub use month::{load_month, load_month_with, KeepUsage, Loaded, UsageSink};
+pub use month::{load_month, load_month_with, CountUsage, KeepUsage, Loaded};
 pub use table::{read_table, Format, InputRef, TableSpec};

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use billrecon_model::{InputReport, Invoice, Month, Rejection, UsageTable};
+use billrecon_model::{InputReport, Invoice, Month, Rejection, UsageSink, UsageTable};
 
 use crate::error::ParseError;
 use crate::manifest::Manifest;
@@ -29,23 +29,42 @@ impl Loaded {
     }
 }
 
-/// Receives usage rows a block at a time, in file order.
-pub trait UsageSink {
-    fn block(&mut self, rows: UsageTable);
-}
-
-/// Keeps every block: the whole usage table in memory.
+/// Keeps every row: the whole usage table in memory.
 #[derive(Debug, Default)]
 pub struct KeepUsage(pub UsageTable);
 
-impl UsageSink for KeepUsage {
-    fn block(&mut self, rows: UsageTable) {
-        if self.0.is_empty() {
-            self.0 = rows;
-        } else {
-            self.0.append(&rows);
+impl KeepUsage {
+    fn join(mut first: UsageTable, then: UsageTable) -> UsageTable {
+        if first.is_empty() {
+            return then;
         }
+        first.append(&then);
+        first
     }
+}
+
+impl UsageSink for KeepUsage {
+    type Part = UsageTable;
+    fn fold(&self, rows: UsageTable) -> UsageTable {
+        rows
+    }
+    fn merge(&self, first: UsageTable, then: UsageTable) -> UsageTable {
+        KeepUsage::join(first, then)
+    }
+    fn absorb(&mut self, part: UsageTable) {
+        self.0 = KeepUsage::join(std::mem::take(&mut self.0), part);
+    }
+}
+
+/// Keeps nothing: the rows are read, checked and counted (`billrecon check`, benches).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CountUsage;
+
+impl UsageSink for CountUsage {
+    type Part = ();
+    fn fold(&self, _: UsageTable) {}
+    fn merge(&self, _: (), _: ()) {}
+    fn absorb(&mut self, _: ()) {}
 }
 
 /// Reads `MONTH_DIR/billrecon.toml` (or the named manifest) and every input it names, usage

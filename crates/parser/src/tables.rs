@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use billrecon_model::{
     normalize_word, Allowance, Assignment, Attestation, Charge, ChargeCategory, Employee, InputReport, InvoiceSummary,
-    LineStatus, Plan, Rejection, SourceRef, UsageSource, UsageTable, UsageType,
+    LineStatus, Plan, Rejection, SourceRef, UsageSink, UsageSource, UsageTable, UsageType,
 };
 
 use crate::error::ParseError;
@@ -138,9 +138,11 @@ pub fn read_charges(input: &InputRef, invoice: usize) -> Result<Read<Vec<Charge>
     Ok((out, report, rejections))
 }
 
-/// Usage rows handed to a sink per block: enough to keep both cores busy, small enough that
-/// memory stays flat.
-pub const USAGE_BLOCK_ROWS: usize = 1 << 16;
+/// Usage rows per run handed to [`UsageSink::fold`]: small enough that a block of the file
+/// splits into many runs (both cores stay busy to the end of it) and a run's table stays in
+/// the cache, large enough that merging the runs' parts costs little.
+/// (Unit tests cut runs of a few rows, so every block splits into several.)
+pub const USAGE_RUN_ROWS: usize = if cfg!(test) { 7 } else { 1 << 13 };
 
 /// A usage report, appended to `table` column by column.
 pub fn read_usage(input: &InputRef, table: &mut UsageTable) -> Result<(InputReport, Vec<Rejection>), ParseError> {
@@ -150,14 +152,11 @@ pub fn read_usage(input: &InputRef, table: &mut UsageTable) -> Result<(InputRepo
     out
 }
 
-/// A usage report, handed to `sink` in blocks of [`USAGE_BLOCK_ROWS`] rows.
-pub fn read_usage_blocks<S: crate::month::UsageSink + ?Sized>(
-    input: &InputRef,
-    sink: &mut S,
-) -> Result<(InputReport, Vec<Rejection>), ParseError> {
-    let mut blocks = UsageBlocks { table: UsageTable::default(), source: None, sink };
+/// A usage report, handed to `sink` in runs of [`USAGE_RUN_ROWS`] rows.
+pub fn read_usage_blocks<S: UsageSink>(input: &InputRef, sink: &mut S) -> Result<(InputReport, Vec<Rejection>), ParseError> {
+    let mut blocks = UsageBlocks { table: UsageTable::default(), sink };
     if input.profile.is_none() && input.format == crate::table::Format::Csv {
-        // The large case: rows converted on every core, a polars batch at a time.
+        // The large case: runs of rows converted and folded on every core.
         let out = crate::csv::read_csv(input, &USAGE.as_columns(), &crate::table::Layout::default(), &mut blocks);
         blocks.finish();
         return out;
@@ -184,8 +183,16 @@ struct UsageRow<'a> {
 }
 
 fn usage_row<'a>(c: &[Cell<'a>]) -> Result<UsageRow<'a>, RowError> {
+    // Ten plain digits, by far the usual spelling of both numbers, skip the general parse.
+    let plain = |c: Cell<'_>| match c {
+        Cell::Text(t) => billrecon_model::PhoneNumber::plain_nanp(t),
+        _ => None,
+    };
     Ok(UsageRow {
-        line: col("line", value::line(c[0]))?,
+        line: match plain(c[0]) {
+            Some(p) => p,
+            None => col("line", value::line(c[0]))?,
+        },
         date: col("date", value::date(c[1]))?,
         kind: col(
             "type",
@@ -196,92 +203,131 @@ fn usage_row<'a>(c: &[Cell<'a>]) -> Result<UsageRow<'a>, RowError> {
         )?,
         quantity: col("quantity", value::non_negative_quantity(c[3]))?,
         time: col("time", value::optional_time(c[4]))?,
-        number: col("number", value::optional_phone(c[5]))?,
+        number: match plain(c[5]) {
+            Some(p) => Some(p),
+            None => col("number", value::optional_phone(c[5]))?,
+        },
         charge: col("charge", value::money_or_zero(c[6]))?,
         description: col("description", value::text_ref(c[7]))?,
     })
 }
 
-/// Gathers converted rows into blocks for the sink.
-struct UsageBlocks<'s, S: crate::month::UsageSink + ?Sized> {
+/// Gathers converted rows into runs for the sink.
+struct UsageBlocks<'s, S: UsageSink> {
+    /// Rows converted one at a time (spreadsheets, carrier profiles), not yet folded.
     table: UsageTable,
-    source: Option<u16>,
     sink: &'s mut S,
 }
 
-impl<S: crate::month::UsageSink + ?Sized> UsageBlocks<'_, S> {
-    fn push(&mut self, file: &std::sync::Arc<str>, sheet: &Option<std::sync::Arc<str>>, row: u32, v: &UsageRow<'_>) {
-        let table = &mut self.table;
-        let s = *self.source.get_or_insert_with(|| table.source_index(&UsageSource { file: file.clone(), sheet: sheet.clone() }));
-        let number = v.number.as_ref().map_or("", |n| n.as_str());
-        table.push(s, row, v.line, v.date, v.time, number, v.kind, v.quantity, v.charge, &v.description);
-        if table.len() >= USAGE_BLOCK_ROWS {
-            self.sink.block(std::mem::take(table));
-            self.source = None;
-        }
-    }
-
-    fn finish(self) {
-        if !self.table.is_empty() {
-            self.sink.block(self.table);
-        }
-    }
+/// One run of rows converted and folded on some core, with its counts and rejections.
+struct Run<P> {
+    part: P,
+    read: u64,
+    blank: u64,
+    rejected: Vec<(u32, RowError)>,
 }
 
-impl<S: crate::month::UsageSink + ?Sized> UsageBlocks<'_, S> {
-    /// Converts `n` rows on every core (pure Rust over borrowed text; polars is not called
-    /// here), then counts and keeps them in file order: the same outcome as one row at a time.
+impl<S: UsageSink> UsageBlocks<'_, S> {
+    fn push(&mut self, file: &std::sync::Arc<str>, sheet: &Option<std::sync::Arc<str>>, row: u32, v: &UsageRow<'_>) {
+        if self.table.is_empty() {
+            self.table.source_index(&UsageSource { file: file.clone(), sheet: sheet.clone() });
+        }
+        push_row(&mut self.table, row, v);
+        if self.table.len() >= USAGE_RUN_ROWS {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.table.is_empty() {
+            let part = self.sink.fold(std::mem::take(&mut self.table));
+            self.sink.absorb(part);
+        }
+    }
+
+    fn finish(mut self) {
+        self.flush();
+    }
+
+    /// Converts and folds `lines.len()` rows on every core, a run of [`USAGE_RUN_ROWS`] at a
+    /// time (pure Rust over borrowed text; polars is not called here), merges the runs' parts in
+    /// file order and hands the block's part to the sink: the same outcome as one row at a time.
     fn convert<'t>(
         &mut self,
         tally: &mut crate::table::Tally,
-        lines: &[u32],
+        rows: usize,
+        row_of: impl Fn(usize) -> u32 + Sync,
         cells_of: impl Fn(usize, &mut [Cell<'t>; 8]) + Sync,
     ) {
         use rayon::prelude::*;
-        let converted: Vec<Option<Result<UsageRow<'t>, RowError>>> = (0..lines.len())
-            .into_par_iter()
-            .with_min_len(4096)
-            .map(|i| {
+        self.flush();
+        let source = UsageSource { file: tally.file.clone(), sheet: tally.sheet.clone() };
+        let sink: &S = self.sink;
+        let run = |k: usize| {
+            let mut table = UsageTable::default();
+            table.source_index(&source);
+            let (mut read, mut blank, mut rejected) = (0, 0, Vec::new());
+            for i in k * USAGE_RUN_ROWS..rows.min((k + 1) * USAGE_RUN_ROWS) {
+                let row = row_of(i);
                 let mut cells = [Cell::Empty; 8];
                 cells_of(i, &mut cells);
                 if cells.iter().all(Cell::is_blank) {
-                    None
-                } else {
-                    Some(usage_row(&cells))
+                    blank += 1;
+                    continue;
                 }
-            })
-            .collect();
-        let (file, sheet) = (tally.file.clone(), tally.sheet.clone());
-        for (r, &row) in converted.into_iter().zip(lines) {
-            match r {
-                None => tally.report.blank += 1,
-                Some(Ok(v)) => {
-                    tally.report.read += 1;
-                    tally.report.accepted += 1;
-                    self.push(&file, &sheet, row, &v);
-                }
-                Some(Err((column, reason))) => {
-                    tally.report.read += 1;
-                    tally.reject(row, &column, reason);
+                read += 1;
+                match usage_row(&cells) {
+                    Ok(v) => push_row(&mut table, row, &v),
+                    Err(e) => rejected.push((row, e)),
                 }
             }
+            Run { part: sink.fold(table), read, blank, rejected }
+        };
+        // Neighbouring runs merge on whichever core finished them (rayon keeps their order).
+        let both = |mut a: Run<S::Part>, b: Run<S::Part>| {
+            a.rejected.extend(b.rejected);
+            Run { part: sink.merge(a.part, b.part), read: a.read + b.read, blank: a.blank + b.blank, rejected: a.rejected }
+        };
+        let Some(r) = (0..rows.div_ceil(USAGE_RUN_ROWS)).into_par_iter().map(run).reduce_with(both) else { return };
+        tally.report.read += r.read;
+        tally.report.blank += r.blank;
+        tally.report.accepted += r.read - r.rejected.len() as u64;
+        for (row, (column, reason)) in r.rejected {
+            tally.reject(row, &column, reason);
         }
+        self.sink.absorb(r.part);
     }
 }
 
-impl<S: crate::month::UsageSink + ?Sized> crate::csv::Batch for UsageBlocks<'_, S> {
+/// Appends a converted row to a table whose only source is the file being read.
+fn push_row(table: &mut UsageTable, row: u32, v: &UsageRow<'_>) {
+    let number = v.number.as_ref().map_or("", |n| n.as_str());
+    table.push(0, row, v.line, v.date, v.time, number, v.kind, v.quantity, v.charge, &v.description);
+}
+
+impl<S: UsageSink> crate::csv::Batch for UsageBlocks<'_, S> {
     fn rows(&mut self, tally: &mut crate::table::Tally, lines: &[u32], cols: &[Option<Vec<&str>>]) {
-        self.convert(tally, lines, |i, cells| {
-            for (slot, col) in cells.iter_mut().zip(cols) {
-                if let Some(v) = col {
-                    *slot = Cell::Text(v[i]);
+        self.convert(
+            tally,
+            lines.len(),
+            |i| lines[i],
+            |i, cells| {
+                for (slot, col) in cells.iter_mut().zip(cols) {
+                    if let Some(v) = col {
+                        *slot = Cell::Text(v[i]);
+                    }
                 }
-            }
-        });
+            },
+        );
     }
 
-    fn records(&mut self, tally: &mut crate::table::Tally, lines: &[u32], recs: &[&str], split: &crate::csv::Split) {
-        self.convert(tally, lines, |i, cells| split.fill(recs[i], &mut cells[..split.columns]));
+    fn records(&mut self, tally: &mut crate::table::Tally, text: &str, recs: &[(u32, usize, usize)], split: &crate::csv::Split) {
+        self.convert(
+            tally,
+            recs.len(),
+            |i| recs[i].0,
+            |i, cells| split.fill(&text[recs[i].1..recs[i].2], &mut cells[..split.columns]),
+        );
     }
 
     fn footer(&mut self, _: &mut crate::table::Tally, _: u32, _: &[Cell<'_>]) {}
@@ -432,4 +478,65 @@ pub fn read_attestations(input: &InputRef) -> Result<Read<Vec<Attestation>>, Par
         Ok(())
     })?;
     Ok((out, report, rejections))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A usage CSV of `n` rows: row `i` (file line `i + 2`) is bad when `i % 97 == 5`, blank when
+    /// `i % 150 == 0`, and has a quoted description (polars' path) when `i % 7 == 3`.
+    fn usage_csv(n: usize) -> String {
+        let mut s = String::from("line,date,time,number,type,quantity,charge,description\n");
+        for i in 0..n {
+            if i % 150 == 0 {
+                s.push('\n');
+            } else if i % 97 == 5 {
+                s.push_str("8605550101,2026-13-01,,411,voice,1,1.99,\n");
+            } else {
+                let desc = if i % 7 == 3 { format!("\"call, {i}\"") } else { format!("call {i}") };
+                s.push_str(&format!(
+                    "86055501{:02},2026-10-{:02},,2035550147,voice,{},0.{:02},{desc}\n",
+                    i % 100,
+                    i % 28 + 1,
+                    i % 90,
+                    i % 100
+                ));
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn rows_split_across_blocks_and_runs_keep_file_order_counts_and_rejections() {
+        let n = 3_000;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("usage.csv");
+        std::fs::write(&path, usage_csv(n)).unwrap();
+        let input = InputRef { name: "usage.csv".into(), path, sheet: None, format: crate::table::Format::Csv, profile: None };
+        let mut table = UsageTable::default();
+        let (report, rejections) = read_usage(&input, &mut table).unwrap();
+        let blank: Vec<usize> = (0..n).filter(|i| i % 150 == 0).collect();
+        let bad: Vec<usize> = (0..n).filter(|i| i % 150 != 0 && i % 97 == 5).collect();
+        let good: Vec<usize> = (0..n).filter(|i| i % 150 != 0 && i % 97 != 5).collect();
+        assert_eq!(
+            (report.read, report.accepted, report.rejected, report.blank),
+            ((n - blank.len()) as u64, good.len() as u64, bad.len() as u64, blank.len() as u64)
+        );
+        let rows: Vec<u32> = rejections.iter().map(|r| r.source.row).collect();
+        assert_eq!(rows, bad.iter().map(|i| *i as u32 + 2).collect::<Vec<_>>());
+        assert_eq!(
+            rejections[0].to_string(),
+            "usage.csv:7: date: `2026-13-01` is not a date (expected YYYY-MM-DD or MM/DD/YYYY)"
+        );
+        assert_eq!(table.row, good.iter().map(|i| *i as u32 + 2).collect::<Vec<_>>());
+        for (k, &i) in good.iter().enumerate() {
+            let r = table.get(k);
+            let desc = if i % 7 == 3 { format!("call, {i}") } else { format!("call {i}") };
+            assert_eq!(
+                (r.line.to_string(), r.quantity, r.description),
+                (format!("86055501{:02}", i % 100), Decimal::from(i % 90), desc.as_str())
+            );
+        }
+    }
 }

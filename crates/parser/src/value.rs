@@ -50,7 +50,8 @@ impl Cell<'_> {
     pub fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
+            // Most cells start with a visible ASCII character: no need to look further.
+            Cell::Text(s) => !s.as_bytes().first().is_some_and(|b| b.is_ascii_graphic()) && s.trim().is_empty(),
             _ => false,
         }
     }
@@ -172,6 +173,14 @@ fn money_from_str(raw: &str) -> Result<Decimal, String> {
 /// `1234.56` or `1,234.56` (thousands groups checked) as an exact Decimal.
 /// `None` when it is not such a number; `Some(Err)` when it is out of range.
 fn plain_decimal(t: &str) -> Option<Result<Decimal, ()>> {
+    match short_decimal(t) {
+        Some(d) => Some(Ok(d)),
+        None => grouped_decimal(t),
+    }
+}
+
+/// [`plain_decimal`]'s general path: thousands groups, a trailing dot, any length.
+fn grouped_decimal(t: &str) -> Option<Result<Decimal, ()>> {
     if t.is_empty() {
         return None;
     }
@@ -211,6 +220,30 @@ fn plain_decimal(t: &str) -> Option<Result<Decimal, ()>> {
         }
     };
     Some(Decimal::from_str_exact(&norm).map_err(|_| ()))
+}
+
+/// `digits[.digits]` with at most 18 digits in all (so it fits an i64): the exact Decimal
+/// without building a string, as `Decimal::from_str_exact` would read it (same digits, same
+/// scale). Anything else is left to the general path.
+fn short_decimal(t: &str) -> Option<Decimal> {
+    let b = t.as_bytes();
+    if b.len() > 19 {
+        return None;
+    }
+    let (mut mantissa, mut scale, mut dot, mut digits) = (0i64, 0u32, false, 0);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(c - b'0');
+                digits += 1;
+                scale += u32::from(dot);
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    // A lone dot, a leading or trailing dot with no digits, or too many digits: the general path.
+    (digits > 0 && digits <= 18 && !(dot && scale == 0)).then(|| Decimal::new(mantissa, scale))
 }
 
 /// A non-money quantity (minutes, messages, MB, count): exact decimal, `1,234.5` allowed.
@@ -434,6 +467,20 @@ pub fn required_text(c: Cell<'_>) -> Result<String, String> {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    proptest::proptest! {
+        /// The allocation-free path reads every short plain number exactly as the general
+        /// path does (same value, same scale), and declines the rest.
+        #[test]
+        fn short_decimals_read_as_the_general_path(t in "[0-9.,]{0,21}") {
+            if let Some(d) = short_decimal(&t) {
+                let g = grouped_decimal(&t).unwrap().unwrap();
+                proptest::prop_assert_eq!((d, d.scale()), (g, g.scale()));
+                let exact = Decimal::from_str_exact(&t).unwrap();
+                proptest::prop_assert_eq!((d, d.scale()), (exact, exact.scale()));
+            }
+        }
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

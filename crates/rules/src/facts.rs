@@ -4,12 +4,13 @@
 //! The fold takes usage a block at a time and two folds merge, so a month of any size can be
 //! streamed through it and split across threads.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use billrecon_model::{Attestation, Call, Period, PhoneNumber, SourceRef, UsageRecord, UsageTable, UsageType};
+use billrecon_model::{Attestation, Call, Month, Period, PhoneNumber, SourceRef, TimeOfDay, UsageSink, UsageTable, UsageType};
+use rustc_hash::FxHashMap;
 
 use crate::da::is_chargeable_da;
 
@@ -51,16 +52,20 @@ pub struct CallFact {
 
 /// Attestations indexed for matching: line + date + time (to the minute), and number when given.
 /// An attestation without a time matches every row of its line and date (and number).
+///
+/// Owns what matching needs (each attestation's number), so a fold on any thread can hold it.
+/// Looked up once per usage row: the maps hash with `rustc-hash` (keys are our own integers and
+/// dates; nothing iterates them, so their order never reaches an output).
 #[derive(Debug, Default)]
-pub struct AttestationIndex<'a> {
-    all: &'a [Attestation],
-    timed: HashMap<(u64, NaiveDate, u32), Vec<usize>>,
-    untimed: HashMap<(u64, NaiveDate), Vec<usize>>,
+pub struct AttestationIndex {
+    numbers: Vec<Option<PhoneNumber>>,
+    timed: FxHashMap<(u64, NaiveDate, u32), Vec<usize>>,
+    untimed: FxHashMap<(u64, NaiveDate), Vec<usize>>,
 }
 
-impl<'a> AttestationIndex<'a> {
-    pub fn new(all: &'a [Attestation]) -> AttestationIndex<'a> {
-        let mut idx = AttestationIndex { all, ..Default::default() };
+impl AttestationIndex {
+    pub fn new(all: &[Attestation]) -> AttestationIndex {
+        let mut idx = AttestationIndex { numbers: all.iter().map(|a| a.number).collect(), ..Default::default() };
         for (i, a) in all.iter().enumerate() {
             let line = a.line.nanp_u64().unwrap_or(0);
             match a.time {
@@ -71,19 +76,20 @@ impl<'a> AttestationIndex<'a> {
         idx
     }
 
-    /// Indexes of the attestations matching a usage row.
-    pub fn matches(&self, line: u64, r: &UsageRecord<'_>) -> Vec<usize> {
-        if self.all.is_empty() {
+    /// Indexes of the attestations matching a usage row of `line` at `date` and `time` to
+    /// `number` (empty when the carrier printed none).
+    pub fn matches(&self, line: u64, date: NaiveDate, time: Option<TimeOfDay>, number: &str) -> Vec<usize> {
+        if self.numbers.is_empty() {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let number_ok = |i: &usize| self.all[*i].number.is_none_or(|n| n.as_str() == r.number);
-        if let Some(t) = r.time {
-            if let Some(v) = self.timed.get(&(line, r.date, t.seconds() / 60)) {
+        let number_ok = |i: &usize| self.numbers[*i].is_none_or(|n| n.as_str() == number);
+        if let Some(t) = time {
+            if let Some(v) = self.timed.get(&(line, date, t.seconds() / 60)) {
                 out.extend(v.iter().filter(|i| number_ok(i)));
             }
         }
-        if let Some(v) = self.untimed.get(&(line, r.date)) {
+        if let Some(v) = self.untimed.get(&(line, date)) {
             out.extend(v.iter().filter(|i| number_ok(i)));
         }
         out
@@ -109,17 +115,23 @@ impl UsageFacts {
     }
 
     /// Folds a block of usage rows in.
-    pub fn absorb(&mut self, table: &UsageTable, att: &AttestationIndex<'_>, period: &Period) {
+    ///
+    /// Reads the table's columns directly (a row is only assembled for the rare call a finding
+    /// rests on), and sums consecutive rows of one line before touching the map: usage reports
+    /// list a line's calls together, so the map is visited once per run, not once per row.
+    pub fn absorb(&mut self, table: &UsageTable, att: &AttestationIndex, period: &Period) {
+        let mut run: Option<(u64, LineUsage)> = None;
         for i in 0..table.len() {
             let line = table.line[i];
-            let r = table.get(i);
-            let da = is_chargeable_da(r.number, r.description, r.charge);
-            let attested = att.matches(line, &r);
+            let (date, number, charge) = (table.date[i], table.number.get(i), table.charge[i]);
+            let da = is_chargeable_da(number, table.description.get(i), charge);
+            let attested = att.matches(line, date, TimeOfDay::from_seconds(table.time[i]), number);
             for a in &attested {
                 self.attestation_matched[*a] = true;
             }
             let personal = da || !attested.is_empty();
-            if da || (!attested.is_empty() && r.charge > Decimal::ZERO) {
+            if da || (!attested.is_empty() && charge > Decimal::ZERO) {
+                let r = table.get(i);
                 let fact = CallFact {
                     line: r.line,
                     call: Call {
@@ -139,31 +151,48 @@ impl UsageFacts {
                     self.personal_calls.push(fact);
                 }
             }
-            if !period.contains(r.date) {
+            if !period.contains(date) {
                 continue;
             }
-            let lu = self.lines.entry(line).or_default();
+            let lu = match &mut run {
+                Some((l, lu)) if *l == line => lu,
+                _ => {
+                    if let Some((l, lu)) = run.take() {
+                        self.add_line(l, lu);
+                    }
+                    &mut run.insert((line, LineUsage::default())).1
+                }
+            };
             lu.rows += 1;
-            let pool = match r.kind {
+            let pool = match table.kind[i] {
                 UsageType::Voice => &mut lu.voice,
                 UsageType::Text => &mut lu.text,
                 _ => continue,
             };
-            pool.used += r.quantity;
+            let quantity = table.quantity[i];
+            pool.used += quantity;
             if personal {
-                pool.personal += r.quantity;
-                pool.personal_sources.push(r.source());
+                pool.personal += quantity;
+                pool.personal_sources.push(table.source_ref(i));
             }
         }
+        if let Some((l, lu)) = run {
+            self.add_line(l, lu);
+        }
+    }
+
+    /// Adds the usage of rows that came after every row already folded for `line`.
+    fn add_line(&mut self, line: u64, lu: LineUsage) {
+        let mine = self.lines.entry(line).or_default();
+        mine.rows += lu.rows;
+        mine.voice.merge(lu.voice);
+        mine.text.merge(lu.text);
     }
 
     /// Combines two folds over different blocks (in block order).
     pub fn merge(&mut self, other: UsageFacts) {
         for (line, lu) in other.lines {
-            let mine = self.lines.entry(line).or_default();
-            mine.rows += lu.rows;
-            mine.voice.merge(lu.voice);
-            mine.text.merge(lu.text);
+            self.add_line(line, lu);
         }
         self.da_calls.extend(other.da_calls);
         self.personal_calls.extend(other.personal_calls);
@@ -174,5 +203,47 @@ impl UsageFacts {
 
     pub fn line(&self, line: &PhoneNumber) -> Option<&LineUsage> {
         self.lines.get(&line.nanp_u64().unwrap_or(0))
+    }
+}
+
+/// The usage fold as a [`UsageSink`]: the parser folds each run of rows on the core that read
+/// it and merges the folds in file order, so a month's usage is folded as it streams.
+#[derive(Debug)]
+pub struct UsageFold {
+    index: AttestationIndex,
+    period: Period,
+    attestations: usize,
+    /// Everything absorbed so far.
+    pub facts: UsageFacts,
+}
+
+impl UsageFold {
+    /// A fold for `month`'s usage (its attestations and period; its usage table is not read).
+    pub fn new(month: &Month) -> UsageFold {
+        UsageFold {
+            index: AttestationIndex::new(&month.attestations),
+            period: month.period.clone(),
+            attestations: month.attestations.len(),
+            facts: UsageFacts::new(month.attestations.len()),
+        }
+    }
+}
+
+impl UsageSink for UsageFold {
+    type Part = UsageFacts;
+
+    fn fold(&self, rows: UsageTable) -> UsageFacts {
+        let mut facts = UsageFacts::new(self.attestations);
+        facts.absorb(&rows, &self.index, &self.period);
+        facts
+    }
+
+    fn merge(&self, mut first: UsageFacts, then: UsageFacts) -> UsageFacts {
+        first.merge(then);
+        first
+    }
+
+    fn absorb(&mut self, part: UsageFacts) {
+        self.facts.merge(part);
     }
 }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use billrecon_model::{stable_hash, Charge, Employee, Finding, LineBook, Month, PhoneNumber, Plan, Rule, Severity, SourceRef};
 
-pub use facts::{AttestationIndex, UsageFacts};
+pub use facts::{AttestationIndex, UsageFacts, UsageFold};
 
 /// What every rule may read: the month, its indexes, and the usage fold.
 pub struct Ctx<'a> {

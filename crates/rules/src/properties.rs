@@ -144,6 +144,17 @@ fn reordered(m: &Month, seed: u64) -> Month {
     m
 }
 
+/// Rows `range` of `t`, as a table of their own.
+fn rows_of(t: &UsageTable, range: std::ops::Range<usize>) -> UsageTable {
+    let mut out = UsageTable::default();
+    for i in range {
+        let r = t.get(i);
+        let s = out.source_index(&UsageSource { file: r.file.clone(), sheet: r.sheet.cloned() });
+        out.push(s, r.row, r.line, r.date, r.time, r.number, r.kind, r.quantity, r.charge, r.description);
+    }
+    out
+}
+
 fn check_bounds(f: &Finding) -> Result<(), TestCaseError> {
     prop_assert!(f.employee_liable >= rust_decimal::Decimal::ZERO, "{f:?}");
     match f.rule {
@@ -175,5 +186,27 @@ proptest! {
             check_bounds(f)?;
         }
         prop_assert_eq!(&findings, &crate::evaluate(&reordered(&month, s.seed)));
+    }
+
+    /// Folding runs of rows on their own and merging them in file order gives exactly the fold
+    /// of the whole table, wherever the runs are cut (the parser cuts them per core).
+    #[test]
+    fn folds_of_runs_merge_to_the_whole_fold(s in spec(), cuts in proptest::collection::vec(0usize..48, 0..6)) {
+        use billrecon_model::UsageSink;
+        let month = build(&s);
+        let n = month.usage.len();
+        let mut bounds: Vec<usize> = cuts.into_iter().map(|c| c.min(n)).chain([0, n]).collect();
+        bounds.sort_unstable();
+        let fold = crate::UsageFold::new(&month);
+        let parts: Vec<crate::UsageFacts> = bounds.windows(2).map(|w| fold.fold(rows_of(&month.usage, w[0]..w[1]))).collect();
+        // Merged pairwise as the parser's reduce may, and absorbed one by one as it hands blocks over.
+        let mut by_absorb = crate::UsageFold::new(&month);
+        for p in parts.clone() {
+            by_absorb.absorb(p);
+        }
+        let by_merge = parts.into_iter().reduce(|a, b| fold.merge(a, b)).unwrap_or_else(|| crate::UsageFacts::new(month.attestations.len()));
+        let whole = crate::Ctx::new(&month).facts;
+        prop_assert_eq!(&by_absorb.facts, &whole);
+        prop_assert_eq!(&by_merge, &whole);
     }
 }
