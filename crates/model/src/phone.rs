@@ -87,6 +87,18 @@ impl PhoneNumber {
         nanp_digits(s.as_bytes()).then(|| PhoneNumber::nanp(s.as_bytes()))
     }
 
+    /// The ten digits of `s` as an integer (the form [`PhoneNumber::nanp_u64`] gives) when `s`
+    /// is exactly ten plain digits of a NANP number: the usage reader's fast path for the
+    /// service line, one pass over the bytes.
+    #[inline]
+    pub fn plain_nanp_u64(s: &str) -> Option<u64> {
+        let b = s.as_bytes();
+        if b.len() != 10 || !(b'2'..=b'9').contains(&b[0]) {
+            return None;
+        }
+        b.iter().try_fold(0u64, |n, &d| d.is_ascii_digit().then(|| n * 10 + u64::from(d - b'0')))
+    }
+
     /// A NANP number from its ten digits (checked by [`nanp_digits`]).
     fn nanp(ten: &[u8]) -> PhoneNumber {
         let mut chars = [0u8; CAP];
@@ -232,6 +244,19 @@ mod tests {
             } else {
                 proptest::prop_assert!(!fast.unwrap().is_nanp());
                 proptest::prop_assert_eq!(PhoneNumber::from_nanp_u64(n), None);
+            }
+        }
+
+        /// The usage reader's one-pass line digits agree with parsing as a line, and decline
+        /// (leaving it to the general parse) anything that is not exactly ten plain digits.
+        #[test]
+        fn plain_line_digits_agree_with_parse_line(s in proptest::prop_oneof!["[0-9]{10}", "[0-9 ()+-]{0,13}"]) {
+            match PhoneNumber::plain_nanp_u64(&s) {
+                Some(n) => {
+                    proptest::prop_assert_eq!(PhoneNumber::parse_line(&s).ok().and_then(|p| p.nanp_u64()), Some(n));
+                    proptest::prop_assert_eq!(PhoneNumber::plain_nanp(&s).map(|p| p.as_str().to_string()), Some(s.clone()));
+                }
+                None => proptest::prop_assert!(PhoneNumber::plain_nanp(&s).is_none()),
             }
         }
     }

@@ -97,6 +97,11 @@ impl StrColumn {
         // A column is capped at 4 GiB of text; chunks are far smaller.
         self.offsets.push(u32::try_from(self.bytes.len()).unwrap_or(u32::MAX));
     }
+    /// Room for `n` more strings of `bytes` bytes in all.
+    pub fn reserve(&mut self, n: usize, bytes: usize) {
+        self.offsets.reserve(n);
+        self.bytes.reserve(bytes);
+    }
     pub fn get(&self, i: usize) -> &str {
         let (a, b) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
         &self.bytes[a..b]
@@ -173,6 +178,21 @@ impl UsageTable {
         self.row.is_empty()
     }
 
+    /// Room for `rows` more rows, `text` more bytes of number and description each, so that
+    /// filling a run of known length does not grow the columns step by step.
+    pub fn reserve(&mut self, rows: usize, text: usize) {
+        self.source.reserve(rows);
+        self.row.reserve(rows);
+        self.line.reserve(rows);
+        self.date.reserve(rows);
+        self.time.reserve(rows);
+        self.number.reserve(rows, text);
+        self.kind.reserve(rows);
+        self.quantity.reserve(rows);
+        self.charge.reserve(rows);
+        self.description.reserve(rows, text);
+    }
+
     /// Index of `src` in `sources`, adding it if new.
     pub fn source_index(&mut self, src: &UsageSource) -> u16 {
         if let Some(i) = self.sources.iter().position(|s| s == src) {
@@ -196,9 +216,28 @@ impl UsageTable {
         charge: Decimal,
         description: &str,
     ) {
+        let line = line.nanp_u64().unwrap_or(0);
+        self.push_nanp(source, row, line, date, time, number, kind, quantity, charge, description);
+    }
+
+    /// [`UsageTable::push`] with the service line as its ten digits ([`PhoneNumber::nanp_u64`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_nanp(
+        &mut self,
+        source: u16,
+        row: u32,
+        line: u64,
+        date: NaiveDate,
+        time: Option<TimeOfDay>,
+        number: &str,
+        kind: UsageType,
+        quantity: Decimal,
+        charge: Decimal,
+        description: &str,
+    ) {
         self.source.push(source);
         self.row.push(row);
-        self.line.push(line.nanp_u64().unwrap_or(0));
+        self.line.push(line);
         self.date.push(date);
         self.time.push(time.map_or(NO_TIME, |t| t.seconds()));
         self.number.push(number);

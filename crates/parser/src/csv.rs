@@ -37,6 +37,7 @@ struct Rec {
     start: usize,
     end: usize,
     line: u64,
+    /// Fields of a record holding a quote; 0 for a quote-free one ([`Split::fill`] counts those).
     fields: usize,
     blank: bool,
     unterminated: bool,
@@ -65,7 +66,9 @@ fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, re
         .map(|k| i + k);
         let seg_end = next.unwrap_or(buf.len());
         let seg = &buf[i..seg_end];
-        fields += memchr::memchr_iter(sep, seg).count();
+        if quoted {
+            fields += memchr::memchr_iter(sep, seg).count();
+        }
         if !nonblank && !seg.iter().all(blank_byte) {
             nonblank = true;
         }
@@ -75,7 +78,15 @@ fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, re
             if end > start && buf[end - 1] == b'\r' {
                 end -= 1;
             }
-            recs.push(Rec { start, end, line: *line, fields, blank: !nonblank, unterminated: false, quoted });
+            recs.push(Rec {
+                start,
+                end,
+                line: *line,
+                fields: if quoted { fields } else { 0 },
+                blank: !nonblank,
+                unterminated: false,
+                quoted,
+            });
             *line += 1 + inner_newlines;
             start = at + 1;
             i = at + 1;
@@ -85,9 +96,14 @@ fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, re
             inner_newlines = 0;
             continue;
         }
-        // An opening quote: skip to its closing quote, counting the newlines inside.
+        // An opening quote: skip to its closing quote, counting the newlines inside. The
+        // record's fields are counted from here on (a quote-free record's are counted as it is
+        // split, on whichever core converts it).
         nonblank = true;
-        quoted = true;
+        if !quoted {
+            fields = 1 + memchr::memchr_iter(sep, &buf[start..at]).count();
+            quoted = true;
+        }
         let q = buf[at];
         match memchr::memchr(q, &buf[at + 1..]) {
             Some(k) => {
@@ -115,7 +131,15 @@ fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, re
         if buf[end - 1] == b'\r' {
             end -= 1;
         }
-        recs.push(Rec { start, end, line: *line, fields, blank: !nonblank, unterminated: false, quoted });
+        recs.push(Rec {
+            start,
+            end,
+            line: *line,
+            fields: if quoted { fields } else { 0 },
+            blank: !nonblank,
+            unterminated: false,
+            quoted,
+        });
         *line += 1 + inner_newlines;
         start = buf.len();
     }
@@ -158,6 +182,8 @@ struct Pending {
 /// column `slot_of[i]` (if mapped).
 pub(crate) struct Split {
     sep: u8,
+    /// The header's number of fields: a record with another number is ragged.
+    pub(crate) width: usize,
     slot_of: Vec<Option<usize>>,
     /// The number of mapped columns (the length of a row's cells).
     pub(crate) columns: usize,
@@ -171,11 +197,13 @@ impl Split {
                 slot_of[*p] = Some(slot);
             }
         }
-        Split { sep, slot_of, columns: map.positions.len() }
+        Split { sep, width, slot_of, columns: map.positions.len() }
     }
 
     /// Fills `cells` (one per mapped column, `Cell::Empty` where the file lacks it) from `rec`.
-    pub(crate) fn fill<'a>(&self, rec: &'a str, cells: &mut [Cell<'a>]) {
+    /// Returns the reason a ragged record (another number of fields than the header's) is
+    /// rejected; its cells are then not to be used.
+    pub(crate) fn fill<'a>(&self, rec: &'a str, cells: &mut [Cell<'a>]) -> Result<(), String> {
         const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
         cells.fill(Cell::Empty);
         // Eight bytes at a time: records are too short for a vector search to pay for its
@@ -204,6 +232,11 @@ impl Split {
             }
         }
         self.put(field, rec, from, bytes.len(), cells);
+        if field + 1 == self.width {
+            Ok(())
+        } else {
+            Err(ragged(field + 1, self.width))
+        }
     }
 
     #[inline]
@@ -215,13 +248,18 @@ impl Split {
     }
 }
 
+/// Why a row with `fields` fields is rejected under a header of `width`.
+fn ragged(fields: usize, width: usize) -> String {
+    format!("has {fields} fields where the header has {width}")
+}
+
 /// What the reader does with the rows: a batch at a time, in file order.
 pub(crate) trait Batch {
     /// `lines[i]` is the row number of row `i`; `cols[c]` the text of column `c` of every row
     /// (`None` for a column the file lacks).
     fn rows(&mut self, tally: &mut Tally, lines: &[u32], cols: &[Option<Vec<&str>>]);
     /// Records with no quote byte, unsplit: `(row, start, end)` of each in `text`; `split`
-    /// gives their columns.
+    /// gives their columns and rejects the ragged ones.
     fn records(&mut self, tally: &mut Tally, text: &str, recs: &[(u32, usize, usize)], split: &Split);
     /// A footer row (carrier profiles only).
     fn footer(&mut self, tally: &mut Tally, row: u32, cells: &[Cell<'_>]);
@@ -250,8 +288,13 @@ where
     fn records(&mut self, tally: &mut Tally, text: &str, recs: &[(u32, usize, usize)], split: &Split) {
         let mut cells: Vec<Cell<'_>> = vec![Cell::Empty; split.columns];
         for &(row, start, end) in recs {
-            split.fill(&text[start..end], &mut cells);
-            tally.row(row, &cells, self.0);
+            match split.fill(&text[start..end], &mut cells) {
+                Ok(()) => tally.row(row, &cells, self.0),
+                Err(reason) => {
+                    tally.report.read += 1;
+                    tally.reject(row, WHOLE_ROW, reason);
+                }
+            }
         }
     }
 
@@ -458,9 +501,9 @@ fn consume<B: Batch>(
                 tally.reject(row, WHOLE_ROW, "a quoted field is never closed (a `\"` is missing)".into());
                 continue;
             }
-            if rec.fields != *width {
+            if rec.quoted && rec.fields != *width {
                 tally.report.read += 1;
-                tally.reject(row, WHOLE_ROW, format!("has {} fields where the header has {}", rec.fields, width));
+                tally.reject(row, WHOLE_ROW, ragged(rec.fields, *width));
                 continue;
             }
             if !rec.quoted {
@@ -598,8 +641,11 @@ mod tests {
     #[test]
     fn scan_counts_lines_fields_blanks_and_quotes() {
         let r = recs("a,b\r\n\r\n,,\n\"x\ny\",2\nlast,1");
-        let got: Vec<(u64, usize, bool)> = r.iter().map(|r| (r.line, r.fields, r.blank)).collect();
-        assert_eq!(got, vec![(1, 2, false), (2, 1, true), (3, 3, true), (4, 2, false), (6, 2, false)]);
+        let got: Vec<(u64, usize, bool, bool)> = r.iter().map(|r| (r.line, r.fields, r.blank, r.quoted)).collect();
+        assert_eq!(
+            got,
+            vec![(1, 0, false, false), (2, 0, true, false), (3, 0, true, false), (4, 2, false, true), (6, 0, false, false)]
+        );
         assert!(recs("a,\"open\n").last().unwrap().unterminated);
     }
 
@@ -715,7 +761,7 @@ mod tests {
             let map = ColumnMap { positions: (0..fields.len()).map(Some).collect() };
             let split = Split::new(sep as u8, fields.len(), &map);
             let mut cells = vec![Cell::Empty; fields.len()];
-            split.fill(&rec, &mut cells);
+            proptest::prop_assert!(split.fill(&rec, &mut cells).is_ok());
             let got: Vec<&str> = cells.iter().map(|c| match c { Cell::Text(t) => *t, _ => "<empty>" }).collect();
             proptest::prop_assert_eq!(got, fields);
         }
@@ -732,6 +778,10 @@ mod tests {
             let (mut l1, mut l2, mut r1, mut r2) = (1, 1, Vec::new(), Vec::new());
             let n1 = scan(&bytes, sep, quote, at_eof, &mut l1, &mut r1);
             let n2 = scan_reference(&bytes, sep, quote, at_eof, &mut l2, &mut r2);
+            // The fast scan leaves a quote-free record's fields to the split.
+            for r in r2.iter_mut().filter(|r| !r.quoted) {
+                r.fields = 0;
+            }
             proptest::prop_assert_eq!((n1, l1, r1), (n2, l2, r2));
         }
     }
@@ -755,7 +805,13 @@ mod tests {
         let mut line = 1;
         let mut out = Vec::new();
         scan(b"a|\"b\nc|d\n", b'|', None, true, &mut line, &mut out);
-        assert_eq!(out.iter().map(|r| (r.line, r.fields)).collect::<Vec<_>>(), vec![(1, 2), (2, 2)]);
+        assert_eq!(out.iter().map(|r| (r.line, r.quoted)).collect::<Vec<_>>(), vec![(1, false), (2, false)]);
+        let map = ColumnMap { positions: vec![Some(0), Some(1)] };
+        let split = Split::new(b'|', 2, &map);
+        let mut cells = vec![Cell::Empty; 2];
+        assert_eq!(split.fill("a|\"b", &mut cells), Ok(()));
+        assert_eq!(cells, vec![Cell::Text("a"), Cell::Text("\"b")]);
+        assert_eq!(split.fill("a|b|c", &mut cells), Err("has 3 fields where the header has 2".to_string()));
     }
 
     #[test]

@@ -162,7 +162,7 @@ pub fn read_usage_blocks<S: UsageSink>(input: &InputRef, sink: &mut S) -> Result
         return out;
     }
     let out = read_table(input, &USAGE, |src, c| {
-        let v = usage_row(c)?;
+        let v = usage_row(c, &mut LastDate::default())?;
         blocks.push(&src.file, &src.sheet, src.row, &v);
         Ok(())
     });
@@ -172,28 +172,66 @@ pub fn read_usage_blocks<S: UsageSink>(input: &InputRef, sink: &mut S) -> Result
 
 /// One usage row, converted (text borrowed from the row).
 struct UsageRow<'a> {
-    line: billrecon_model::PhoneNumber,
+    /// The service line's ten digits.
+    line: u64,
     date: chrono::NaiveDate,
     time: Option<billrecon_model::TimeOfDay>,
-    number: Option<billrecon_model::PhoneNumber>,
+    number: Dialled<'a>,
     kind: UsageType,
     quantity: Decimal,
     charge: Decimal,
     description: std::borrow::Cow<'a, str>,
 }
 
-fn usage_row<'a>(c: &[Cell<'a>]) -> Result<UsageRow<'a>, RowError> {
+/// The other party's number: the cell itself when it is already ten plain digits (what
+/// normalizing would give), else the parsed number.
+enum Dialled<'a> {
+    Plain(&'a str),
+    Parsed(Option<billrecon_model::PhoneNumber>),
+}
+
+impl Dialled<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Dialled::Plain(s) => s,
+            Dialled::Parsed(p) => p.as_ref().map_or("", |p| p.as_str()),
+        }
+    }
+}
+
+/// The last date text read and its date: a usage report lists a line's calls in date order,
+/// so most rows repeat the row before's date.
+#[derive(Default)]
+struct LastDate<'a>(Option<(&'a str, chrono::NaiveDate)>);
+
+impl<'a> LastDate<'a> {
+    fn date(&mut self, c: Cell<'a>) -> Result<chrono::NaiveDate, String> {
+        if let (Cell::Text(t), Some((last, d))) = (c, self.0) {
+            if t == last {
+                return Ok(d);
+            }
+        }
+        let d = value::date(c)?;
+        if let Cell::Text(t) = c {
+            self.0 = Some((t, d));
+        }
+        Ok(d)
+    }
+}
+
+fn usage_row<'a>(c: &[Cell<'a>], last: &mut LastDate<'a>) -> Result<UsageRow<'a>, RowError> {
     // Ten plain digits, by far the usual spelling of both numbers, skip the general parse.
-    let plain = |c: Cell<'_>| match c {
-        Cell::Text(t) => billrecon_model::PhoneNumber::plain_nanp(t),
+    let text = |c: Cell<'a>| match c {
+        Cell::Text(t) => Some(t),
         _ => None,
     };
+    use billrecon_model::PhoneNumber;
     Ok(UsageRow {
-        line: match plain(c[0]) {
-            Some(p) => p,
-            None => col("line", value::line(c[0]))?,
+        line: match text(c[0]).and_then(PhoneNumber::plain_nanp_u64) {
+            Some(n) => n,
+            None => col("line", value::line(c[0]))?.nanp_u64().unwrap_or(0),
         },
-        date: col("date", value::date(c[1]))?,
+        date: col("date", last.date(c[1]))?,
         kind: col(
             "type",
             match c[2] {
@@ -203,9 +241,9 @@ fn usage_row<'a>(c: &[Cell<'a>]) -> Result<UsageRow<'a>, RowError> {
         )?,
         quantity: col("quantity", value::non_negative_quantity(c[3]))?,
         time: col("time", value::optional_time(c[4]))?,
-        number: match plain(c[5]) {
-            Some(p) => Some(p),
-            None => col("number", value::optional_phone(c[5]))?,
+        number: match text(c[5]).filter(|t| PhoneNumber::plain_nanp_u64(t).is_some()) {
+            Some(t) => Dialled::Plain(t),
+            None => Dialled::Parsed(col("number", value::optional_phone(c[5]))?),
         },
         charge: col("charge", value::money_or_zero(c[6]))?,
         description: col("description", value::text_ref(c[7]))?,
@@ -257,7 +295,7 @@ impl<S: UsageSink> UsageBlocks<'_, S> {
         tally: &mut crate::table::Tally,
         rows: usize,
         row_of: impl Fn(usize) -> u32 + Sync,
-        cells_of: impl Fn(usize, &mut [Cell<'t>; 8]) + Sync,
+        cells_of: impl Fn(usize, &mut [Cell<'t>; 8]) -> Result<(), String> + Sync,
     ) {
         use rayon::prelude::*;
         self.flush();
@@ -266,17 +304,24 @@ impl<S: UsageSink> UsageBlocks<'_, S> {
         let run = |k: usize| {
             let mut table = UsageTable::default();
             table.source_index(&source);
+            // Ten-digit numbers and short descriptions are the rule; more just grows.
+            table.reserve(USAGE_RUN_ROWS, USAGE_RUN_ROWS * 10);
             let (mut read, mut blank, mut rejected) = (0, 0, Vec::new());
+            let mut last = LastDate::default();
             for i in k * USAGE_RUN_ROWS..rows.min((k + 1) * USAGE_RUN_ROWS) {
                 let row = row_of(i);
                 let mut cells = [Cell::Empty; 8];
-                cells_of(i, &mut cells);
+                if let Err(reason) = cells_of(i, &mut cells) {
+                    read += 1;
+                    rejected.push((row, (crate::csv::WHOLE_ROW.into(), reason)));
+                    continue;
+                }
                 if cells.iter().all(Cell::is_blank) {
                     blank += 1;
                     continue;
                 }
                 read += 1;
-                match usage_row(&cells) {
+                match usage_row(&cells, &mut last) {
                     Ok(v) => push_row(&mut table, row, &v),
                     Err(e) => rejected.push((row, e)),
                 }
@@ -301,8 +346,7 @@ impl<S: UsageSink> UsageBlocks<'_, S> {
 
 /// Appends a converted row to a table whose only source is the file being read.
 fn push_row(table: &mut UsageTable, row: u32, v: &UsageRow<'_>) {
-    let number = v.number.as_ref().map_or("", |n| n.as_str());
-    table.push(0, row, v.line, v.date, v.time, number, v.kind, v.quantity, v.charge, &v.description);
+    table.push_nanp(0, row, v.line, v.date, v.time, v.number.as_str(), v.kind, v.quantity, v.charge, &v.description);
 }
 
 impl<S: UsageSink> crate::csv::Batch for UsageBlocks<'_, S> {
@@ -317,6 +361,7 @@ impl<S: UsageSink> crate::csv::Batch for UsageBlocks<'_, S> {
                         *slot = Cell::Text(v[i]);
                     }
                 }
+                Ok(())
             },
         );
     }
@@ -484,8 +529,9 @@ pub fn read_attestations(input: &InputRef) -> Result<Read<Vec<Attestation>>, Par
 mod tests {
     use super::*;
 
-    /// A usage CSV of `n` rows: row `i` (file line `i + 2`) is bad when `i % 97 == 5`, blank when
-    /// `i % 150 == 0`, and has a quoted description (polars' path) when `i % 7 == 3`.
+    /// A usage CSV of `n` rows: row `i` (file line `i + 2`) is blank when `i % 150 == 0`, has a
+    /// bad date when `i % 97 == 5`, too few fields when `i % 211 == 9`, and a quoted
+    /// description (polars' path) when `i % 7 == 3`.
     fn usage_csv(n: usize) -> String {
         let mut s = String::from("line,date,time,number,type,quantity,charge,description\n");
         for i in 0..n {
@@ -493,6 +539,8 @@ mod tests {
                 s.push('\n');
             } else if i % 97 == 5 {
                 s.push_str("8605550101,2026-13-01,,411,voice,1,1.99,\n");
+            } else if i % 211 == 9 {
+                s.push_str("8605550101,2026-10-01,,411,voice,1\n");
             } else {
                 let desc = if i % 7 == 3 { format!("\"call, {i}\"") } else { format!("call {i}") };
                 s.push_str(&format!(
@@ -517,8 +565,8 @@ mod tests {
         let mut table = UsageTable::default();
         let (report, rejections) = read_usage(&input, &mut table).unwrap();
         let blank: Vec<usize> = (0..n).filter(|i| i % 150 == 0).collect();
-        let bad: Vec<usize> = (0..n).filter(|i| i % 150 != 0 && i % 97 == 5).collect();
-        let good: Vec<usize> = (0..n).filter(|i| i % 150 != 0 && i % 97 != 5).collect();
+        let bad: Vec<usize> = (0..n).filter(|i| i % 150 != 0 && (i % 97 == 5 || i % 211 == 9)).collect();
+        let good: Vec<usize> = (0..n).filter(|i| i % 150 != 0 && i % 97 != 5 && i % 211 != 9).collect();
         assert_eq!(
             (report.read, report.accepted, report.rejected, report.blank),
             ((n - blank.len()) as u64, good.len() as u64, bad.len() as u64, blank.len() as u64)

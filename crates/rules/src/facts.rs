@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use billrecon_model::{Attestation, Call, Month, Period, PhoneNumber, SourceRef, TimeOfDay, UsageSink, UsageTable, UsageType};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::da::is_chargeable_da;
 
@@ -61,6 +61,8 @@ pub struct AttestationIndex {
     numbers: Vec<Option<PhoneNumber>>,
     timed: FxHashMap<(u64, NaiveDate, u32), Vec<usize>>,
     untimed: FxHashMap<(u64, NaiveDate), Vec<usize>>,
+    /// Lines with any attestation: most lines have none, and their rows skip the lookups.
+    lines: FxHashSet<u64>,
 }
 
 impl AttestationIndex {
@@ -68,6 +70,7 @@ impl AttestationIndex {
         let mut idx = AttestationIndex { numbers: all.iter().map(|a| a.number).collect(), ..Default::default() };
         for (i, a) in all.iter().enumerate() {
             let line = a.line.nanp_u64().unwrap_or(0);
+            idx.lines.insert(line);
             match a.time {
                 Some(t) => idx.timed.entry((line, a.date, t.seconds() / 60)).or_default().push(i),
                 None => idx.untimed.entry((line, a.date)).or_default().push(i),
@@ -76,10 +79,15 @@ impl AttestationIndex {
         idx
     }
 
+    /// Whether any attestation names `line`.
+    pub fn has_line(&self, line: u64) -> bool {
+        self.lines.contains(&line)
+    }
+
     /// Indexes of the attestations matching a usage row of `line` at `date` and `time` to
     /// `number` (empty when the carrier printed none).
     pub fn matches(&self, line: u64, date: NaiveDate, time: Option<TimeOfDay>, number: &str) -> Vec<usize> {
-        if self.numbers.is_empty() {
+        if !self.has_line(line) {
             return Vec::new();
         }
         let mut out = Vec::new();
@@ -121,11 +129,17 @@ impl UsageFacts {
     /// list a line's calls together, so the map is visited once per run, not once per row.
     pub fn absorb(&mut self, table: &UsageTable, att: &AttestationIndex, period: &Period) {
         let mut run: Option<(u64, LineUsage)> = None;
+        // Whether the line of the previous row has attestations (asked once per run of a line).
+        let mut asked: Option<(u64, bool)> = None;
         for i in 0..table.len() {
             let line = table.line[i];
             let (date, number, charge) = (table.date[i], table.number.get(i), table.charge[i]);
             let da = is_chargeable_da(number, table.description.get(i), charge);
-            let attested = att.matches(line, date, TimeOfDay::from_seconds(table.time[i]), number);
+            let has = match asked {
+                Some((l, has)) if l == line => has,
+                _ => asked.insert((line, att.has_line(line))).1,
+            };
+            let attested = if has { att.matches(line, date, TimeOfDay::from_seconds(table.time[i]), number) } else { Vec::new() };
             for a in &attested {
                 self.attestation_matched[*a] = true;
             }
