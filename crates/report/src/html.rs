@@ -3,17 +3,28 @@
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    push_esc(&mut out, s);
     out
+}
+
+/// Appends `s` to `out`, escaped as [`esc`] does.
+pub fn push_esc(out: &mut String, s: &str) {
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The five are ASCII, so `i` is a char boundary.
+        out.push_str(&s[from..i]);
+        out.push_str(entity);
+        from = i + 1;
+    }
+    out.push_str(&s[from..]);
 }
 
 const CSS: &str = "
@@ -47,9 +58,13 @@ pub fn page(title: &str, body: &str) -> String {
 
 /// A table: `numeric[i]` right-aligns column i; a row starting with `Total` is emphasized.
 pub fn table(header: &[&str], rows: &[Vec<String>], numeric: &[bool]) -> String {
-    let mut s = String::from("<table>\n<thead><tr>");
+    let mut s =
+        String::with_capacity(64 + rows.iter().map(|r| 16 + r.iter().map(|c| c.len() + 24).sum::<usize>()).sum::<usize>());
+    s.push_str("<table>\n<thead><tr>");
     for (i, h) in header.iter().enumerate() {
-        s.push_str(&format!("<th{}>{}</th>", if numeric[i] { " class=\"n\"" } else { "" }, esc(h)));
+        s.push_str(if numeric[i] { "<th class=\"n\">" } else { "<th>" });
+        push_esc(&mut s, h);
+        s.push_str("</th>");
     }
     s.push_str("</tr></thead>\n<tbody>\n");
     for r in rows {
@@ -57,15 +72,35 @@ pub fn table(header: &[&str], rows: &[Vec<String>], numeric: &[bool]) -> String 
         s.push_str(if total { "<tr class=\"total\">" } else { "<tr>" });
         for (i, c) in r.iter().enumerate() {
             // Short cells (a phone number, an id, an amount) never wrap.
-            let class = match (numeric[i], c.chars().count() <= 16) {
-                (true, _) => " class=\"n\"",
-                (false, true) => " class=\"nw\"",
-                (false, false) => "",
-            };
-            s.push_str(&format!("<td{class}>{}</td>", esc(c)));
+            s.push_str(match (numeric[i], c.len() <= 16 || c.chars().count() <= 16) {
+                (true, _) => "<td class=\"n\">",
+                (false, true) => "<td class=\"nw\">",
+                (false, false) => "<td>",
+            });
+            push_esc(&mut s, c);
+            s.push_str("</td>");
         }
         s.push_str("</tr>\n");
     }
     s.push_str("</tbody>\n</table>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_the_five_and_keeps_the_rest() {
+        assert_eq!(esc("a<b & 'c' \"d\">é€"), "a&lt;b &amp; &#39;c&#39; &quot;d&quot;&gt;é€");
+        assert_eq!(esc(""), "");
+        let t =
+            table(&["Line", "Amount"], &[vec!["<x>".into(), "1.00".into()], vec!["Total".into(), "1.00".into()]], &[false, true]);
+        assert_eq!(
+            t,
+            "<table>\n<thead><tr><th>Line</th><th class=\"n\">Amount</th></tr></thead>\n<tbody>\n\
+             <tr><td class=\"nw\">&lt;x&gt;</td><td class=\"n\">1.00</td></tr>\n\
+             <tr class=\"total\"><td class=\"nw\">Total</td><td class=\"n\">1.00</td></tr>\n</tbody>\n</table>\n"
+        );
+    }
 }

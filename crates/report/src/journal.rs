@@ -21,10 +21,13 @@ pub const POSTINGS_HEADER: &[&str] = &[
     "source",
 ];
 
+/// Every posting as text, in ledger order (built on every core: a statewide month has
+/// hundreds of thousands).
 pub fn postings_rows(r: &Reconciliation<'_>) -> Vec<Vec<String>> {
+    use rayon::prelude::*;
     r.ledger
         .postings
-        .iter()
+        .par_iter()
         .map(|p| {
             vec![
                 r.month.invoices[p.invoice].summary.invoice_number.clone(),
@@ -43,8 +46,9 @@ pub fn postings_rows(r: &Reconciliation<'_>) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub fn postings_csv(r: &Reconciliation<'_>) -> String {
-    crate::csv::table(POSTINGS_HEADER, &postings_rows(r))
+/// `postings.csv` from [`postings_rows`].
+pub fn postings_csv(rows: &[Vec<String>]) -> String {
+    crate::csv::table(POSTINGS_HEADER, rows)
 }
 
 pub const JOURNAL_HEADER: &[&str] = &["period", "invoice_number", "account_code", "employee_id", "debit", "credit", "memo"];

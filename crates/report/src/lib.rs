@@ -52,20 +52,26 @@ impl Reconciliation<'_> {
     /// and in no fixed order (each file's bytes are fixed). Of several failures, the one of the
     /// first file in document order is returned.
     pub fn write_files(&self, emit: impl Fn(OutFile) -> Result<(), String> + Sync) -> Result<(), String> {
+        // The postings as text feed both postings.csv and the workbook: made once.
+        let postings = journal::postings_rows(self);
         // The workbook (one long deflate) is built on one core while the documents fill the other.
         let (documents, book) = rayon::join(
-            || self.write_documents(&emit),
-            || workbook::xlsx(self).and_then(|bytes| emit(OutFile { path: "reconciliation.xlsx".into(), bytes })),
+            || self.write_documents(&emit, &postings),
+            || workbook::xlsx(self, &postings).and_then(|bytes| emit(OutFile { path: "reconciliation.xlsx".into(), bytes })),
         );
         documents?;
         book
     }
 
     /// Everything but the workbook.
-    fn write_documents(&self, emit: &(impl Fn(OutFile) -> Result<(), String> + Sync)) -> Result<(), String> {
+    fn write_documents(
+        &self,
+        emit: &(impl Fn(OutFile) -> Result<(), String> + Sync),
+        postings: &[Vec<String>],
+    ) -> Result<(), String> {
         emit(OutFile { path: "summary.json".into(), bytes: summary::json(self).into_bytes() })?;
         emit(OutFile { path: "findings.csv".into(), bytes: findings::csv(self.findings).into_bytes() })?;
-        emit(OutFile { path: "postings.csv".into(), bytes: journal::postings_csv(self).into_bytes() })?;
+        emit(OutFile { path: "postings.csv".into(), bytes: journal::postings_csv(postings).into_bytes() })?;
         emit(OutFile { path: "journal.csv".into(), bytes: journal::csv(self).into_bytes() })?;
         if self.month.policy.journal_format == billrecon_model::JournalFormat::Peoplesoft {
             emit(OutFile { path: "journal-peoplesoft.txt".into(), bytes: journal::peoplesoft(self).into_bytes() })?;

@@ -201,6 +201,8 @@ pub const CSV_HEADER: &[&str] =
 
 pub fn csv(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
     let book = &ix.book;
+    // A line has a posting per charge item: who held it is worked out once per line.
+    let mut held: BTreeMap<PhoneNumber, String> = BTreeMap::new();
     let rows: Vec<Vec<String>> = ix
         .postings(acct)
         .map(|x| {
@@ -209,7 +211,7 @@ pub fn csv(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
                 x.line.map(|l| l.to_string()).unwrap_or_default(),
                 match (x.kind, x.line) {
                     (PostingKind::LiabilityOut, _) => x.employee_id.clone(),
-                    (_, Some(l)) => holders(book, &l, acct),
+                    (_, Some(l)) => held.entry(l).or_insert_with(|| holders(book, &l, acct)).clone(),
                     _ => String::new(),
                 },
                 x.kind.as_str().into(),

@@ -4,19 +4,21 @@
 //! XLSX stores numbers as binary floats: a money cell gets the f64 nearest its Decimal value
 //! (two decimals), the output edge's one conversion. Text columns carry the exact values.
 
+use std::borrow::Cow;
+
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use crate::Reconciliation;
 
-enum Cell {
-    Text(String),
+enum Cell<'a> {
+    Text(Cow<'a, str>),
     Money(Decimal),
     Count(u64),
 }
 
-fn sheet(ws: &mut Worksheet, name: &str, header: &[&str], rows: &[Vec<Cell>], widths: &[f64]) -> Result<(), XlsxError> {
+fn sheet(ws: &mut Worksheet, name: &str, header: &[&str], rows: &[Vec<Cell<'_>>], widths: &[f64]) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold().set_background_color("#F1F4F7");
     let money = Format::new().set_num_format("$#,##0.00;[Red]-$#,##0.00");
     ws.set_name(name)?;
@@ -34,7 +36,7 @@ fn sheet(ws: &mut Worksheet, name: &str, header: &[&str], rows: &[Vec<Cell>], wi
             match cell {
                 Cell::Text(s) => {
                     if !s.is_empty() {
-                        ws.write_string(r, c, s)?;
+                        ws.write_string(r, c, s.as_ref())?;
                     }
                 }
                 Cell::Money(d) => {
@@ -53,15 +55,16 @@ fn sheet(ws: &mut Worksheet, name: &str, header: &[&str], rows: &[Vec<Cell>], wi
     Ok(())
 }
 
-fn t(s: impl Into<String>) -> Cell {
+fn t<'a>(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
     Cell::Text(s.into())
 }
 
-pub fn xlsx(r: &Reconciliation<'_>) -> Result<Vec<u8>, String> {
-    build(r).map_err(|e| format!("reconciliation.xlsx: {e}"))
+/// The workbook; `postings` are [`crate::journal::postings_rows`] (shared with postings.csv).
+pub fn xlsx(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, String> {
+    build(r, postings).map_err(|e| format!("reconciliation.xlsx: {e}"))
 }
 
-fn build(r: &Reconciliation<'_>) -> Result<Vec<u8>, XlsxError> {
+fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
     let l = r.ledger;
     let mut wb = Workbook::new();
     // Level 1 deflates a statewide month's sheets in a fraction of the default's time, for a
@@ -118,10 +121,10 @@ fn build(r: &Reconciliation<'_>) -> Result<Vec<u8>, XlsxError> {
         &[14.0, 22.0, 9.0, 13.0, 11.0, 15.0, 12.0, 12.0, 36.0, 90.0],
     )?;
 
-    let rows: Vec<Vec<Cell>> = crate::journal::postings_rows(r)
-        .into_iter()
+    let rows: Vec<Vec<Cell>> = postings
+        .iter()
         .zip(&l.postings)
-        .map(|(row, p)| row.into_iter().enumerate().map(|(i, s)| if i == 8 { Cell::Money(p.amount) } else { t(s) }).collect())
+        .map(|(row, p)| row.iter().enumerate().map(|(i, s)| if i == 8 { Cell::Money(p.amount) } else { t(s.as_str()) }).collect())
         .collect();
     sheet(
         wb.add_worksheet_with_constant_memory()?,
