@@ -30,6 +30,8 @@ macro_rules! word_enum {
             type Err = String;
             /// Matches ignoring case, surrounding spaces, and `_` vs space.
             fn from_str(s: &str) -> Result<Self, String> {
+                // The word exactly as written in files and outputs: no normalizing to do.
+                $(if s == $word { return Ok($name::$variant); })+
                 let norm = crate::records::normalize_word(s);
                 $(if norm == crate::records::normalize_word($word) { return Ok($name::$variant); })+
                 let all: Vec<&str> = vec![$($word),+];

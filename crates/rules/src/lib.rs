@@ -128,12 +128,12 @@ pub fn evaluate(month: &Month) -> Vec<Finding> {
 }
 
 /// Every rule over a prepared context.
+///
+/// The rules are independent of each other: they run on every core, and their findings are put
+/// in one order afterwards, so the outcome does not depend on which finished first.
 pub fn evaluate_ctx(ctx: &Ctx<'_>) -> Vec<Finding> {
-    let mut drafts = Vec::new();
-    for rule in Rule::ALL {
-        drafts.extend(rules::run(*rule, ctx));
-    }
-    let mut out: Vec<Finding> = drafts.into_iter().map(Draft::finish).collect();
-    out.sort_by(|a, b| (a.severity, a.rule, a.line, &a.sources, &a.id).cmp(&(b.severity, b.rule, b.line, &b.sources, &b.id)));
+    use rayon::prelude::*;
+    let mut out: Vec<Finding> = Rule::ALL.par_iter().flat_map_iter(|rule| rules::run(*rule, ctx)).map(Draft::finish).collect();
+    out.par_sort_by(|a, b| (a.severity, a.rule, a.line, &a.sources, &a.id).cmp(&(b.severity, b.rule, b.line, &b.sources, &b.id)));
     out
 }
