@@ -9,12 +9,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use billrecon_model::{
-    plain, split_largest_remainder, Allocation, Charge, ChargeCategory, Finding, LineBook, Month, PhoneNumber, SourceRef,
-    SplitError,
+    plain, split_largest_remainder, Allocation, ChargeCategory, Finding, LineBook, Month, PhoneNumber, SourceRef, SplitError,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -119,101 +117,62 @@ fn ratio(part: Decimal, whole: Decimal) -> String {
     format!("{}/{}", part.normalize(), whole.normalize())
 }
 
-/// A line charge's parts as (account, amount), and the postings of those that are not zero.
-type LineCharge = (Vec<(String, Decimal)>, Vec<Posting>);
-
-/// Splits a line charge by the days each account held the line (the unassigned days to
-/// suspense) and makes its postings.
-fn post_line_charge(
-    book: &LineBook<'_>,
-    invoice: usize,
-    c: &Charge,
-    suspense: &str,
-    period_days: i64,
-) -> Result<LineCharge, ChargebackError> {
-    let line = c.line.expect("a line charge");
-    let days = book.day_split(&line);
-    let parts = days.prorate(c.amount, suspense).map_err(|error| ChargebackError::Split {
-        row: c.source.clone(),
-        what: format!("the {} charge", c.category),
-        error,
-    })?;
-    let weights: BTreeMap<&str, i64> = days
-        .accounts
-        .iter()
-        .map(|(k, d)| (k.as_str(), *d))
-        .chain((days.unassigned_days > 0).then_some((suspense, days.unassigned_days)))
-        .fold(BTreeMap::new(), |mut m, (k, d)| {
-            *m.entry(k).or_default() += d;
-            m
-        });
-    let mut postings = Vec::with_capacity(parts.len());
-    for (acct, amount) in &parts {
-        if amount.is_zero() {
-            continue;
-        }
-        let d = weights.get(acct.as_str()).copied().unwrap_or(0);
-        postings.push(Posting {
-            invoice,
-            account_code: acct.clone(),
-            employee_id: String::new(),
-            line: Some(line),
-            kind: PostingKind::LineCharge,
-            category: Some(c.category),
-            description: c.description.clone(),
-            amount: *amount,
-            days: Some(d),
-            basis: if d == period_days {
-                "all days".into()
-            } else {
-                format!("{} × {} days", c.amount, ratio(Decimal::from(d), Decimal::from(period_days)))
-            },
-            sources: vec![c.source.clone()],
-            finding: None,
-        });
-    }
-    Ok((parts, postings))
-}
-
 /// Posts a month. `findings` are the rules' findings; their `employee_liable` amounts move.
 pub fn post(month: &Month, findings: &[Finding]) -> Result<Ledger, ChargebackError> {
     let policy = &month.policy;
     let suspense = policy.suspense_account.as_str();
     let book = LineBook::new(&month.period, &month.inventory);
     let period_days = month.period.days();
-    // A posting per charge item and account, two per liability: sized once, not grown.
-    let charges: usize = month.invoices.iter().map(|inv| inv.charges.len()).sum();
-    let mut postings: Vec<Posting> = Vec::with_capacity(charges + charges / 8 + 2 * findings.len());
+    let mut postings: Vec<Posting> = Vec::new();
     let mut invoices = Vec::new();
 
     for (i, inv) in month.invoices.iter().enumerate() {
         let mut line_postings: BTreeMap<String, Decimal> = BTreeMap::new();
         let mut lines_per_account: BTreeMap<String, BTreeSet<PhoneNumber>> = BTreeMap::new();
-        // Line charges, split by days covered: each charge is split and its postings made on any
-        // core, then taken in charge order (the first failing charge in that order is reported).
-        let line_charges: Vec<&Charge> = inv.charges.iter().filter(|c| c.line.is_some()).collect();
-        let posted: Vec<_> = line_charges.par_iter().map(|c| post_line_charge(&book, i, c, suspense, period_days)).collect();
-        for (c, r) in line_charges.into_iter().zip(posted) {
-            let (parts, made) = r?;
+        // Line charges, split by days covered.
+        for c in inv.charges.iter().filter(|c| c.line.is_some()) {
             let line = c.line.expect("filtered on line");
+            let days = book.day_split(&line);
+            let parts = days.prorate(c.amount, suspense).map_err(|error| ChargebackError::Split {
+                row: c.source.clone(),
+                what: format!("the {} charge", c.category),
+                error,
+            })?;
+            let weights: BTreeMap<&str, i64> = days
+                .accounts
+                .iter()
+                .map(|(k, d)| (k.as_str(), *d))
+                .chain((days.unassigned_days > 0).then_some((suspense, days.unassigned_days)))
+                .fold(BTreeMap::new(), |mut m, (k, d)| {
+                    *m.entry(k).or_default() += d;
+                    m
+                });
             for (acct, amount) in parts {
-                // Most parts name an account already seen: no key to allocate.
-                match line_postings.get_mut(&acct) {
-                    Some(sum) => *sum += amount,
-                    None => {
-                        line_postings.insert(acct.clone(), amount);
-                    }
+                let d = weights.get(acct.as_str()).copied().unwrap_or(0);
+                *line_postings.entry(acct.clone()).or_default() += amount;
+                lines_per_account.entry(acct.clone()).or_default().insert(line);
+                if amount.is_zero() {
+                    continue;
                 }
-                match lines_per_account.get_mut(&acct) {
-                    Some(lines) => {
-                        lines.insert(line);
-                    }
-                    None => {
-                        lines_per_account.insert(acct, BTreeSet::from([line]));
-                    }
-                }
+                postings.push(Posting {
+                    invoice: i,
+                    account_code: acct,
+                    employee_id: String::new(),
+                    line: Some(line),
+                    kind: PostingKind::LineCharge,
+                    category: Some(c.category),
+                    description: c.description.clone(),
+                    amount,
+                    days: Some(d),
+                    basis: if d == period_days {
+                        "all days".into()
+                    } else {
+                        format!("{} × {} days", c.amount, ratio(Decimal::from(d), Decimal::from(period_days)))
+                    },
+                    sources: vec![c.source.clone()],
+                    finding: None,
+                });
             }
-            postings.extend(made);
         }
         // Account-level charges, weighted by this invoice's line postings (or line counts).
         let weights: Vec<(String, Decimal)> = match policy.account_level_allocation {
