@@ -11,7 +11,7 @@ pub fn field(s: &str) -> String {
 /// Appends one field to `out`, quoted as [`field`] says.
 fn push_field(out: &mut String, s: &str) {
     let formula = s.starts_with(['=', '+', '@']) || (s.starts_with('-') && s.parse::<f64>().is_err());
-    if !formula && !s.contains([',', '"', '\n', '\r']) {
+    if !formula && !s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         out.push_str(s);
         return;
     }
