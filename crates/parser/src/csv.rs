@@ -6,11 +6,14 @@
 //! that differs from the header's). polars then parses the clean records that hold a quote
 //! character, all columns as text (money is never read by polars as a number: its Decimal
 //! parsing rounds silently). A record with no quote byte at all has nothing to unquote: its
-//! fields are exactly the text between its separators, which the scan has already counted, so
-//! it is split in place ([`Split`]) and handed over without a copy; a property test holds this
-//! to what polars makes of the same record. Records reach the converter in file order either way.
+//! fields are exactly the text between its separators, so it is split in place (`Split`,
+//! which counts its fields as it goes and rejects it if it is ragged) and handed over without a
+//! copy; a property test holds this to what polars makes of the same record. Records reach the
+//! converter in file order either way.
 //!
-//! The file is read in blocks of [`BLOCK`] bytes, so memory stays bounded whatever its size.
+//! The file is read in blocks of `BLOCK` bytes by a reading thread (`produce`) that also
+//! finds the records and checks the UTF-8, while the caller's thread (`consume`) hands the
+//! block before to the converter: memory stays bounded (three blocks) whatever the file's size.
 
 use std::fs::File;
 use std::io::{Cursor, Read};
