@@ -48,6 +48,22 @@ struct Rec {
     quoted: bool,
 }
 
+impl Rec {
+    /// A record whose every quote is closed; `fields` is kept only if it holds a quote.
+    fn whole(start: usize, end: usize, line: u64, fields: usize, nonblank: bool, quoted: bool) -> Rec {
+        Rec { start, end, line, fields: if quoted { fields } else { 0 }, blank: !nonblank, unterminated: false, quoted }
+    }
+}
+
+/// `end`, less a `\r` just before it (a CRLF line end) that belongs to the record at `start`.
+fn without_cr(buf: &[u8], start: usize, end: usize) -> usize {
+    if end > start && buf[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
 /// Scans `buf` for complete records. Returns the bytes consumed; a trailing incomplete record
 /// is left for the next block unless `at_eof`.
 ///
@@ -77,19 +93,7 @@ fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, re
         }
         let Some(at) = next else { break };
         if buf[at] == b'\n' {
-            let mut end = at;
-            if end > start && buf[end - 1] == b'\r' {
-                end -= 1;
-            }
-            recs.push(Rec {
-                start,
-                end,
-                line: *line,
-                fields: if quoted { fields } else { 0 },
-                blank: !nonblank,
-                unterminated: false,
-                quoted,
-            });
+            recs.push(Rec::whole(start, without_cr(buf, start, at), *line, fields, nonblank, quoted));
             *line += 1 + inner_newlines;
             start = at + 1;
             i = at + 1;
@@ -117,10 +121,7 @@ fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, re
             None => {
                 if at_eof {
                     let inside = &buf[at + 1..];
-                    let mut end = buf.len();
-                    if end > start && buf[end - 1] == b'\r' {
-                        end -= 1;
-                    }
+                    let end = without_cr(buf, start, buf.len());
                     recs.push(Rec { start, end, line: *line, fields, blank: false, unterminated: true, quoted: true });
                     *line += 1 + inner_newlines + memchr::memchr_iter(b'\n', inside).count() as u64;
                     return buf.len();
@@ -130,19 +131,7 @@ fn scan(buf: &[u8], sep: u8, quote: Option<u8>, at_eof: bool, line: &mut u64, re
         }
     }
     if at_eof && start < buf.len() {
-        let mut end = buf.len();
-        if buf[end - 1] == b'\r' {
-            end -= 1;
-        }
-        recs.push(Rec {
-            start,
-            end,
-            line: *line,
-            fields: if quoted { fields } else { 0 },
-            blank: !nonblank,
-            unterminated: false,
-            quoted,
-        });
+        recs.push(Rec::whole(start, without_cr(buf, start, buf.len()), *line, fields, nonblank, quoted));
         *line += 1 + inner_newlines;
         start = buf.len();
     }
