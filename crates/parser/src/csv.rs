@@ -413,8 +413,13 @@ pub(crate) fn read_csv<B: Batch>(
         // On an early return the reader sees the hang-up at its next send or wait and stops.
         drop(rx);
         drop(give_back);
-        let _ = reader.join();
-        out
+        // A reader that died without saying why must not pass for the end of the file.
+        match reader.join() {
+            Ok(()) => out,
+            Err(_) => {
+                Err(ParseError::Invalid { file: label.to_string(), reason: "the file could not be read to its end".into() })
+            }
+        }
     })
 }
 
