@@ -49,7 +49,7 @@ impl billrecon_parser::progress::Progress for Bar {
         let bar = slot.get_or_insert_with(|| {
             let b = ProgressBar::with_draw_target(Some(self.total.get()), ProgressDrawTarget::stderr());
             b.set_style(
-                ProgressStyle::with_template("{prefix} [{bar:30}] {bytes}/{total_bytes} {msg} ({eta} left)")
+                ProgressStyle::with_template("{prefix} [{bar:30}] {bytes}/{total_bytes} {msg}")
                     .unwrap_or_else(|_| ProgressStyle::default_bar())
                     .progress_chars("=> "),
             );
@@ -58,12 +58,35 @@ impl billrecon_parser::progress::Progress for Bar {
         });
         bar.set_position(bytes);
         let rate = rows as f64 / elapsed.as_secs_f64().max(0.001);
-        bar.set_message(format!("{rows} rows, {rate:.0} rows/s"));
+        bar.set_message(format!("{rows} rows, {rate:.0} rows/s ({} left)", left(bytes, self.total.get(), elapsed)));
     }
 
     fn finish(&self) {
         if let Some(b) = self.bar.borrow_mut().take() {
             b.finish_and_clear();
         }
+    }
+}
+
+/// Time left at the average pace so far, in whole seconds. (indicatif's own estimate starts
+/// when the bar is first drawn, a second in, and reads the bytes already done as done at once.)
+fn left(done: u64, total: u64, elapsed: Duration) -> String {
+    if done == 0 || total <= done {
+        return "0s".into();
+    }
+    let secs = elapsed.as_secs_f64() * (total - done) as f64 / done as f64;
+    format!("{}s", secs.ceil() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_left_is_the_average_pace_so_far() {
+        assert_eq!(left(200, 500, Duration::from_secs(2)), "3s");
+        assert_eq!(left(200, 500, Duration::from_millis(2_100)), "4s");
+        assert_eq!(left(500, 500, Duration::from_secs(9)), "0s");
+        assert_eq!(left(0, 500, Duration::from_secs(1)), "0s");
     }
 }
