@@ -555,6 +555,24 @@ mod tests {
         s
     }
 
+    fn usage_input(dir: &tempfile::TempDir, bytes: &[u8]) -> InputRef {
+        let path = dir.path().join("usage.csv");
+        std::fs::write(&path, bytes).unwrap();
+        InputRef { name: "usage.csv".into(), path, sheet: None, format: crate::table::Format::Csv, profile: None }
+    }
+
+    /// Blocks are 1 KiB under test: the bad byte sits blocks after the first, and its line is
+    /// still counted from the top of the file, and the read stops with that error.
+    #[test]
+    fn a_bad_byte_far_into_the_file_names_its_line() {
+        let mut bytes = usage_csv(400).into_bytes();
+        let at = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(299).map(|(i, _)| i + 1).unwrap();
+        bytes.insert(at + 3, 0xE9); // into line 301 (the header is line 1)
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_usage(&usage_input(&dir, &bytes), &mut UsageTable::default()).unwrap_err();
+        assert_eq!(err.to_string(), "usage.csv: line 301 is not UTF-8 text; save the file as \"CSV UTF-8\"");
+    }
+
     #[test]
     fn rows_split_across_blocks_and_runs_keep_file_order_counts_and_rejections() {
         let n = 3_000;
