@@ -9,10 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use billrecon_model::{
-    plain, split_largest_remainder, Allocation, ChargeCategory, Finding, LineBook, Month, PhoneNumber, SourceRef, SplitError,
+    plain, split_largest_remainder, Allocation, ChargeCategory, Finding, Invoice, LineBook, Month, PhoneNumber, Policy,
+    SourceRef, SplitError,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -117,6 +119,108 @@ fn ratio(part: Decimal, whole: Decimal) -> String {
     format!("{}/{}", part.normalize(), whole.normalize())
 }
 
+/// One invoice's charge items posted: line charges prorated by the days each account held the
+/// line, account-level charges shared by the accounts' line postings (or line counts).
+fn post_invoice(
+    i: usize,
+    inv: &Invoice,
+    book: &LineBook<'_>,
+    policy: &Policy,
+    period_days: i64,
+) -> Result<(Vec<Posting>, InvoiceTotals), ChargebackError> {
+    let suspense = policy.suspense_account.as_str();
+    let mut postings: Vec<Posting> = Vec::with_capacity(inv.charges.len());
+    let mut line_postings: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut lines_per_account: BTreeMap<String, BTreeSet<PhoneNumber>> = BTreeMap::new();
+    // Line charges, split by days covered.
+    for c in inv.charges.iter().filter(|c| c.line.is_some()) {
+        let line = c.line.expect("filtered on line");
+        let days = book.day_split(&line);
+        let parts = days.prorate(c.amount, suspense).map_err(|error| ChargebackError::Split {
+            row: c.source.clone(),
+            what: format!("the {} charge", c.category),
+            error,
+        })?;
+        let weights: BTreeMap<&str, i64> = days
+            .accounts
+            .iter()
+            .map(|(k, d)| (k.as_str(), *d))
+            .chain((days.unassigned_days > 0).then_some((suspense, days.unassigned_days)))
+            .fold(BTreeMap::new(), |mut m, (k, d)| {
+                *m.entry(k).or_default() += d;
+                m
+            });
+        for (acct, amount) in parts {
+            let d = weights.get(acct.as_str()).copied().unwrap_or(0);
+            *line_postings.entry(acct.clone()).or_default() += amount;
+            lines_per_account.entry(acct.clone()).or_default().insert(line);
+            if amount.is_zero() {
+                continue;
+            }
+            postings.push(Posting {
+                invoice: i,
+                account_code: acct,
+                employee_id: String::new(),
+                line: Some(line),
+                kind: PostingKind::LineCharge,
+                category: Some(c.category),
+                description: c.description.clone(),
+                amount,
+                days: Some(d),
+                basis: if d == period_days {
+                    "all days".into()
+                } else {
+                    format!("{} × {} days", c.amount, ratio(Decimal::from(d), Decimal::from(period_days)))
+                },
+                sources: vec![c.source.clone()],
+                finding: None,
+            });
+        }
+    }
+    // Account-level charges, weighted by this invoice's line postings (or line counts).
+    let weights: Vec<(String, Decimal)> = match policy.account_level_allocation {
+        Allocation::ByAmount => line_postings.iter().map(|(k, v)| (k.clone(), (*v).max(Decimal::ZERO))).collect(),
+        Allocation::PerLine => lines_per_account.iter().map(|(k, v)| (k.clone(), Decimal::from(v.len()))).collect(),
+    };
+    let weight_total: Decimal = weights.iter().map(|(_, w)| *w).sum();
+    for c in inv.charges.iter().filter(|c| c.line.is_none()) {
+        let parts = if weight_total > Decimal::ZERO {
+            split(c.amount, &weights, &c.source, &format!("the account-level {} charge", c.category))?
+        } else {
+            // No line posted anything positive on this invoice: nothing to weigh by.
+            vec![(suspense.to_string(), c.amount)]
+        };
+        for (acct, amount) in parts {
+            if amount.is_zero() {
+                continue;
+            }
+            let w = weights.iter().find(|(k, _)| *k == acct).map_or(Decimal::ZERO, |(_, w)| *w);
+            postings.push(Posting {
+                invoice: i,
+                account_code: acct,
+                employee_id: String::new(),
+                line: None,
+                kind: PostingKind::AccountShare,
+                category: Some(c.category),
+                description: c.description.clone(),
+                amount,
+                days: None,
+                basis: if weight_total <= Decimal::ZERO {
+                    "no line postings to weigh by".into()
+                } else if policy.account_level_allocation == Allocation::PerLine {
+                    format!("{} × {} lines", c.amount, ratio(w, weight_total))
+                } else {
+                    format!("{} × {}/{}", c.amount, plain(w), plain(weight_total))
+                },
+                sources: vec![c.source.clone()],
+                finding: None,
+            });
+        }
+    }
+    let items_total: Decimal = inv.charges.iter().map(|c| c.amount).sum();
+    Ok((postings, InvoiceTotals { items_total, ties_out: items_total == inv.summary.current_charges }))
+}
+
 /// Posts a month. `findings` are the rules' findings; their `employee_liable` amounts move.
 pub fn post(month: &Month, findings: &[Finding]) -> Result<Ledger, ChargebackError> {
     let policy = &month.policy;
@@ -126,96 +230,14 @@ pub fn post(month: &Month, findings: &[Finding]) -> Result<Ledger, ChargebackErr
     let mut postings: Vec<Posting> = Vec::new();
     let mut invoices = Vec::new();
 
-    for (i, inv) in month.invoices.iter().enumerate() {
-        let mut line_postings: BTreeMap<String, Decimal> = BTreeMap::new();
-        let mut lines_per_account: BTreeMap<String, BTreeSet<PhoneNumber>> = BTreeMap::new();
-        // Line charges, split by days covered.
-        for c in inv.charges.iter().filter(|c| c.line.is_some()) {
-            let line = c.line.expect("filtered on line");
-            let days = book.day_split(&line);
-            let parts = days.prorate(c.amount, suspense).map_err(|error| ChargebackError::Split {
-                row: c.source.clone(),
-                what: format!("the {} charge", c.category),
-                error,
-            })?;
-            let weights: BTreeMap<&str, i64> = days
-                .accounts
-                .iter()
-                .map(|(k, d)| (k.as_str(), *d))
-                .chain((days.unassigned_days > 0).then_some((suspense, days.unassigned_days)))
-                .fold(BTreeMap::new(), |mut m, (k, d)| {
-                    *m.entry(k).or_default() += d;
-                    m
-                });
-            for (acct, amount) in parts {
-                let d = weights.get(acct.as_str()).copied().unwrap_or(0);
-                *line_postings.entry(acct.clone()).or_default() += amount;
-                lines_per_account.entry(acct.clone()).or_default().insert(line);
-                if amount.is_zero() {
-                    continue;
-                }
-                postings.push(Posting {
-                    invoice: i,
-                    account_code: acct,
-                    employee_id: String::new(),
-                    line: Some(line),
-                    kind: PostingKind::LineCharge,
-                    category: Some(c.category),
-                    description: c.description.clone(),
-                    amount,
-                    days: Some(d),
-                    basis: if d == period_days {
-                        "all days".into()
-                    } else {
-                        format!("{} × {} days", c.amount, ratio(Decimal::from(d), Decimal::from(period_days)))
-                    },
-                    sources: vec![c.source.clone()],
-                    finding: None,
-                });
-            }
-        }
-        // Account-level charges, weighted by this invoice's line postings (or line counts).
-        let weights: Vec<(String, Decimal)> = match policy.account_level_allocation {
-            Allocation::ByAmount => line_postings.iter().map(|(k, v)| (k.clone(), (*v).max(Decimal::ZERO))).collect(),
-            Allocation::PerLine => lines_per_account.iter().map(|(k, v)| (k.clone(), Decimal::from(v.len()))).collect(),
-        };
-        let weight_total: Decimal = weights.iter().map(|(_, w)| *w).sum();
-        for c in inv.charges.iter().filter(|c| c.line.is_none()) {
-            let parts = if weight_total > Decimal::ZERO {
-                split(c.amount, &weights, &c.source, &format!("the account-level {} charge", c.category))?
-            } else {
-                // No line posted anything positive on this invoice: nothing to weigh by.
-                vec![(suspense.to_string(), c.amount)]
-            };
-            for (acct, amount) in parts {
-                if amount.is_zero() {
-                    continue;
-                }
-                let w = weights.iter().find(|(k, _)| *k == acct).map_or(Decimal::ZERO, |(_, w)| *w);
-                postings.push(Posting {
-                    invoice: i,
-                    account_code: acct,
-                    employee_id: String::new(),
-                    line: None,
-                    kind: PostingKind::AccountShare,
-                    category: Some(c.category),
-                    description: c.description.clone(),
-                    amount,
-                    days: None,
-                    basis: if weight_total <= Decimal::ZERO {
-                        "no line postings to weigh by".into()
-                    } else if policy.account_level_allocation == Allocation::PerLine {
-                        format!("{} × {} lines", c.amount, ratio(w, weight_total))
-                    } else {
-                        format!("{} × {}/{}", c.amount, plain(w), plain(weight_total))
-                    },
-                    sources: vec![c.source.clone()],
-                    finding: None,
-                });
-            }
-        }
-        let items_total: Decimal = inv.charges.iter().map(|c| c.amount).sum();
-        invoices.push(InvoiceTotals { items_total, ties_out: items_total == inv.summary.current_charges });
+    // Invoices post independently of each other: each on any core, taken in invoice order (the
+    // first failing invoice in that order is reported).
+    let per_invoice: Vec<Result<(Vec<Posting>, InvoiceTotals), ChargebackError>> =
+        month.invoices.par_iter().enumerate().map(|(i, inv)| post_invoice(i, inv, &book, policy, period_days)).collect();
+    for r in per_invoice {
+        let (made, totals) = r?;
+        postings.extend(made);
+        invoices.push(totals);
     }
 
     // Employee liabilities move from the account they arose under to the receivable account.
