@@ -436,8 +436,9 @@ fn consume<B: Batch>(
     let (sep, quote) = (layout.delimiter, layout.quote);
     let mut done: u64 = 0;
     let mut tally = Tally::new(spec.kind, input, None);
-    // The header's width, its column map, and how a quote-free record splits into those columns.
-    let mut header: Option<(usize, ColumnMap, Split)> = None;
+    // The header's column map, and how a quote-free record splits into those columns (the
+    // split knows the header's width).
+    let mut header: Option<(ColumnMap, Split)> = None;
     let mut candidates: Vec<(u32, Vec<String>)> = Vec::new();
     let mut pending = Pending { buf: Vec::new(), lines: Vec::new() };
     // Quote-free records of the current block, (row, start, end), split in place.
@@ -451,7 +452,7 @@ fn consume<B: Batch>(
             if rec.line <= u64::from(layout.skip_rows) {
                 continue;
             }
-            let Some((width, map, split)) = &header else {
+            let Some((map, split)) = &header else {
                 if rec.blank {
                     continue;
                 }
@@ -460,7 +461,7 @@ fn consume<B: Batch>(
                     Ok((_, map)) => {
                         tally.report.header_row = row;
                         let split = Split::new(sep, cand.1.len(), &map);
-                        header = Some((cand.1.len(), map, split));
+                        header = Some((map, split));
                     }
                     Err(e @ ParseError::DuplicateColumn { .. }) => return Err(e),
                     Err(_) => {
@@ -483,7 +484,7 @@ fn consume<B: Batch>(
                 let first = fields.iter().map(|f| f.trim()).find(|f| !f.is_empty()).unwrap_or("");
                 if footer.is_match(first) {
                     flush_plain(&mut plain, text, split, &mut tally, on_row);
-                    flush(&mut pending, *width, map, sep, quote, &label, &mut tally, on_row)?;
+                    flush(&mut pending, split.width, map, sep, quote, &label, &mut tally, on_row)?;
                     let cells: Vec<Cell<'_>> = map
                         .positions
                         .iter()
@@ -498,14 +499,14 @@ fn consume<B: Batch>(
                 tally.reject(row, WHOLE_ROW, "a quoted field is never closed (a `\"` is missing)".into());
                 continue;
             }
-            if rec.quoted && rec.fields != *width {
+            if rec.quoted && rec.fields != split.width {
                 tally.report.read += 1;
-                tally.reject(row, WHOLE_ROW, ragged(rec.fields, *width));
+                tally.reject(row, WHOLE_ROW, ragged(rec.fields, split.width));
                 continue;
             }
             if !rec.quoted {
                 // Rows keep file order: polars' pending rows go first.
-                flush(&mut pending, *width, map, sep, quote, &label, &mut tally, on_row)?;
+                flush(&mut pending, split.width, map, sep, quote, &label, &mut tally, on_row)?;
                 plain.push((row, rec.start, rec.end));
                 continue;
             }
@@ -514,10 +515,10 @@ fn consume<B: Batch>(
             pending.buf.push(b'\n');
             pending.lines.push(row);
             if pending.buf.len() >= BLOCK {
-                flush(&mut pending, *width, map, sep, quote, &label, &mut tally, on_row)?;
+                flush(&mut pending, split.width, map, sep, quote, &label, &mut tally, on_row)?;
             }
         }
-        if let Some((_, _, split)) = &header {
+        if let Some((_, split)) = &header {
             flush_plain(&mut plain, text, split, &mut tally, on_row);
         }
         done += block.bytes;
@@ -526,12 +527,12 @@ fn consume<B: Batch>(
         // The reader reuses the block's memory; if it has stopped, the block is simply freed.
         let _ = give_back.try_send(block);
     }
-    let Some((width, map, _)) = header else {
+    let Some((map, split)) = header else {
         return Err(find_header(spec, &label, &candidates)
             .err()
             .unwrap_or(ParseError::Invalid { file: label, reason: "no header row".into() }));
     };
-    flush(&mut pending, width, &map, sep, quote, &label, &mut tally, on_row)?;
+    flush(&mut pending, split.width, &map, sep, quote, &label, &mut tally, on_row)?;
     crate::progress::report(|p| p.finish());
     tally.rejections.sort_by_key(|r| r.source.row);
     Ok(tally.finish())

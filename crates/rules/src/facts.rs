@@ -79,7 +79,8 @@ impl AttestationIndex {
         idx
     }
 
-    /// Whether any attestation names `line`.
+    /// Whether any attestation names `line` (a fold asks once per run of a line's rows and skips
+    /// [`AttestationIndex::matches`] for lines without any).
     pub fn has_line(&self, line: u64) -> bool {
         self.lines.contains(&line)
     }
@@ -87,7 +88,7 @@ impl AttestationIndex {
     /// Indexes of the attestations matching a usage row of `line` at `date` and `time` to
     /// `number` (empty when the carrier printed none).
     pub fn matches(&self, line: u64, date: NaiveDate, time: Option<TimeOfDay>, number: &str) -> Vec<usize> {
-        if !self.has_line(line) {
+        if self.numbers.is_empty() {
             return Vec::new();
         }
         let mut out = Vec::new();
@@ -243,13 +244,20 @@ impl UsageFold {
     }
 }
 
+impl UsageFold {
+    /// The facts of `rows` alone (what [`UsageSink::fold`] gives, without taking the table).
+    pub fn facts_of(&self, rows: &UsageTable) -> UsageFacts {
+        let mut facts = UsageFacts::new(self.attestations);
+        facts.absorb(rows, &self.index, &self.period);
+        facts
+    }
+}
+
 impl UsageSink for UsageFold {
     type Part = UsageFacts;
 
     fn fold(&self, rows: UsageTable) -> UsageFacts {
-        let mut facts = UsageFacts::new(self.attestations);
-        facts.absorb(&rows, &self.index, &self.period);
-        facts
+        self.facts_of(&rows)
     }
 
     fn merge(&self, mut first: UsageFacts, then: UsageFacts) -> UsageFacts {

@@ -31,10 +31,7 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// Builds the indexes and folds the month's usage.
     pub fn new(month: &'a Month) -> Ctx<'a> {
-        let att = AttestationIndex::new(&month.attestations);
-        let mut facts = UsageFacts::new(month.attestations.len());
-        facts.absorb(&month.usage, &att, &month.period);
-        Ctx::with_facts(month, facts)
+        Ctx::with_facts(month, UsageFold::new(month).facts_of(&month.usage))
     }
 
     /// Builds the indexes around a usage fold made elsewhere (e.g. streamed).
