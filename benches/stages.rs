@@ -62,6 +62,7 @@ fn xlsx_charges(c: &mut Criterion) {
     let input = billrecon_parser::InputRef {
         name: "charges.xlsx".into(),
         path,
+        member: None,
         sheet: None,
         format: billrecon_parser::Format::Xlsx,
         profile: None,

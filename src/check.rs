@@ -28,9 +28,8 @@ fn render_text(l: &Loaded) -> String {
         l.month.period.end,
         l.month.period.days()
     );
-    // Profile and footer columns appear only when some input was read through a carrier profile.
+    // The profile column appears only when some input was read through a carrier profile.
     let profiles = l.inputs.iter().any(|i| i.profile.is_some());
-    let footers = l.inputs.iter().any(|i| i.footer > 0);
     let mut rows: Vec<Vec<String>> = l
         .inputs
         .iter()
@@ -43,11 +42,9 @@ fn render_text(l: &Loaded) -> String {
                 i.read.to_string(),
                 i.accepted.to_string(),
                 i.rejected.to_string(),
+                i.skipped.to_string(),
                 i.blank.to_string(),
             ];
-            if footers {
-                r.push(i.footer.to_string());
-            }
             if profiles {
                 r.push(i.profile.clone().unwrap_or_else(|| "canonical".into()));
             }
@@ -63,15 +60,11 @@ fn render_text(l: &Loaded) -> String {
         sum(|i| i.read),
         sum(|i| i.accepted),
         sum(|i| i.rejected),
+        sum(|i| i.skipped),
         sum(|i| i.blank),
     ];
-    let mut head = vec!["INPUT", "FILE", "SHEET", "HEADER ROW", "READ", "ACCEPTED", "REJECTED", "BLANK"];
-    let mut right = vec![false, false, false, true, true, true, true, true];
-    if footers {
-        total.push(sum(|i| i.footer));
-        head.push("FOOTER");
-        right.push(true);
-    }
+    let mut head = vec!["INPUT", "FILE", "SHEET", "HEADER ROW", "READ", "ACCEPTED", "REJECTED", "SKIPPED", "BLANK"];
+    let mut right = vec![false, false, false, true, true, true, true, true, true];
     if profiles {
         total.push(String::new());
         head.push("PROFILE");
@@ -79,6 +72,21 @@ fn render_text(l: &Loaded) -> String {
     }
     rows.push(total);
     out.push_str(&billrecon_report::text::table(&head, &rows, &right));
+    let skipped: u64 = l.inputs.iter().map(|i| i.skipped).sum();
+    if skipped > 0 {
+        let _ = writeln!(out, "\nSkipped rows ({skipped}), not records of their table:");
+        for i in l.inputs.iter().filter(|i| i.skipped > 0) {
+            let file = match &i.sheet {
+                Some(s) => format!("{}:{s}", i.file),
+                None => i.file.clone(),
+            };
+            for s in &i.skips {
+                let rows: Vec<String> = s.first_rows.iter().map(u32::to_string).collect();
+                let more = if s.rows > s.first_rows.len() as u64 { ", ..." } else { "" };
+                let _ = writeln!(out, "{file}: {} × {} (rows {}{more})", s.rows, s.reason, rows.join(", "));
+            }
+        }
+    }
     if l.rejections.is_empty() {
         out.push_str("\nEvery row was accepted.\n");
     } else {
@@ -115,6 +123,7 @@ fn render_json(l: &Loaded) -> anyhow::Result<String> {
             "read": l.inputs.iter().map(|i| i.read).sum::<u64>(),
             "accepted": l.inputs.iter().map(|i| i.accepted).sum::<u64>(),
             "rejected": l.inputs.iter().map(|i| i.rejected).sum::<u64>(),
+            "skipped": l.inputs.iter().map(|i| i.skipped).sum::<u64>(),
             "blank": l.inputs.iter().map(|i| i.blank).sum::<u64>(),
         },
         "rejected": rejected,

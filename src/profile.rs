@@ -6,8 +6,10 @@ use std::path::Path;
 use anyhow::{bail, Context};
 
 use billrecon_model::{InputReport, Rejection, UsageTable};
+use billrecon_parser::archive::{self, Archive};
+use billrecon_parser::manifest::input_ref;
 use billrecon_parser::profile::{self, Captured, Profile, ProfileRef, BUILTIN};
-use billrecon_parser::{tables, Format, InputRef, ParseError};
+use billrecon_parser::{tables, Archives, InputRef, ParseError};
 
 use crate::emit;
 
@@ -40,17 +42,51 @@ pub fn show(name: &str) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-/// Reads `file` through one section of the profile (the one given, or the first whose columns
-/// the file has) and prints its first rows as the canonical table they become.
+/// Reads `file` through one section of the profile (the one given, the one whose file name it
+/// has, or the first whose columns it has) and prints its first rows as the canonical table they
+/// become. A whole carrier download (`RDD.zip`) is tried file by file.
 pub fn test(profile_name: &str, file: &str, section: Option<&str>, rows: usize) -> anyhow::Result<u8> {
     let p = ProfileRef(std::sync::Arc::new(Profile::resolve(profile_name, Path::new("."))?));
-    let (path, sheet) = match file.rsplit_once('#') {
-        Some((f, s)) if !s.is_empty() && f.to_ascii_lowercase().ends_with(".xlsx") => (f, Some(s.to_string())),
-        _ => (file, None),
-    };
-    let lower = path.to_ascii_lowercase();
-    let format = if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") { Format::Xlsx } else { Format::Csv };
-    let input = InputRef { name: path.to_string(), path: path.into(), sheet, format, profile: Some(p.clone()) };
+    if archive::is_zip(file) {
+        return test_download(&p, file, section, rows);
+    }
+    let mut input = input_ref("FILE", file, Path::new("."), Some(p.clone())).map_err(anyhow::Error::msg)?;
+    Archives::default().resolve(&mut input)?;
+    let (code, text) = test_one(&p, &input, section, rows)?;
+    emit(&text)?;
+    Ok(code)
+}
+
+/// Every file of a download read through the section whose file it is.
+fn test_download(p: &ProfileRef, file: &str, section: Option<&str>, rows: usize) -> anyhow::Result<u8> {
+    let archive = Archive::open(Path::new(file), file)?;
+    archive.check_download(&p.name, &p.files())?;
+    let mut code = 0;
+    let mut text = String::new();
+    for member in &archive.members {
+        let Some(s) = p.section_of_file(member) else { continue };
+        if section.is_some_and(|want| want != s) {
+            continue;
+        }
+        let mut input =
+            input_ref("FILE", &format!("{file}#{member}"), Path::new("."), Some(p.clone())).map_err(anyhow::Error::msg)?;
+        Archives::default().resolve(&mut input)?;
+        let (c, t) = test_one(p, &input, Some(s), rows)?;
+        code = code.max(c);
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&t);
+    }
+    if text.is_empty() {
+        bail!("{file}: no file in the zip is one profile {} reads (it holds: {})", p.origin, archive.listing());
+    }
+    emit(&text)?;
+    Ok(code)
+}
+
+/// One file through one section: exit code and the text to print.
+fn test_one(p: &ProfileRef, input: &InputRef, section: Option<&str>, rows: usize) -> anyhow::Result<(u8, String)> {
     let sections: Vec<&str> = match section {
         Some(s) => {
             if !p.sections().any(|x| x == s) {
@@ -58,15 +94,18 @@ pub fn test(profile_name: &str, file: &str, section: Option<&str>, rows: usize) 
             }
             vec![s]
         }
-        None => p.sections().collect(),
+        // The section whose file this is, then every section in turn.
+        None => {
+            let own = p.section_of_file(input.member.as_deref().unwrap_or(&input.name));
+            own.into_iter().chain(p.sections().filter(|s| Some(*s) != own)).collect()
+        }
     };
     let mut misses = Vec::new();
     for s in &sections {
-        let (result, captured) = profile::capture(rows, || read_section(&input, s));
+        let (result, captured) = profile::capture(rows, || read_section(input, s));
         match result {
             Ok((report, rejections)) => {
-                emit(&render(&p, s, &report, &rejections, &captured))?;
-                return Ok(if report.rejected > 0 { 1 } else { 0 });
+                return Ok((if report.rejected > 0 { 1 } else { 0 }, render(p, s, &report, &rejections, &captured)));
             }
             Err(e @ (ParseError::MissingColumns { .. } | ParseError::Empty { .. })) if section.is_none() => {
                 misses.push(format!("  [{s}]: {e}"));
@@ -74,13 +113,14 @@ pub fn test(profile_name: &str, file: &str, section: Option<&str>, rows: usize) 
             Err(e) => return Err(e.into()),
         }
     }
-    bail!("no section of profile {} fits {file}:\n{}", p.origin, misses.join("\n"))
+    bail!("no section of profile {} fits {}:\n{}", p.origin, input.name, misses.join("\n"))
 }
 
 fn read_section(input: &InputRef, section: &str) -> Result<(InputReport, Vec<Rejection>), ParseError> {
     match section {
         "summary" => tables::read_summary(input).map(|(_, r, j)| (r, j)),
         "charges" => tables::read_charges(input, 0).map(|(_, r, j)| (r, j)),
+        "lines" => tables::read_lines(input).map(|(_, r, j)| (r, j)),
         "usage" => tables::read_usage(input, &mut UsageTable::default()),
         "inventory" => tables::read_inventory(input).map(|(_, r, j)| (r, j)),
         "employees" => tables::read_employees(input).map(|(_, r, j)| (r, j)),
@@ -93,16 +133,24 @@ fn render(p: &Profile, section: &str, r: &InputReport, rejections: &[Rejection],
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} read as the [{section}] table of profile {}: header row {}, {} rows read, {} accepted, {} rejected, {} blank{}\n",
+        "{} read as the [{section}] table of profile {}: header row {}, {} rows read, {} accepted, {} rejected, {} skipped, {} blank\n",
         r.file,
         p.origin,
         r.header_row,
         r.read,
         r.accepted,
         r.rejected,
+        r.skipped,
         r.blank,
-        if r.footer > 0 { format!(", {} footer", r.footer) } else { String::new() }
     );
+    for skip in &r.skips {
+        let rows: Vec<String> = skip.first_rows.iter().map(u32::to_string).collect();
+        let more = if skip.rows > skip.first_rows.len() as u64 { ", ..." } else { "" };
+        let _ = writeln!(out, "Skipped {}: {} (rows {}{more})", skip.rows, skip.reason, rows.join(", "));
+    }
+    if !r.skips.is_empty() {
+        out.push('\n');
+    }
     if c.rows.is_empty() {
         out.push_str("No canonical rows.\n");
     } else {

@@ -122,14 +122,14 @@ fn report(r: &Reconciliation<'_>, files: usize, out: &Path, rejected: u64) -> St
     let l = r.ledger;
     let p = &r.month.period;
     let mut s = String::new();
-    let read: u64 = r.inputs.iter().map(|i| i.read).sum();
+    let sum = |f: fn(&billrecon_model::InputReport) -> u64| r.inputs.iter().map(f).sum::<u64>();
+    let (read, accepted, skipped, blank) = (sum(|i| i.read), sum(|i| i.accepted), sum(|i| i.skipped), sum(|i| i.blank));
     let _ = writeln!(
         s,
-        "Reconciled {} ({} to {}): {read} rows read, {} accepted, {rejected} rejected\n",
+        "Reconciled {} ({} to {}): {read} rows read: {accepted} accepted, {rejected} rejected, {skipped} skipped, {blank} blank\n",
         p.label,
         p.start,
         p.end,
-        read - rejected
     );
     let rows: Vec<Vec<String>> = r
         .month

@@ -5,6 +5,7 @@ mod check;
 mod findings;
 mod generate;
 mod profiles;
+mod real_layouts;
 mod reconcile;
 mod worked_example;
 

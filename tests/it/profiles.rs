@@ -103,7 +103,8 @@ fn profile_show_prints_the_built_in_file() {
 
 #[test]
 fn profile_test_shows_canonical_rows() {
-    let charges = fixture("2026-10-verizon").join("Acct & Wireless Charges Detail Summary Usage_202610.txt");
+    let charges =
+        fixture("2026-10-verizon").join("RDD_REGIONAL_SCHOOL_DISTRICT_202610.zip#Acct & Wireless Charges Detail Summary Usage");
     let t = run(&["profile", "test", "verizon-rdd", charges.to_str().unwrap(), "--rows", "5"]);
     insta::assert_snapshot!("profile_test_verizon_charges", t.replace(root().to_str().unwrap(), "[ROOT]"));
     let export = fixture("2026-10-att").join("Premier_Billing_Export_202610.csv");

@@ -67,7 +67,17 @@ fn reconcile_is_byte_identical_across_runs() {
 fn the_workbook_has_its_sheets_and_currency_cells() {
     let (_, out) = reconcile("fixtures/2026-10", &[]);
     let mut wb: Xlsx<_> = open_workbook(out.path().join("out/reconciliation.xlsx")).unwrap();
-    assert_eq!(wb.sheet_names(), vec!["Summary", "Findings", "Postings", "Journal", "Rejected"]);
+    assert_eq!(wb.sheet_names(), vec!["Summary", "Inputs", "Findings", "Postings", "Journal", "Rejected"]);
+    // Every input's counts, with read = accepted + rejected + skipped + blank.
+    let inputs = wb.worksheet_range("Inputs").unwrap();
+    assert_eq!(inputs.height(), 11); // header + 10 inputs
+    for r in 1..inputs.height() as u32 {
+        let n = |c: u32| match inputs.get_value((r, c)) {
+            Some(Data::Float(f)) => *f as u64,
+            other => panic!("row {r} column {c}: {other:?}"),
+        };
+        assert_eq!(n(5), n(6) + n(7) + n(8) + n(9), "row {r}");
+    }
     let summary = wb.worksheet_range("Summary").unwrap();
     assert_eq!(summary.get_value((2, 0)), Some(&Data::String("billed".into())));
     assert_eq!(summary.get_value((2, 1)), Some(&Data::Float(850.17)));

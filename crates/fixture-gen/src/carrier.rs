@@ -22,21 +22,6 @@ fn dashed(digits: &str) -> String {
     }
 }
 
-fn ampm(secs: u32) -> String {
-    let (h, m, sec) = (secs / 3600, secs / 60 % 60, secs % 60);
-    let (h12, suffix) = match h {
-        0 => (12, "AM"),
-        1..=11 => (h, "AM"),
-        12 => (12, "PM"),
-        _ => (h - 12, "PM"),
-    };
-    if sec == 0 {
-        format!("{h12}:{m:02} {suffix}")
-    } else {
-        format!("{h12}:{m:02}:{sec:02} {suffix}")
-    }
-}
-
 /// Windows-1252 bytes of text that is ASCII plus Latin-1 letters.
 fn cp1252(s: &str) -> Vec<u8> {
     s.chars()
@@ -49,190 +34,459 @@ fn cp1252(s: &str) -> Vec<u8> {
         .collect()
 }
 
-fn tsv(rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
-    for r in rows {
-        writeln!(out, "{}", r.join("\t")).unwrap();
-    }
-    out.replace('\n', "\r\n")
-}
-
+/// The Item Category the real Charges Detail files an item under (the profile maps it back).
 fn verizon_category(c: ChargeCategory) -> &'static str {
     use ChargeCategory::*;
     match c {
-        Plan => "Monthly Charges",
+        Plan | Feature => "Monthly Charges",
         Equipment | Accessory => "Equipment Charges",
         OverageVoice | DirectoryAssistance | LongDistance => "Voice",
         OverageText => "Messaging",
         OverageData | Usage => "Data",
         Roaming => "Roaming",
         International => "International",
-        Feature | ThirdParty => "Additional Services",
-        Surcharge => "VZW Surcharges",
+        ThirdParty => "Purchases",
+        Surcharge => "Surcharges",
         Tax => "Taxes, Governmental Surcharges and Fees",
-        Fee | Adjustment | Other | Credit => "Account Charges and Credits",
-        OneTime => "Other Charges and Credits",
+        Fee | Adjustment | Other | Credit | OneTime => "Other Charges and Credits",
     }
 }
 
-fn write_verizon(canon: &Month, inv: &Invoice, dir: &Path) -> Vec<String> {
-    let s = &inv.summary;
-    let d = |x: Option<chrono::NaiveDate>| x.map(us_date).unwrap_or_default();
-    let summary = vec![
-        [
-            "Account Number",
-            "Bill Cycle Date",
-            "Bill Period",
-            "Date Due",
-            "Invoice Number",
-            "Bill Name",
-            "Remittance Address",
-            "Previous Balance",
-            "Payments",
-            "Balance Forward",
-            "Monthly Charges",
-            "Equipment Charges",
-            "Surcharges and OC&Cs",
-            "Taxes, Governmental Surcharges, and Fees",
-            "Usage and Purchase Charges",
-            "Account Charges and Credits",
-            "Total Current Charges",
-            "Total Amount Due",
-        ]
-        .iter()
-        .map(|h| h.to_string())
-        .collect::<Vec<_>>(),
-        {
-            let sum = |f: &dyn Fn(ChargeCategory) -> bool| -> Decimal {
-                inv.charges.iter().filter(|c| f(c.category)).map(|c| c.amount).sum()
-            };
-            use ChargeCategory::*;
-            vec![
-                s.account_number.clone(),
-                d(s.invoice_date),
-                format!("{} - {}", d(s.period_start), d(s.period_end)),
-                "11/25/2026".into(),
-                s.invoice_number.clone(),
-                "Regional School District".into(),
-                "P.O. Box 15124 · Albany, NY 12212".into(),
-                s.previous_balance.to_string(),
-                s.payments.to_string(),
-                (s.previous_balance + s.payments).to_string(),
-                sum(&|c| c == Plan || c == Feature).to_string(),
-                sum(&|c| c == Equipment || c == Accessory).to_string(),
-                sum(&|c| c == Surcharge || c == OneTime).to_string(),
-                sum(&|c| c == Tax).to_string(),
-                sum(&|c| !matches!(c, Plan | Feature | Equipment | Accessory | Surcharge | OneTime | Tax | Fee | Credit))
-                    .to_string(),
-                sum(&|c| c == Fee || c == Credit).to_string(),
-                s.current_charges.to_string(),
-                s.total_due.to_string(),
-            ]
-        },
-    ];
-    std::fs::write(dir.join("AccountSummary_202610.txt"), cp1252(&tsv(&summary))).unwrap();
+/// A Verizon RDD text file: tab-delimited, `NA` for empty values, Windows-1252; the header ends
+/// CRLF and the data rows LF, as real downloads do.
+pub fn rdd_text(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = header.join("\t");
+    out.push_str("\r\n");
+    for r in rows {
+        assert_eq!(r.len(), header.len(), "a row of {} cells under a header of {}", r.len(), header.len());
+        let cells: Vec<&str> = r.iter().map(|c| if c.is_empty() { "NA" } else { c.as_str() }).collect();
+        out.push_str(&cells.join("\t"));
+        out.push('\n');
+    }
+    cp1252(&out)
+}
 
-    let name_of = |line: Option<&str>| -> String {
-        let Some(l) = line else { return String::new() };
+/// Writes a zip of `members` (deflated, with a fixed time stamp so the bytes never change).
+pub fn write_zip(path: &Path, stamp: (u16, u8, u8), members: &[(String, Vec<u8>)]) {
+    use std::io::Write as _;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let time = zip::DateTime::from_date_and_time(stamp.0, stamp.1, stamp.2, 6, 0, 0).unwrap();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    for (name, bytes) in members {
+        zip.start_file(name.as_str(), options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+pub const RDD_SUMMARY: [&str; 29] = [
+    "ECPD Profile ID",
+    "Bill Cycle Date",
+    "Account Number",
+    "Date Due",
+    "Invoice Number",
+    "Bill Period",
+    "Bill Name",
+    "Previous Balance",
+    "Payments",
+    "Adjustments",
+    "Balance Forward",
+    "Account Charges and Credits",
+    "Charges for Third-Party Services to Account",
+    "Monthly Charges",
+    "Late Fee",
+    "Usage Charges - Voice",
+    "Usage Charges - Messaging",
+    "Usage Charges - Data",
+    "Usage Charges - Roaming",
+    "Usage Charges - International",
+    "Usage Charges - Purchases",
+    "Usage and Purchase Charges",
+    "Equipment Charges",
+    "Surcharges and OC&Cs",
+    "Taxes, Governmental Surcharges, and Fees",
+    "Charges for Third-Party Services to Lines",
+    "Total Current Charges",
+    "Total Amount Due",
+    "Remittance Address",
+];
+
+pub const RDD_CHARGES: [&str; 23] = [
+    "ECPD Profile ID",
+    "Bill Cycle Date",
+    "Account Number",
+    "Invoice Number",
+    "Wireless Number",
+    "User Name",
+    "Cost Center",
+    "User ID",
+    "Item Category",
+    "Date",
+    "Item Type",
+    "Item Description",
+    "Vendor Name / Contact Information",
+    "Share Description",
+    "Share Voice",
+    "Share Messaging",
+    "Share Data",
+    "Usage Period",
+    "Allowance",
+    "Used",
+    "Billable",
+    "Cost",
+    "Order Details",
+];
+
+/// The 29 columns of Account & Wireless Summary; the issue's facts give those named in the
+/// profile, the rest follow the RDD's own naming.
+pub const RDD_LINES: [&str; 29] = [
+    "ECPD Profile ID",
+    "Bill Cycle Date",
+    "Account Number",
+    "Invoice Number",
+    "Wireless Number",
+    "User Name",
+    "Cost Center",
+    "User ID",
+    "Your Calling Plan",
+    "Account Charges and Credits",
+    "Adjustments",
+    "Monthly Charges",
+    "Usage and Purchase Charges",
+    "Equipment Charges",
+    "Total Surcharges and Other Charges and Credits",
+    "Taxes, Governmental Surcharges and Fees",
+    "Third-Party Charges (includes Tax)",
+    "Total Charges",
+    "Voice Plan Usage",
+    "Messaging Usage",
+    "Data Usage (GB)",
+    "Voice Roaming",
+    "Messaging Roaming",
+    "Data Roaming (GB)",
+    "International Voice",
+    "International Messaging",
+    "International Data (GB)",
+    "Equipment Description",
+    "Upgrade Eligibility Date",
+];
+
+pub const RDD_USAGE: [&str; 21] = [
+    "ECPD Profile ID",
+    "Bill Cycle Date",
+    "Account Number",
+    "Invoice Number",
+    "Wireless Number",
+    "User Name",
+    "Usage Category",
+    "Account Authorization Code",
+    "Date",
+    "Time",
+    "Number",
+    "Rate",
+    "Usage Type",
+    "Description",
+    "Origination",
+    "Destination",
+    "Intl. Call Type",
+    "Min",
+    "Charge",
+    "Long Dist./Other Charges",
+    "Total",
+];
+
+/// `7:15A`, `12:05P`, `9:01:14A` (seconds only when there are some).
+fn verizon_time(secs: u32) -> String {
+    let (h, m, sec) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let (h12, suffix) = match h {
+        0 => (12, 'A'),
+        1..=11 => (h, 'A'),
+        12 => (12, 'P'),
+        _ => (h - 12, 'P'),
+    };
+    if sec == 0 {
+        format!("{h12}:{m:02}{suffix}")
+    } else {
+        format!("{h12}:{m:02}:{sec:02}{suffix}")
+    }
+}
+
+/// `Jan 15, 2024`.
+fn month_name(d: chrono::NaiveDate) -> String {
+    d.format("%b %d, %Y").to_string()
+}
+
+/// A line's totals by the AccountSummary's columns.
+fn sum_where(inv: &Invoice, line: Option<&str>, f: impl Fn(ChargeCategory) -> bool) -> Decimal {
+    inv.charges
+        .iter()
+        .filter(|c| line.is_none_or(|l| c.line.as_ref().map(|x| x.as_str()) == Some(l)) && f(c.category))
+        .map(|c| c.amount)
+        .sum()
+}
+
+/// The Verizon invoice and usage of the canonical month as a Raw Data Download zip.
+fn write_verizon(canon: &Month, inv: &Invoice, usage_file: &str, dir: &Path, zip_name: &str) {
+    use ChargeCategory::*;
+    let s = &inv.summary;
+    let cycle = s.invoice_date.expect("an invoice date");
+    let (start, end) = (s.period_start.expect("a period start"), s.period_end.expect("a period end"));
+    let yyyymm = end.format("%Y%m").to_string();
+    let cycle_text = month_name(cycle);
+    let money = |d: Decimal| d.to_string();
+    let monthly = |c: ChargeCategory| matches!(c, Plan | Feature);
+    let surcharges = |c: ChargeCategory| matches!(c, Surcharge | OneTime | Fee | Credit | Adjustment | Other);
+    let usage_cat = |c: ChargeCategory| {
+        matches!(
+            c,
+            OverageVoice
+                | OverageText
+                | OverageData
+                | Usage
+                | DirectoryAssistance
+                | LongDistance
+                | Roaming
+                | International
+                | ThirdParty
+        )
+    };
+    let summary = vec![vec![
+        String::new(),
+        cycle_text.clone(),
+        s.account_number.clone(),
+        s.due_date.unwrap_or(cycle).format("%m/%d/%y").to_string(),
+        s.invoice_number.clone(),
+        format!("{} -{} ", start.format("%b %d"), end.format("%b %d")),
+        "REGIONAL SCHOOL DISTRICT".into(),
+        money(s.previous_balance),
+        money(s.payments),
+        money(s.adjustments),
+        money(s.previous_balance + s.payments + s.adjustments),
+        "0.00".into(),
+        "0.00".into(),
+        money(sum_where(inv, None, monthly)),
+        "0.00".into(),
+        money(sum_where(inv, None, |c| matches!(c, OverageVoice | DirectoryAssistance | LongDistance))),
+        money(sum_where(inv, None, |c| c == OverageText)),
+        money(sum_where(inv, None, |c| matches!(c, OverageData | Usage))),
+        money(sum_where(inv, None, |c| c == Roaming)),
+        money(sum_where(inv, None, |c| c == International)),
+        money(sum_where(inv, None, |c| c == ThirdParty)),
+        money(sum_where(inv, None, usage_cat)),
+        money(sum_where(inv, None, |c| matches!(c, Equipment | Accessory))),
+        money(sum_where(inv, None, surcharges)),
+        money(sum_where(inv, None, |c| c == Tax)),
+        "0.00".into(),
+        money(s.current_charges),
+        money(s.total_due),
+        "PO BOX 16810 NEWARK, NJ 07101-6810".into(),
+    ]];
+
+    // Who holds each line (the carrier's upper-case user name), and each line's usage.
+    let name_of = |line: &str| -> String {
         canon
             .inventory
             .iter()
-            .filter(|a| a.line.as_str() == l)
+            .filter(|a| a.line.as_str() == line)
             .max_by_key(|a| a.start)
             .map(|a| a.employee_name.to_uppercase())
             .unwrap_or_default()
     };
-    let mut rows = vec![[
-        "Account Number",
-        "Wireless Number",
-        "User Name",
-        "Cost Center",
-        "Bill Cycle Date",
-        "Invoice Number",
-        "Item Category",
-        "Item Description",
-        "Share Description",
-        "Used",
-        "Allowance",
-        "Billable",
-        "Cost",
-    ]
-    .iter()
-    .map(|h| h.to_string())
-    .collect::<Vec<_>>()];
-    let mut total = Decimal::ZERO;
+    let used = |line: &str, kind: UsageType| -> Decimal {
+        canon
+            .usage
+            .iter()
+            .filter(|u| &**u.file == usage_file && u.line.as_str() == line && u.kind == kind)
+            .map(|u| u.quantity)
+            .sum()
+    };
+    let mut lines: Vec<String> = Vec::new();
     for c in &inv.charges {
-        let line = c.line.as_ref().map(|l| l.as_str().to_string());
-        total += c.amount;
-        rows.push(vec![
+        if let Some(l) = &c.line {
+            if !lines.iter().any(|x| x == l.as_str()) {
+                lines.push(l.as_str().to_string());
+            }
+        }
+    }
+    let row = |line: Option<&str>,
+               category: &str,
+               date: String,
+               description: &str,
+               allowance: &str,
+               used: String,
+               billable: &str,
+               cost: String| {
+        vec![
+            String::new(),
+            cycle_text.clone(),
             s.account_number.clone(),
-            line.as_deref().map_or("N/A".to_string(), dashed),
-            name_of(line.as_deref()),
-            String::new(),
-            d(s.invoice_date),
             s.invoice_number.clone(),
-            verizon_category(c.category).to_string(),
-            c.description.clone(),
+            line.map(dashed).unwrap_or_default(),
+            line.map(&name_of).unwrap_or_default(),
             String::new(),
+            String::new(),
+            category.to_string(),
+            date,
+            if line.is_some() { "Line".into() } else { "Account".into() },
+            description.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            allowance.to_string(),
+            used,
+            billable.to_string(),
+            cost,
+            String::new(),
+        ]
+    };
+    let range = format!("{} - {}", us_date(start), us_date(end));
+    let mut charges = vec![row(
+        None,
+        "Payments",
+        format!("{}", (start + chrono::Days::new(19)).format("%m/%d/%y")),
+        "Payment Received",
+        "",
+        String::new(),
+        "",
+        money(s.payments),
+    )];
+    for c in &inv.charges {
+        let line = c.line.as_ref().map(|l| l.as_str());
+        let date = if monthly(c.category) { range.clone() } else { String::new() };
+        // Descriptions carry the trailing spaces real downloads have.
+        charges.push(row(
+            line,
+            verizon_category(c.category),
+            date,
+            &format!("{} ", c.description),
+            "",
             c.quantity.map(|q| q.normalize().to_string()).unwrap_or_default(),
-            String::new(),
-            String::new(),
-            c.amount.to_string(),
-        ]);
+            "",
+            money(c.amount),
+        ));
     }
-    let mut footer = vec![String::new(); rows[0].len()];
-    footer[0] = "Total".into();
-    footer[12] = total.to_string();
-    rows.push(footer);
-    std::fs::write(dir.join("Acct & Wireless Charges Detail Summary Usage_202610.txt"), cp1252(&tsv(&rows))).unwrap();
-    vec!["AccountSummary_202610.txt".into(), "Acct & Wireless Charges Detail Summary Usage_202610.txt".into()]
-}
+    for l in &lines {
+        let mb = used(l, UsageType::Data);
+        if mb.is_zero() {
+            continue;
+        }
+        let gb = (mb / Decimal::from(1024)).round_dp(3);
+        charges.push(row(
+            Some(l),
+            "Data",
+            range.clone(),
+            "GIGABYTE USAGE",
+            "unlimited",
+            format!("{gb:.3}"),
+            "0.000",
+            "0.00".into(),
+        ));
+    }
 
-fn write_verizon_usage(canon: &Month, file: &str, dir: &Path) {
-    let mut rows = vec![[
-        "Wireless Number",
-        "User Name",
-        "Date",
-        "Time",
-        "Number",
-        "Origination",
-        "Destination",
-        "Minutes",
-        "Usage Category",
-        "Usage Type",
-        "Airtime Charges",
-        "LD/Other Charges",
-        "Total Charges",
-    ]
-    .iter()
-    .map(|h| h.to_string())
-    .collect::<Vec<_>>()];
-    for u in canon.usage.iter().filter(|u| &**u.file == file) {
-        let (cat, default_type) = match u.kind {
-            UsageType::Voice => ("Voice", "Voice Call"),
-            UsageType::Text => ("Messaging", "Text Message"),
-            UsageType::Data => ("Data", "Data Session"),
-            UsageType::Other => ("Other", "Other"),
+    let plan_of = |line: &str| -> String {
+        inv.charges
+            .iter()
+            .find(|c| c.line.as_ref().map(|x| x.as_str()) == Some(line) && c.category == Plan)
+            .map(|c| format!("{} ${} monthly access charge", c.description.to_uppercase(), c.amount))
+            .unwrap_or_default()
+    };
+    let line_row = |line: Option<&str>| {
+        let total = sum_where(inv, line, |_| true);
+        let total = if line.is_none() { inv.charges.iter().filter(|c| c.line.is_none()).map(|c| c.amount).sum() } else { total };
+        let only = |f: &dyn Fn(ChargeCategory) -> bool| -> String {
+            match line {
+                Some(_) => money(sum_where(inv, line, f)),
+                None => money(inv.charges.iter().filter(|c| c.line.is_none() && f(c.category)).map(|c| c.amount).sum()),
+            }
         };
-        let ld = u.description.to_ascii_lowercase().contains("roam") || u.description.to_ascii_lowercase().contains("long");
-        let (air, other) = if ld { (Decimal::ZERO, u.charge) } else { (u.charge, Decimal::ZERO) };
-        rows.push(vec![
-            dashed(u.line.as_str()),
+        let usage = |kind| line.map(|l| used(l, kind));
+        vec![
             String::new(),
-            us_date(u.date),
-            u.time.map(|t| ampm(t.seconds())).unwrap_or_default(),
-            dashed(u.number),
-            "HARTFORD CT".into(),
-            if u.number.is_empty() { String::new() } else { "CT".into() },
-            u.quantity.normalize().to_string(),
-            cat.into(),
-            if u.description.is_empty() { default_type.to_string() } else { u.description.to_string() },
-            air.to_string(),
-            other.to_string(),
-            u.charge.to_string(),
-        ]);
+            cycle_text.clone(),
+            s.account_number.clone(),
+            s.invoice_number.clone(),
+            line.map(dashed).unwrap_or_default(),
+            line.map(&name_of).unwrap_or_default(),
+            String::new(),
+            String::new(),
+            line.map(&plan_of).unwrap_or_default(),
+            if line.is_none() { only(&|c| matches!(c, Fee | Credit)) } else { "0.00".into() },
+            "0.00".into(),
+            only(&monthly),
+            only(&usage_cat),
+            only(&|c| matches!(c, Equipment | Accessory)),
+            only(&|c| surcharges(c) && (line.is_some() || !matches!(c, Fee | Credit))),
+            only(&|c| c == Tax),
+            "0.00".into(),
+            money(total),
+            usage(UsageType::Voice).map(|q| q.to_string()).unwrap_or_default(),
+            usage(UsageType::Text).map(|q| q.to_string()).unwrap_or_default(),
+            usage(UsageType::Data).map(|mb| format!("{:.3}", (mb / Decimal::from(1024)).round_dp(3))).unwrap_or_default(),
+            "0".into(),
+            "0".into(),
+            "0.000".into(),
+            "0".into(),
+            "0".into(),
+            "0.000".into(),
+            line.map(|_| "SMARTPHONE".to_string()).unwrap_or_default(),
+            String::new(),
+        ]
+    };
+    let mut summary_lines = vec![line_row(None)];
+    summary_lines.extend(lines.iter().map(|l| line_row(Some(l))));
+
+    let mut calls = Vec::new();
+    for u in canon.usage.iter().filter(|u| &**u.file == usage_file) {
+        let (category, rate, min) = match u.kind {
+            UsageType::Voice => ("Voice", "Peak", u.quantity.normalize().to_string()),
+            UsageType::Text => ("Messaging", "", String::new()),
+            // The call detail holds calls and messages; data use is in the line summary.
+            UsageType::Data | UsageType::Other => continue,
+        };
+        // One row per message: the profile counts each messaging row as one.
+        let copies = if u.kind == UsageType::Text { u.quantity.to_string().parse::<usize>().expect("whole messages") } else { 1 };
+        let roaming = u.description.to_ascii_lowercase().contains("roam");
+        let (air, other) = if roaming { (Decimal::ZERO, u.charge) } else { (u.charge, Decimal::ZERO) };
+        for _ in 0..copies {
+            calls.push(vec![
+                String::new(),
+                cycle_text.clone(),
+                s.account_number.clone(),
+                s.invoice_number.clone(),
+                dashed(u.line.as_str()),
+                name_of(u.line.as_str()),
+                category.to_string(),
+                String::new(),
+                u.date.format("%m/%d").to_string(),
+                u.time.map(|t| verizon_time(t.seconds())).unwrap_or_default(),
+                dashed(u.number),
+                rate.to_string(),
+                if u.kind == UsageType::Voice { "Airtime".into() } else { "Text".into() },
+                u.description.to_string(),
+                "HARTFORD CT".into(),
+                if u.number.is_empty() { String::new() } else { "CT".into() },
+                String::new(),
+                min.clone(),
+                money(air),
+                money(other),
+                money(u.charge),
+            ]);
+        }
     }
-    std::fs::write(dir.join("Wireless Usage Detail_202610.txt"), cp1252(&tsv(&rows))).unwrap();
+    let members = vec![
+        (format!("AccountSummary_{yyyymm}.txt"), rdd_text(&RDD_SUMMARY, &summary)),
+        (format!("Acct & Wireless Charges Detail Summary Usage_{yyyymm}.txt"), rdd_text(&RDD_CHARGES, &charges)),
+        (format!("Account & Wireless Summary_{yyyymm}.txt"), rdd_text(&RDD_LINES, &summary_lines)),
+        (format!("Wireless Usage Detail_{yyyymm}.txt"), rdd_text(&RDD_USAGE, &calls)),
+    ];
+    use chrono::Datelike;
+    write_zip(&dir.join(zip_name), (cycle.year() as u16, cycle.month() as u8, cycle.day() as u8), &members);
 }
 
 fn csv_quote(s: &str) -> String {
@@ -264,6 +518,11 @@ fn write_att(inv: &Invoice, dir: &Path) -> String {
         "Total minutes usage",
         "Total messages",
         "Total adjustments",
+        // Customer-defined labels, as AT&T billing reports carry them (billrecon ignores them).
+        "DEPARTMENT NAME",
+        "VIS CODE",
+        "ASSET TAG",
+        "UDL 2",
     ];
     // One row per line in first-seen order, then one account-level row per kind of total.
     let mut lines: Vec<Option<String>> = Vec::new();
@@ -281,11 +540,13 @@ fn write_att(inv: &Invoice, dir: &Path) -> String {
         _ => 1,
     };
     let mut out = String::new();
-    writeln!(out, "{}", header.join(",")).unwrap();
+    writeln!(out, "{}", header.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(",")).unwrap();
+    let mut n = 0;
     let mut row = |line: Option<&str>, totals: [Decimal; 5], plan: &str| {
         let current: Decimal = totals.iter().sum();
+        n += 1;
         let cells = [
-            "FAN 03519721".to_string(),
+            "03519721".to_string(),
             s.account_number.clone(),
             line.map(dashed).unwrap_or_default(),
             if line.is_some() { "DISTRICT USER".into() } else { String::new() },
@@ -293,15 +554,19 @@ fn write_att(inv: &Invoice, dir: &Path) -> String {
             s.invoice_date.map(us_date).unwrap_or_default(),
             if line.is_some() { "BIZ".into() } else { String::new() },
             plan.to_string(),
-            current.to_string(),
-            totals[0].to_string(),
-            totals[1].to_string(),
-            totals[2].to_string(),
-            totals[3].to_string(),
+            att_money(current),
+            att_money(totals[0]),
+            att_money(totals[1]),
+            att_money(totals[2]),
+            att_money(totals[3]),
             "0".into(),
             "0".into(),
             "0".into(),
-            totals[4].to_string(),
+            att_money(totals[4]),
+            if line.is_some() { "TRANSPORTATION, FLEET".into() } else { String::new() },
+            if line.is_some() { format!("V{n:03}") } else { String::new() },
+            if line.is_some() { format!("AT-{:05}", 4100 + n) } else { String::new() },
+            String::new(),
         ];
         writeln!(out, "{}", cells.iter().map(|c| csv_quote(c)).collect::<Vec<_>>().join(",")).unwrap();
     };
@@ -326,31 +591,119 @@ fn write_att(inv: &Invoice, dir: &Path) -> String {
     name
 }
 
-fn write_att_usage(canon: &Month, file: &str, dir: &Path) {
-    let mut out = String::from(
-        "Foundation Account Name|Billing Account Name|Wireless Number|Number Called To/From|Date|Time|Minutes|Charge|Description\n",
-    );
-    for u in canon.usage.iter().filter(|u| &**u.file == file) {
-        let desc = match (u.kind, u.description) {
-            (UsageType::Text, "") => "Text Message",
-            (UsageType::Data, "") => "Data Session",
-            (UsageType::Voice, "") => "Voice Call",
-            (_, d) => d,
-        };
-        writeln!(
-            out,
-            "REGIONAL SCHOOL DISTRICT|DISTRICT WIRELESS|{}|{}|{}|{}|{}|{}|{}",
-            dashed(u.line.as_str()),
-            dashed(u.number),
-            us_date(u.date),
-            u.time.map(|t| ampm(t.seconds())).unwrap_or_default(),
-            u.quantity.normalize(),
-            u.charge,
-            desc
-        )
-        .unwrap();
+/// The 24 columns of AT&T Premier's usage detail export.
+const ATT_USAGE: [&str; 24] = [
+    "Foundation account",
+    "Account number",
+    "Wireless number",
+    "Market cycle end date",
+    "Roam home intl. description",
+    "Date",
+    "Time",
+    "Rate code",
+    "Rating period",
+    "Charge description",
+    "Originating city/state",
+    "Called city/state",
+    "Dialed number",
+    "In/out",
+    "Feature used",
+    "Minutes usage",
+    "KB usage",
+    "Total number of events",
+    "MSG sent to",
+    "MSG received from",
+    "Total charges",
+    "Source",
+    "International call indicator",
+    "LD charges",
+];
+
+/// `$1.99`, `$0.00`, and AT&T's negatives `($948.03)`.
+fn att_money(d: Decimal) -> String {
+    if d.is_sign_negative() && !d.is_zero() {
+        format!("(${:.2})", -d)
+    } else {
+        format!("${d:.2}")
     }
-    std::fs::write(dir.join("Premier_Usage_Detail_202610.txt"), out).unwrap();
+}
+
+/// The canonical AT&T usage as Premier's usage detail: one CSV for voice, data and messaging,
+/// the header quoted, values quoted only where needed, case as AT&T varies it.
+fn write_att_usage(canon: &Month, inv: &Invoice, file: &str, dir: &Path) -> String {
+    let s = &inv.summary;
+    let mut out = ATT_USAGE.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(",");
+    out.push('\n');
+    for (i, u) in canon.usage.iter().filter(|u| &**u.file == file).enumerate() {
+        let time = u.time.map(|t| {
+            let secs = t.seconds();
+            let (h, m, sec) = (secs / 3600, secs / 60 % 60, secs % 60);
+            if sec == 0 {
+                format!("{h:02}:{m:02}")
+            } else {
+                format!("{h:02}:{m:02}:{sec:02}")
+            }
+        });
+        let outgoing = i % 4 != 3;
+        let number = u.number.to_string();
+        let (source, minutes, kb, events, dialed, sent, received) = match u.kind {
+            UsageType::Voice => (
+                "Voice",
+                u.quantity.normalize().to_string(),
+                String::new(),
+                "1".to_string(),
+                number,
+                String::new(),
+                String::new(),
+            ),
+            UsageType::Text => {
+                let (to, from) = if outgoing { (number, String::new()) } else { (String::new(), number) };
+                ("Messaging", String::new(), String::new(), u.quantity.normalize().to_string(), String::new(), to, from)
+            }
+            UsageType::Data | UsageType::Other => (
+                "Data",
+                String::new(),
+                (u.quantity * Decimal::from(1024)).normalize().to_string(),
+                "1".to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ),
+        };
+        let ld = if u.description.to_ascii_lowercase().contains("long") { u.charge } else { Decimal::ZERO };
+        let cells = [
+            "03519721".to_string(),
+            s.account_number.clone(),
+            dashed(u.line.as_str()),
+            s.period_end.map(us_date).unwrap_or_default(),
+            if i % 2 == 0 { "HOME".into() } else { "Home".into() },
+            us_date(u.date),
+            time.unwrap_or_default(),
+            "BIZ".into(),
+            if u.time.is_some_and(|t| (8 * 3600..19 * 3600).contains(&t.seconds())) { "PEAK".into() } else { "OFFPEAK".into() },
+            u.description.to_string(),
+            "Hartford, CT".into(),
+            if source == "Voice" { "Dallas, TX".into() } else { String::new() },
+            dialed,
+            if outgoing { "Out".into() } else { "in".into() },
+            String::new(),
+            minutes,
+            kb,
+            events,
+            sent,
+            received,
+            att_money(u.charge),
+            source.into(),
+            "N".into(),
+            att_money(ld),
+        ];
+        let line: Vec<String> = cells.iter().map(|c| csv_quote(c)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    let name = "Premier_Usage_Detail_202610.csv".to_string();
+    std::fs::write(dir.join(&name), out).unwrap();
+    name
 }
 
 const POLICY: &str = r#"
@@ -385,22 +738,21 @@ pub fn write(dir: &Path) {
     let att = canon.invoices.iter().position(|i| i.summary.carrier.starts_with("AT&T")).expect("an AT&T invoice");
     let usage_of = |carrier: &str| m.usage.iter().find(|u| u.name.contains(carrier)).expect("usage file");
 
-    // Verizon layout.
+    // Verizon layout: the Raw Data Download zip, read in place.
     let vdir = dir.with_file_name(format!("{name}-verizon"));
     std::fs::create_dir_all(&vdir).unwrap();
-    let files = write_verizon(canon, &canon.invoices[vz], &vdir);
-    write_verizon_usage(canon, &usage_of("verizon").name, &vdir);
+    let zip = "RDD_REGIONAL_SCHOOL_DISTRICT_202610.zip";
+    write_verizon(canon, &canon.invoices[vz], &usage_of("verizon").name, &vdir, zip);
     let a = &m.invoices[att];
     let manifest = format!(
-        "# The sample month with the Verizon invoice and usage as Verizon's Raw Data Download exports\n\
-         # (tab-delimited, Windows-1252). Same lines and money as ../{name}. Written by\n\
-         # `cargo run -p billrecon-fixture-gen`.\n\
+        "# The sample month with the Verizon invoice and usage as Verizon's Raw Data Download, the zip\n\
+         # as downloaded from My Business (four tab-delimited files, NA for empty values). Same lines\n\
+         # and money as ../{name}. Written by `cargo run -p billrecon-fixture-gen`.\n\
          period = \"2026-10\"\n\n\
-         [[invoice]]\nprofile = \"verizon-rdd\"\nsummary = \"{}\"\ncharges = \"{}\"\n\n\
+         [[invoice]]\nprofile = \"verizon-rdd\"\nsummary = \"{zip}#AccountSummary\"\n\
+         charges = \"{zip}#Acct & Wireless Charges Detail Summary Usage\"\nlines = \"{zip}#Account & Wireless Summary\"\n\n\
          [[invoice]]\nsummary = \"{}\"\ncharges = \"{}\"\n\n\
-         [inputs]\nusage = [\n  {{ path = \"Wireless Usage Detail_202610.txt\", profile = \"verizon-rdd\" }},\n  \"{}\",\n]\n{rest}{POLICY}",
-        files[0],
-        files[1],
+         [inputs]\nusage = [\n  {{ path = \"{zip}#Wireless Usage Detail\", profile = \"verizon-rdd\" }},\n  \"{}\",\n]\n{rest}{POLICY}",
         spec(&a.summary),
         spec(&a.charges),
         spec(usage_of("att")),
@@ -411,17 +763,17 @@ pub fn write(dir: &Path) {
     let adir = dir.with_file_name(format!("{name}-att"));
     std::fs::create_dir_all(&adir).unwrap();
     let export = write_att(&canon.invoices[att], &adir);
-    write_att_usage(canon, &usage_of("att").name, &adir);
+    let usage_detail = write_att_usage(canon, &canon.invoices[att], &usage_of("att").name, &adir);
     let v = &m.invoices[vz];
     let manifest = format!(
         "# The sample month with the AT&T charges and usage as AT&T Premier exports (billing export\n\
-         # CSV, pipe-delimited usage). The invoice summary stays the bill's own (the export has no\n\
+         # and usage detail, both CSV). The invoice summary stays the bill's own (the export has no\n\
          # invoice number). Same lines and money as ../{name}. Written by\n\
          # `cargo run -p billrecon-fixture-gen`.\n\
          period = \"2026-10\"\n\n\
          [[invoice]]\nsummary = \"{}\"\ncharges = \"{}\"\n\n\
          [[invoice]]\nsummary = \"{}\"\ncharges = {{ path = \"{export}\", profile = \"att-premier\" }}\n\n\
-         [inputs]\nusage = [\n  \"{}\",\n  {{ path = \"Premier_Usage_Detail_202610.txt\", profile = \"att-premier\" }},\n]\n{rest}{POLICY}",
+         [inputs]\nusage = [\n  \"{}\",\n  {{ path = \"{usage_detail}\", profile = \"att-premier\" }},\n]\n{rest}{POLICY}",
         spec(&v.summary),
         spec(&v.charges),
         spec(&a.summary),

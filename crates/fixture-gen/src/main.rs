@@ -9,6 +9,7 @@
 //! XLSX time fractions, and every way of printing a phone number.
 
 mod carrier;
+mod rdd2024;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -764,4 +765,5 @@ payable_account = "2010-AP"
     std::fs::write(dir.join("billrecon.toml"), manifest).unwrap();
     println!("wrote {}: {} Verizon and {} AT&T usage rows", dir.display(), vz.len(), att.len());
     carrier::write(&dir);
+    rdd2024::write(dir.parent().unwrap_or(Path::new(".")));
 }

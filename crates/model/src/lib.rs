@@ -19,7 +19,7 @@ pub mod usage;
 pub use book::{DaySplit, LineBook};
 pub use finding::{stable_hash, Call, Finding, Overage, Rule, Severity};
 pub use money::{plain, round_cents, split_largest_remainder, usd, SplitError};
-pub use month::{Allocation, InputReport, JournalFormat, Month, Policy, DEFAULT_DISPUTE, DEFAULT_PAYMENT};
+pub use month::{Allocation, InputReport, JournalFormat, Month, Policy, Skip, DEFAULT_DISPUTE, DEFAULT_PAYMENT};
 pub use period::Period;
 pub use phone::PhoneNumber;
 pub use records::*;

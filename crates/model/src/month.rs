@@ -63,7 +63,10 @@ pub struct Month {
     pub attestations: Vec<Attestation>,
 }
 
-/// How one input table was read: rows read = accepted + rejected (+ blank rows, counted apart).
+/// How one input table was read.
+///
+/// Every data row after the header is counted once, in exactly one of four ways, so that
+/// `read = accepted + rejected + skipped + blank` always holds ([`InputReport::balanced`]).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InputReport {
     /// What the table is: `invoice summary`, `charges`, `usage`, `inventory`, ...
@@ -72,18 +75,105 @@ pub struct InputReport {
     pub sheet: Option<String>,
     /// Row of the header (1-based), after any title rows.
     pub header_row: u32,
+    /// Rows after the header (footers and blank rows included).
     pub read: u64,
     pub accepted: u64,
     pub rejected: u64,
+    /// Rows that are not records of the table, each for a stated reason (a payment on a
+    /// carrier's charges file, a checked footer total): see `skips`.
+    pub skipped: u64,
+    /// Rows with no value in any column the table reads.
     pub blank: u64,
-    /// Footer (total) rows a carrier profile recognized and checked; never data.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub footer: u64,
+    /// Skipped rows by reason, in the order the reasons were first met.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skips: Vec<Skip>,
     /// The carrier profile the file was read with; `None` = the canonical layout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
 }
 
-fn is_zero(n: &u64) -> bool {
-    *n == 0
+/// Rows skipped for one reason.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skip {
+    pub reason: String,
+    pub rows: u64,
+    /// The first [`Skip::SHOWN`] row numbers, as a spreadsheet or text editor shows them.
+    pub first_rows: Vec<u32>,
+}
+
+impl Skip {
+    /// How many row numbers a skip keeps to show.
+    pub const SHOWN: usize = 10;
+}
+
+impl InputReport {
+    /// An empty report of a table being read.
+    pub fn new(kind: &str, file: &str, sheet: Option<String>, profile: Option<String>) -> InputReport {
+        InputReport {
+            kind: kind.to_string(),
+            file: file.to_string(),
+            sheet,
+            header_row: 0,
+            read: 0,
+            accepted: 0,
+            rejected: 0,
+            skipped: 0,
+            blank: 0,
+            skips: Vec::new(),
+            profile,
+        }
+    }
+
+    /// Counts a skipped row under its reason.
+    pub fn skip(&mut self, row: u32, reason: &str) {
+        self.skipped += 1;
+        let at = match self.skips.iter().position(|s| s.reason == reason) {
+            Some(i) => i,
+            None => {
+                self.skips.push(Skip { reason: reason.to_string(), rows: 0, first_rows: Vec::new() });
+                self.skips.len() - 1
+            }
+        };
+        let s = &mut self.skips[at];
+        s.rows += 1;
+        if s.first_rows.len() < Skip::SHOWN {
+            s.first_rows.push(row);
+        }
+    }
+
+    /// `read = accepted + rejected + skipped + blank`, and the skips add up to `skipped`.
+    pub fn balanced(&self) -> bool {
+        let parts = self
+            .accepted
+            .checked_add(self.rejected)
+            .and_then(|x| x.checked_add(self.skipped))
+            .and_then(|x| x.checked_add(self.blank));
+        parts == Some(self.read) && self.skips.iter().map(|s| s.rows).sum::<u64>() == self.skipped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skips_are_counted_by_reason_and_the_counts_balance() {
+        let mut r = InputReport::new("invoice charges", "c.txt", None, None);
+        r.read = 14;
+        r.accepted = 10;
+        r.rejected = 1;
+        r.blank = 1;
+        assert!(!r.balanced());
+        for row in [3, 20] {
+            r.skip(row, "a payment, not a current charge");
+        }
+        assert!(r.balanced());
+        for row in 0..12 {
+            r.skip(100 + row, "a footer total");
+        }
+        r.read += 12;
+        assert!(r.balanced());
+        assert_eq!(r.skips[0].first_rows, vec![3, 20]);
+        assert_eq!((r.skips[1].rows, r.skips[1].first_rows.len()), (12, Skip::SHOWN));
+    }
 }

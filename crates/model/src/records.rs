@@ -116,6 +116,8 @@ pub struct InvoiceSummary {
     pub adjustments: Decimal,
     pub current_charges: Decimal,
     pub total_due: Decimal,
+    /// When the carrier wants to be paid, as printed on the bill.
+    pub due_date: Option<NaiveDate>,
     pub source: SourceRef,
 }
 
@@ -133,11 +135,46 @@ pub struct Charge {
     pub source: SourceRef,
 }
 
-/// A carrier invoice: its summary and its charge items.
+/// What the carrier's own per-line summary says of one line (Verizon's "Account & Wireless
+/// Summary"): a cross-check of the charge items, and who and what the carrier thinks the line is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LineSummary {
+    /// `None` for the account's own row (its account-level charges).
+    pub line: Option<PhoneNumber>,
+    /// The line's total charges on this invoice: its charge items must add up to it.
+    pub total: Decimal,
+    /// The plan as the carrier prints it (`FLEX BUSINESS DATA DEVICE 2GB $35.00 monthly ...`).
+    pub plan: String,
+    /// The user name the carrier has for the line.
+    pub user_name: String,
+    /// What the carrier says the line used (voice minutes, messages, data in the carrier's
+    /// unit); `None` where it says nothing.
+    pub voice_minutes: Option<Decimal>,
+    pub messages: Option<Decimal>,
+    pub data: Option<Decimal>,
+    pub source: SourceRef,
+}
+
+impl LineSummary {
+    /// The plan's name without the price and terms the carrier prints after it:
+    /// `FLEX BUSINESS DATA DEVICE 2GB $35.00 monthly access charge` → `FLEX BUSINESS DATA DEVICE 2GB`.
+    pub fn plan_name(&self) -> &str {
+        self.plan.split('$').next().unwrap_or("").trim()
+    }
+
+    /// The carrier reports some use of the line this period.
+    pub fn shows_usage(&self) -> bool {
+        [self.voice_minutes, self.messages, self.data].iter().flatten().any(|q| !q.is_zero())
+    }
+}
+
+/// A carrier invoice: its summary, its charge items and, when the carrier gives one, its
+/// per-line summary.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Invoice {
     pub summary: InvoiceSummary,
     pub charges: Vec<Charge>,
+    pub lines: Vec<LineSummary>,
 }
 
 /// One effective-dated assignment of a line (one inventory row).

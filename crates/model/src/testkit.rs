@@ -64,9 +64,11 @@ impl M {
                         adjustments: Decimal::ZERO,
                         current_charges: Decimal::ZERO,
                         total_due: Decimal::ZERO,
+                        due_date: None,
                         source: src("summary.csv", 11),
                     },
                     charges: vec![],
+                    lines: vec![],
                 }],
                 usage: UsageTable::default(),
                 inventory: vec![],
@@ -132,11 +134,38 @@ impl M {
         self
     }
 
+    /// What the carrier's per-line summary of the last invoice says a line (or, with `""`, the
+    /// account) totals.
+    pub fn line_total(mut self, line: &str, total: &str) -> M {
+        let inv = self.month.invoices.last_mut().unwrap();
+        let n = inv.lines.len() + 2;
+        inv.lines.push(LineSummary {
+            line: if line.is_empty() { None } else { Some(ph(line)) },
+            total: d(total),
+            plan: String::new(),
+            user_name: String::new(),
+            voice_minutes: None,
+            messages: None,
+            data: None,
+            source: src("lines.csv", n),
+        });
+        self
+    }
+
+    /// Sets what the last line summary says the line used (voice minutes, messages, data).
+    pub fn line_used(mut self, voice: &str, messages: &str, data: &str) -> M {
+        let q = |s: &str| if s.is_empty() { None } else { Some(d(s)) };
+        let l = self.month.invoices.last_mut().unwrap().lines.last_mut().unwrap();
+        (l.voice_minutes, l.messages, l.data) = (q(voice), q(messages), q(data));
+        self
+    }
+
     /// Starts a second invoice.
     pub fn invoice(mut self, number: &str) -> M {
         let mut next = self.month.invoices[0].clone();
         next.summary.invoice_number = number.into();
         next.charges.clear();
+        next.lines.clear();
         self.month.invoices.push(next);
         self
     }

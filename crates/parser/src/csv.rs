@@ -15,7 +15,6 @@
 //! finds the records and checks the UTF-8, while the caller's thread (`consume`) hands the
 //! block before to the converter: memory stays bounded (three blocks) whatever the file's size.
 
-use std::fs::File;
 use std::io::{Cursor, Read};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
@@ -25,7 +24,9 @@ use polars::prelude::{CsvParseOptions, CsvReadOptions, DataType, Field, Schema, 
 use billrecon_model::{InputReport, Rejection, SourceRef};
 
 use crate::error::ParseError;
-use crate::table::{find_header, ColumnMap, Columns, Encoding, InputRef, Layout, RowError, RowKind, Tally, HEADER_SEARCH_ROWS};
+use crate::table::{
+    find_header, ColumnMap, Columns, Encoding, InputRef, Layout, RowError, RowKind, Taken, Tally, HEADER_SEARCH_ROWS,
+};
 use crate::value::Cell;
 
 /// Bytes read at a time (and the most handed to polars at once). Unit tests use tiny blocks so
@@ -262,7 +263,7 @@ pub(crate) struct Serial<'f, F>(pub &'f mut F);
 
 impl<F> Batch for Serial<'_, F>
 where
-    F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
+    F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<Taken, RowError>,
 {
     fn rows(&mut self, tally: &mut Tally, lines: &[u32], cols: &[Option<Vec<&str>>]) {
         let mut cells: Vec<Cell<'_>> = vec![Cell::Empty; cols.len()];
@@ -282,10 +283,7 @@ where
         for &(row, start, end) in recs {
             match split.fill(&text[start..end], &mut cells) {
                 Ok(()) => tally.row(row, &cells, self.0),
-                Err(reason) => {
-                    tally.report.read += 1;
-                    tally.reject(row, WHOLE_ROW, reason);
-                }
+                Err(reason) => tally.reject_row(row, reason),
             }
         }
     }
@@ -308,7 +306,7 @@ struct Block {
 /// the end of a block is carried into the next. Stops at the end of the file, on the first
 /// error, or when the receiver hangs up.
 fn produce(
-    mut file: File,
+    file: &mut dyn Read,
     sep: u8,
     quote: Option<u8>,
     encoding: Encoding,
@@ -346,7 +344,7 @@ fn produce(
         let base = target.len();
         // `read_to_end` fills spare capacity without zeroing it first; fewer bytes than asked
         // means the end of the file.
-        let at_eof = match file.by_ref().take(BLOCK as u64).read_to_end(target) {
+        let at_eof = match (&mut *file).take(BLOCK as u64).read_to_end(target) {
             Ok(n) => n < BLOCK,
             Err(e) => {
                 let _ = tx.send(Err(ParseError::Open { file: label.to_string(), reason: io_reason(&e) }));
@@ -399,8 +397,7 @@ pub(crate) fn read_csv<B: Batch>(
             reason: format!("a CSV file has no sheets (remove `#{sheet}`)"),
         });
     }
-    let file = File::open(&input.path).map_err(|e| ParseError::Open { file: label.clone(), reason: io_reason(&e) })?;
-    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let total = crate::archive::size(input);
     crate::progress::report(|p| p.start(&label, total));
     let (tx, rx) = sync_channel(1);
     let (give_back, recycled) = sync_channel(3);
@@ -408,7 +405,12 @@ pub(crate) fn read_csv<B: Batch>(
     std::thread::scope(|s| {
         let label = label.as_str();
         // The reader owns its ends of both channels: when it stops, the blocks run out.
-        let reader = s.spawn(move || produce(file, sep, quote, encoding, label, &tx, &recycled));
+        let reader = s.spawn(move || {
+            let read = crate::archive::with_reader(input, |file| produce(file, sep, quote, encoding, label, &tx, &recycled));
+            if let Err(e) = read {
+                let _ = tx.send(Err(e));
+            }
+        });
         let out = consume(&rx, &give_back, input, spec, layout, on_row);
         // On an early return the reader sees the hang-up at its next send or wait and stops.
         drop(rx);
@@ -476,7 +478,7 @@ fn consume<B: Batch>(
                 continue;
             };
             if rec.blank {
-                tally.report.blank += 1;
+                tally.blank(1);
                 continue;
             }
             if let Some(footer) = &layout.footer {
@@ -495,13 +497,11 @@ fn consume<B: Batch>(
                 }
             }
             if rec.unterminated {
-                tally.report.read += 1;
-                tally.reject(row, WHOLE_ROW, "a quoted field is never closed (a `\"` is missing)".into());
+                tally.reject_row(row, "a quoted field is never closed (a `\"` is missing)".into());
                 continue;
             }
             if rec.quoted && rec.fields != split.width {
-                tally.report.read += 1;
-                tally.reject(row, WHOLE_ROW, ragged(rec.fields, split.width));
+                tally.reject_row(row, ragged(rec.fields, split.width));
                 continue;
             }
             if !rec.quoted {
@@ -522,7 +522,7 @@ fn consume<B: Batch>(
             flush_plain(&mut plain, text, split, &mut tally, on_row);
         }
         done += block.bytes;
-        let rows = tally.report.read + tally.report.blank;
+        let rows = tally.report.read;
         crate::progress::report(|p| p.advance(done, rows));
         // The reader reuses the block's memory; if it has stopped, the block is simply freed.
         let _ = give_back.try_send(block);
@@ -535,7 +535,7 @@ fn consume<B: Batch>(
     flush(&mut pending, split.width, &map, sep, quote, &label, &mut tally, on_row)?;
     crate::progress::report(|p| p.finish());
     tally.rejections.sort_by_key(|r| r.source.row);
-    Ok(tally.finish())
+    tally.finish()
 }
 
 /// Hands the block's quote-free records over, unsplit.
@@ -695,16 +695,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
         std::fs::write(&path, content).unwrap();
-        let input = InputRef { name: "t.csv".into(), path, sheet: None, format: crate::table::Format::Csv, profile: None };
+        let input =
+            InputRef { name: "t.csv".into(), path, member: None, sheet: None, format: crate::table::Format::Csv, profile: None };
         let spec = Columns { kind: "t", required: vec!["a", "c"], optional: vec!["b"] };
         let mut rows = Vec::new();
-        let mut on_row = |src: &SourceRef, cells: &[Cell<'_>], _: RowKind| -> Result<(), RowError> {
+        let mut on_row = |src: &SourceRef, cells: &[Cell<'_>], _: RowKind| -> Result<Taken, RowError> {
             let raw = |c: &Cell<'_>| match c {
                 Cell::Text(s) => s.to_string(),
                 other => other.display(),
             };
             rows.push((src.row, cells.iter().map(raw).collect()));
-            Ok(())
+            Ok(Taken::Accepted)
         };
         let (report, _) = read_csv(&input, &spec, &Layout::default(), &mut Serial(&mut on_row)).unwrap();
         (rows, report)

@@ -4,6 +4,7 @@
 //! a record or rejected with `FILE[:SHEET]:ROW: COLUMN: reason`; nothing is dropped silently.
 //! Errors that stop a month from being read are [`ParseError`]s.
 
+pub mod archive;
 pub mod csv;
 pub mod error;
 pub mod manifest;
@@ -17,6 +18,6 @@ mod xlsx;
 
 pub use billrecon_model::UsageSink;
 pub use error::ParseError;
-pub use manifest::{Manifest, MANIFEST_FILE};
+pub use manifest::{Archives, Manifest, MANIFEST_FILE};
 pub use month::{load_month, load_month_with, CountUsage, KeepUsage, Loaded};
 pub use table::{read_table, Format, InputRef, TableSpec};

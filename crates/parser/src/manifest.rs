@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use billrecon_model::{Allocation, JournalFormat, Period, Policy, DEFAULT_DISPUTE, DEFAULT_PAYMENT};
 
+use crate::archive::{self, Archive};
 use crate::error::ParseError;
 use crate::profile::{Profile, ProfileRef};
 use crate::table::{Format, InputRef};
@@ -34,6 +35,8 @@ struct RawManifest {
 struct RawInvoice {
     summary: toml::Value,
     charges: toml::Value,
+    /// The carrier's per-line summary (optional): a cross-check of each line's items.
+    lines: Option<toml::Value>,
     /// The carrier profile for both tables, unless a table names its own.
     profile: Option<String>,
 }
@@ -72,11 +75,13 @@ struct RawPolicy {
     business_unit: Option<String>,
 }
 
-/// One invoice's two tables.
+/// One invoice's tables: its summary, its charge items, and the carrier's per-line summary
+/// when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceInputs {
     pub summary: InputRef,
     pub charges: InputRef,
+    pub lines: Option<InputRef>,
 }
 
 /// A parsed manifest with every path resolved against the manifest's folder.
@@ -102,10 +107,40 @@ impl Manifest {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| ParseError::Open { file: shown.clone(), reason: crate::csv::io_reason(&e) })?;
         let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-        Manifest::parse(&text, &shown, &base).map(|mut m| {
-            m.path = path;
-            m
-        })
+        let mut m = Manifest::parse(&text, &shown, &base)?;
+        m.path = path;
+        let mut archives = Archives::default();
+        for input in m.inputs_mut() {
+            archives.resolve(input)?;
+        }
+        Ok(m)
+    }
+
+    /// Every input the manifest names, in manifest order.
+    pub fn inputs(&self) -> Vec<&InputRef> {
+        let mut out = Vec::new();
+        for inv in &self.invoices {
+            out.push(&inv.summary);
+            out.push(&inv.charges);
+            out.extend(inv.lines.as_ref());
+        }
+        out.extend(self.usage.iter());
+        out.push(&self.inventory);
+        out.extend(self.employees.iter().chain(self.plans.iter()).chain(self.attestations.iter()));
+        out
+    }
+
+    fn inputs_mut(&mut self) -> Vec<&mut InputRef> {
+        let mut out = Vec::new();
+        for inv in &mut self.invoices {
+            out.push(&mut inv.summary);
+            out.push(&mut inv.charges);
+            out.extend(inv.lines.as_mut());
+        }
+        out.extend(self.usage.iter_mut());
+        out.push(&mut self.inventory);
+        out.extend(self.employees.iter_mut().chain(self.plans.iter_mut()).chain(self.attestations.iter_mut()));
+        out
     }
 
     /// Parses manifest text; `shown` names it in errors, `base` resolves its paths.
@@ -143,6 +178,7 @@ impl Manifest {
             invoices.push(InvoiceInputs {
                 summary: input(&format!("invoice[{}].summary", i + 1), &inv.summary, p)?,
                 charges: input(&format!("invoice[{}].charges", i + 1), &inv.charges, p)?,
+                lines: inv.lines.as_ref().map(|v| input(&format!("invoice[{}].lines", i + 1), v, p)).transpose()?,
             });
         }
         let usage_values = match &raw.inputs.usage {
@@ -194,6 +230,50 @@ fn nonempty(s: &str, key: &str) -> Result<String, String> {
     }
 }
 
+/// Zip archives named in one manifest, each listed once.
+#[derive(Default)]
+pub struct Archives(BTreeMap<PathBuf, Archive>);
+
+impl Archives {
+    /// Finds the file inside the zip an input names (`ARCHIVE.zip#AccountSummary` becomes
+    /// `ARCHIVE.zip#AccountSummary_202401.txt`) and sets its format by its extension. With a
+    /// carrier profile that names its files, the archive must hold nothing else and one month
+    /// only. Inputs that are not in a zip are left as they are.
+    pub fn resolve(&mut self, input: &mut InputRef) -> Result<(), ParseError> {
+        let Some(wanted) = input.member.clone() else { return Ok(()) };
+        let shown = input.name.split_once('#').map_or(input.name.as_str(), |(z, _)| z).to_string();
+        if !self.0.contains_key(&input.path) {
+            let archive = Archive::open(&input.path, &shown)?;
+            self.0.insert(input.path.clone(), archive);
+        }
+        let archive = &self.0[&input.path];
+        if let Some(p) = &input.profile {
+            archive.check_download(&p.name, &p.files())?;
+        }
+        let member = archive.find(&wanted)?.to_string();
+        let lower = member.to_ascii_lowercase();
+        input.format = if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
+            Format::Xlsx
+        } else if lower.ends_with(".csv") || input.profile.is_some() {
+            if input.sheet.is_some() {
+                return Err(ParseError::Invalid {
+                    file: format!("{shown}#{member}"),
+                    reason: "a text file has no sheets".into(),
+                });
+            }
+            Format::Csv
+        } else {
+            return Err(ParseError::Invalid {
+                file: format!("{shown}#{member}"),
+                reason: "unsupported file type (expected .csv or .xlsx, or name a carrier profile)".into(),
+            });
+        };
+        input.name = format!("{shown}#{member}");
+        input.member = Some(member);
+        Ok(())
+    }
+}
+
 /// Profiles named in one manifest, each compiled once.
 #[derive(Default)]
 struct Profiles(BTreeMap<String, ProfileRef>);
@@ -235,16 +315,52 @@ fn input_spec(key: &str, v: &toml::Value) -> Result<(String, Option<String>), St
     }
 }
 
-/// `FILE` or `FILE#SHEET`; the format follows the extension. With a profile, any file that is
-/// not a workbook is delimited text (`.txt`, `.tsv`, `.csv`, ...), read as the profile says.
-fn input_ref(key: &str, spec: &str, base: &Path, profile: Option<ProfileRef>) -> Result<InputRef, String> {
-    let (file, sheet) = match spec.rsplit_once('#') {
-        Some((f, s)) if !s.is_empty() => (f, Some(s.to_string())),
-        Some((f, _)) => (f, None),
-        None => (spec, None),
-    };
+/// `FILE`, `FILE#SHEET`, `ARCHIVE.zip#MEMBER` or `ARCHIVE.zip#MEMBER.xlsx#SHEET`, as
+/// (file, member, sheet).
+pub fn split_spec(spec: &str) -> (&str, Option<&str>, Option<&str>) {
+    fn some(s: &str) -> Option<&str> {
+        if s.trim().is_empty() {
+            None
+        } else {
+            Some(s)
+        }
+    }
+    let lower = spec.to_ascii_lowercase();
+    if let Some(i) = lower.find(".zip#") {
+        let (file, rest) = (&spec[..i + 4], &spec[i + 5..]);
+        let lr = rest.to_ascii_lowercase();
+        return match lr.find(".xlsx#").or_else(|| lr.find(".xlsm#")) {
+            Some(j) => (file, some(&rest[..j + 5]), some(&rest[j + 6..])),
+            None => (file, some(rest), None),
+        };
+    }
+    match spec.rsplit_once('#') {
+        Some((f, s)) => (f, None, some(s)),
+        None => (spec, None, None),
+    }
+}
+
+/// An input as the manifest names it; the format follows the extension. With a profile, any
+/// file that is not a workbook is delimited text (`.txt`, `.tsv`, `.csv`, ...), read as the
+/// profile says. A file inside a zip is found, and its format set, by [`Archives::resolve`].
+pub fn input_ref(key: &str, spec: &str, base: &Path, profile: Option<ProfileRef>) -> Result<InputRef, String> {
+    let (file, member, sheet) = split_spec(spec);
+    let sheet = sheet.map(str::to_string);
     if file.trim().is_empty() {
         return Err(format!("{key}: no file named"));
+    }
+    if archive::is_zip(file) {
+        let Some(member) = member else {
+            return Err(format!("{key}: `{file}` is a zip archive: name the file inside it, as `{file}#NAME`"));
+        };
+        return Ok(InputRef {
+            name: format!("{file}#{member}"),
+            path: base.join(file),
+            member: Some(member.to_string()),
+            sheet,
+            format: Format::Csv,
+            profile,
+        });
     }
     let lower = file.to_ascii_lowercase();
     let format = if lower.ends_with(".csv") {
@@ -262,7 +378,7 @@ fn input_ref(key: &str, spec: &str, base: &Path, profile: Option<ProfileRef>) ->
     } else {
         return Err(format!("{key}: `{file}`: unsupported file type (expected .csv or .xlsx, or name a carrier profile)"));
     };
-    Ok(InputRef { name: file.to_string(), path: base.join(file), sheet, format, profile })
+    Ok(InputRef { name: file.to_string(), path: base.join(file), member: None, sheet, format, profile })
 }
 
 /// toml's message, without its multi-line source excerpt.

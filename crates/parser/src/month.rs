@@ -86,7 +86,13 @@ pub fn load_month_with<S: UsageSink>(path: &Path, sink_for: impl FnOnce(&Month) 
         let (charges, r2, j2) = tables::read_charges(&inv.charges, i)?;
         invoice_reports.push((r1, j1));
         invoice_reports.push((r2, j2));
-        invoices.push(Invoice { summary, charges });
+        let mut lines = Vec::new();
+        if let Some(l) = &inv.lines {
+            let (v, r, j) = tables::read_lines(l)?;
+            lines = v;
+            invoice_reports.push((r, j));
+        }
+        invoices.push(Invoice { summary, charges, lines });
     }
     let mut rest = Vec::new();
     let (inventory, r, j) = tables::read_inventory(&manifest.inventory)?;

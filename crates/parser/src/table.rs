@@ -14,7 +14,10 @@ use crate::value::Cell;
 /// required columns first, then optional ones (an absent optional column reads as empty).
 #[derive(Debug, Clone, Copy)]
 pub struct TableSpec {
+    /// What the table is, in messages: `invoice charges`.
     pub kind: &'static str,
+    /// Its name in a manifest and as a profile section: `charges`.
+    pub section: &'static str,
     pub required: &'static [&'static str],
     pub optional: &'static [&'static str],
 }
@@ -83,13 +86,27 @@ pub(crate) enum RowKind {
     Footer,
 }
 
+/// What became of a row a reader handed over that was not rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Taken {
+    Accepted,
+    /// Not a record of the table (a payment on a charges file), for the reason given.
+    Skipped(String),
+}
+
+/// Why a footer row that passed its check is not data.
+pub(crate) const FOOTER_SKIPPED: &str = "a footer total, checked against the rows above it";
+
 /// An input file (and sheet) as the manifest names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputRef {
-    /// The path as written in the manifest: used in every message and output.
+    /// The path as written in the manifest (`ARCHIVE.zip#MEMBER` for a file inside a zip, with
+    /// the member's full name once resolved): used in every message and output.
     pub name: String,
-    /// The path on disk.
+    /// The path on disk (the archive, for a file inside a zip).
     pub path: PathBuf,
+    /// The file inside the zip archive at `path`, if the input is one.
+    pub member: Option<String>,
     /// XLSX sheet; `None` = the first sheet (or a CSV file).
     pub sheet: Option<String>,
     pub format: Format,
@@ -127,18 +144,7 @@ pub(crate) struct Tally {
 impl Tally {
     pub fn new(kind: &str, input: &InputRef, sheet: Option<String>) -> Tally {
         Tally {
-            report: InputReport {
-                kind: kind.to_string(),
-                file: input.name.clone(),
-                sheet: sheet.clone(),
-                header_row: 0,
-                read: 0,
-                accepted: 0,
-                rejected: 0,
-                blank: 0,
-                footer: 0,
-                profile: input.profile.as_ref().map(|p| p.name.clone()),
-            },
+            report: InputReport::new(kind, &input.name, sheet.clone(), input.profile.as_ref().map(|p| p.name.clone())),
             rejections: Vec::new(),
             file: input.name.as_str().into(),
             sheet: sheet.map(|s| s.as_str().into()),
@@ -154,41 +160,64 @@ impl Tally {
         self.rejections.push(Rejection { source: self.source(row), column: column.to_string(), reason });
     }
 
+    /// A row read and rejected as a whole (ragged, a quote never closed).
+    pub fn reject_row(&mut self, row: u32, reason: String) {
+        self.report.read += 1;
+        self.reject(row, crate::csv::WHOLE_ROW, reason);
+    }
+
+    /// A blank row (no value in any column the table reads).
+    pub fn blank(&mut self, rows: u64) {
+        self.report.read += rows;
+        self.report.blank += rows;
+    }
+
     /// Feeds one data row to the converter and counts the outcome.
     pub fn row<F>(&mut self, row: u32, cells: &[Cell<'_>], on_row: &mut F)
     where
-        F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
+        F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<Taken, RowError>,
     {
-        self.report.read += 1;
         if cells.iter().all(Cell::is_blank) {
-            // Blank rows are counted apart from read rows.
-            self.report.read -= 1;
-            self.report.blank += 1;
+            self.blank(1);
             return;
         }
+        self.report.read += 1;
         let src = self.source(row);
         match on_row(&src, cells, RowKind::Data) {
-            Ok(()) => self.report.accepted += 1,
+            Ok(Taken::Accepted) => self.report.accepted += 1,
+            Ok(Taken::Skipped(reason)) => self.report.skip(row, &reason),
             Err((col, reason)) => self.reject(row, &col, reason),
         }
     }
 
-    /// A footer row: counted apart; the callback may still reject it (a total that does not
-    /// match the rows above), and then it counts as a read, rejected row.
+    /// A footer row: skipped when its total checks out, rejected when it does not match the
+    /// rows above it.
     pub fn footer<F>(&mut self, row: u32, cells: &[Cell<'_>], on_row: &mut F)
     where
-        F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
+        F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<Taken, RowError>,
     {
-        self.report.footer += 1;
+        self.report.read += 1;
         let src = self.source(row);
-        if let Err((col, reason)) = on_row(&src, cells, RowKind::Footer) {
-            self.report.read += 1;
-            self.reject(row, &col, reason);
+        match on_row(&src, cells, RowKind::Footer) {
+            Ok(_) => self.report.skip(row, FOOTER_SKIPPED),
+            Err((col, reason)) => self.reject(row, &col, reason),
         }
     }
 
-    pub fn finish(self) -> (InputReport, Vec<Rejection>) {
-        (self.report, self.rejections)
+    /// The report and rejections; the counts are checked to add up (a reader that lost a row
+    /// is a bug, reported as an error rather than a wrong count).
+    pub fn finish(self) -> Result<(InputReport, Vec<Rejection>), ParseError> {
+        if !self.report.balanced() {
+            let r = &self.report;
+            return Err(ParseError::Invalid {
+                file: r.file.clone(),
+                reason: format!(
+                    "internal error: {} rows read but {} accepted + {} rejected + {} skipped + {} blank",
+                    r.read, r.accepted, r.rejected, r.skipped, r.blank
+                ),
+            });
+        }
+        Ok((self.report, self.rejections))
     }
 }
 
@@ -258,7 +287,7 @@ where
     if let Some(profile) = &input.profile {
         return crate::profile::read(input, profile, spec, &mut on_row);
     }
-    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], _: RowKind| on_row(src, cells);
+    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], _: RowKind| on_row(src, cells).map(|()| Taken::Accepted);
     read_raw(input, &spec.as_columns(), &Layout::default(), &mut raw)
 }
 
@@ -270,7 +299,7 @@ pub(crate) fn read_raw<F>(
     on_row: &mut F,
 ) -> Result<(InputReport, Vec<Rejection>), ParseError>
 where
-    F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
+    F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<Taken, RowError>,
 {
     match input.format {
         Format::Csv => crate::csv::read_csv(input, columns, layout, &mut crate::csv::Serial(on_row)),

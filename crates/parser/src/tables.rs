@@ -7,35 +7,65 @@ use rust_decimal::Decimal;
 
 use billrecon_model::{
     normalize_word, Allowance, Assignment, Attestation, Charge, ChargeCategory, Employee, InputReport, InvoiceSummary,
-    LineStatus, Plan, Rejection, SourceRef, UsageSink, UsageSource, UsageTable, UsageType,
+    LineStatus, LineSummary, Plan, Rejection, SourceRef, UsageSink, UsageSource, UsageTable, UsageType,
 };
 
 use crate::error::ParseError;
 use crate::table::{read_table, InputRef, RowError, TableSpec};
 use crate::value::{self, Cell};
 
-pub const SUMMARY: TableSpec = TableSpec { kind: "invoice summary", required: &["field", "value"], optional: &[] };
-pub const CHARGES: TableSpec =
-    TableSpec { kind: "invoice charges", required: &["line", "category", "amount"], optional: &["description", "quantity"] };
+pub const SUMMARY: TableSpec =
+    TableSpec { kind: "invoice summary", section: "summary", required: &["field", "value"], optional: &[] };
+pub const CHARGES: TableSpec = TableSpec {
+    kind: "invoice charges",
+    section: "charges",
+    required: &["line", "category", "amount"],
+    optional: &["description", "quantity"],
+};
+pub const LINES: TableSpec = TableSpec {
+    kind: "invoice lines",
+    section: "lines",
+    required: &["line", "total"],
+    optional: &["plan", "user_name", "voice_minutes", "messages", "data"],
+};
 pub const USAGE: TableSpec = TableSpec {
     kind: "usage",
+    section: "usage",
     required: &["line", "date", "type", "quantity"],
     optional: &["time", "number", "charge", "description"],
 };
 pub const INVENTORY: TableSpec = TableSpec {
     kind: "inventory",
+    section: "inventory",
     required: &["line", "employee_id", "account_code", "start_date"],
     optional: &["employee_name", "program", "plan", "status", "end_date", "authorized_by"],
 };
-pub const EMPLOYEES: TableSpec =
-    TableSpec { kind: "employees", required: &["employee_id"], optional: &["name", "email", "termination_date"] };
-pub const PLANS: TableSpec =
-    TableSpec { kind: "plans", required: &["plan"], optional: &["voice_minutes", "messages", "data_mb", "monthly_rate"] };
-pub const ATTESTATIONS: TableSpec =
-    TableSpec { kind: "attestations", required: &["line", "date"], optional: &["time", "number", "note"] };
+pub const EMPLOYEES: TableSpec = TableSpec {
+    kind: "employees",
+    section: "employees",
+    required: &["employee_id"],
+    optional: &["name", "email", "termination_date"],
+};
+pub const PLANS: TableSpec = TableSpec {
+    kind: "plans",
+    section: "plans",
+    required: &["plan"],
+    optional: &["voice_minutes", "messages", "data_mb", "monthly_rate"],
+};
+pub const ATTESTATIONS: TableSpec = TableSpec {
+    kind: "attestations",
+    section: "attestations",
+    required: &["line", "date"],
+    optional: &["time", "number", "note"],
+};
 
 /// Every canonical table, for documentation and `--help`.
-pub const ALL: &[TableSpec] = &[SUMMARY, CHARGES, USAGE, INVENTORY, EMPLOYEES, PLANS, ATTESTATIONS];
+pub const ALL: &[TableSpec] = &[SUMMARY, CHARGES, LINES, USAGE, INVENTORY, EMPLOYEES, PLANS, ATTESTATIONS];
+
+/// The canonical table a manifest key or profile section names (`charges`).
+pub fn by_section(section: &str) -> Option<TableSpec> {
+    ALL.iter().find(|t| t.section == section).copied()
+}
 
 pub type Read<T> = (T, InputReport, Vec<Rejection>);
 
@@ -56,6 +86,7 @@ pub(crate) const SUMMARY_FIELDS: &[&str] = &[
     "adjustments",
     "current_charges",
     "total_due",
+    "due_date",
 ];
 pub(crate) const SUMMARY_REQUIRED: &[&str] = &["carrier", "account_number", "invoice_number", "current_charges", "total_due"];
 
@@ -81,7 +112,7 @@ pub fn read_summary(input: &InputRef) -> Result<Read<InvoiceSummary>, ParseError
             "carrier" | "account_number" | "invoice_number" => {
                 text.insert(field, col("value", value::required_text(c[1]))?);
             }
-            "invoice_date" | "period_start" | "period_end" => {
+            "invoice_date" | "period_start" | "period_end" | "due_date" => {
                 if let Some(d) = col("value", value::optional_date(c[1]))? {
                     dates.insert(field, d);
                 }
@@ -118,6 +149,7 @@ pub fn read_summary(input: &InputRef) -> Result<Read<InvoiceSummary>, ParseError
         adjustments: m("adjustments"),
         current_charges: m("current_charges"),
         total_due: m("total_due"),
+        due_date: dates.get("due_date").copied(),
         source: seen.get("current_charges").cloned().unwrap_or_else(|| SourceRef::new(input.name.as_str().into(), None, 0)),
     };
     Ok((summary, report, rejections))
@@ -136,6 +168,43 @@ pub fn read_charges(input: &InputRef, invoice: usize) -> Result<Read<Vec<Charge>
         Ok(())
     })?;
     Ok((out, report, rejections))
+}
+
+/// The carrier's per-line summary of an invoice: each line's total (its charge items must add
+/// up to it), its plan and user name as the carrier prints them. An empty line is the account's
+/// own row.
+pub fn read_lines(input: &InputRef) -> Result<Read<Vec<LineSummary>>, ParseError> {
+    let mut out = Vec::new();
+    let mut first: BTreeMap<Option<billrecon_model::PhoneNumber>, SourceRef> = BTreeMap::new();
+    let (report, rejections) = read_table(input, &LINES, |src, c| {
+        let line = if c[0].is_blank() { None } else { Some(col("line", value::line(c[0]))?) };
+        if let Some(f) = first.get(&line) {
+            let what = line.map_or("the account row".to_string(), |l| format!("line {}", l.pretty()));
+            return Err(("line".into(), format!("{what} is listed twice (first at {f})")));
+        }
+        let total = col("total", value::money(c[1]))?;
+        out.push(LineSummary {
+            line,
+            total,
+            plan: col("plan", value::text(c[2]))?,
+            user_name: col("user_name", value::text(c[3]))?,
+            voice_minutes: optional_quantity("voice_minutes", c[4])?,
+            messages: optional_quantity("messages", c[5])?,
+            data: optional_quantity("data", c[6])?,
+            source: src.clone(),
+        });
+        first.insert(line, src.clone());
+        Ok(())
+    })?;
+    Ok((out, report, rejections))
+}
+
+fn optional_quantity(column: &'static str, c: Cell<'_>) -> Result<Option<Decimal>, RowError> {
+    if c.is_blank() {
+        Ok(None)
+    } else {
+        col(column, value::non_negative_quantity(c)).map(Some)
+    }
 }
 
 /// Usage rows per run handed to [`UsageSink::fold`]: small enough that a block of the file
@@ -335,7 +404,7 @@ impl<S: UsageSink> UsageBlocks<'_, S> {
         };
         let Some(r) = (0..rows.div_ceil(USAGE_RUN_ROWS)).into_par_iter().map(run).reduce_with(both) else { return };
         tally.report.read += r.read;
-        tally.report.blank += r.blank;
+        tally.blank(r.blank);
         tally.report.accepted += r.read - r.rejected.len() as u64;
         for (row, (column, reason)) in r.rejected {
             tally.reject(row, &column, reason);
@@ -558,7 +627,7 @@ mod tests {
     fn usage_input(dir: &tempfile::TempDir, bytes: &[u8]) -> InputRef {
         let path = dir.path().join("usage.csv");
         std::fs::write(&path, bytes).unwrap();
-        InputRef { name: "usage.csv".into(), path, sheet: None, format: crate::table::Format::Csv, profile: None }
+        InputRef { name: "usage.csv".into(), path, member: None, sheet: None, format: crate::table::Format::Csv, profile: None }
     }
 
     /// Blocks are 1 KiB under test: the bad byte sits blocks after the first, and its line is
@@ -579,7 +648,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("usage.csv");
         std::fs::write(&path, usage_csv(n)).unwrap();
-        let input = InputRef { name: "usage.csv".into(), path, sheet: None, format: crate::table::Format::Csv, profile: None };
+        let input = InputRef {
+            name: "usage.csv".into(),
+            path,
+            member: None,
+            sheet: None,
+            format: crate::table::Format::Csv,
+            profile: None,
+        };
         let mut table = UsageTable::default();
         let (report, rejections) = read_usage(&input, &mut table).unwrap();
         let blank: Vec<usize> = (0..n).filter(|i| i % 150 == 0).collect();
@@ -587,13 +663,13 @@ mod tests {
         let good: Vec<usize> = (0..n).filter(|i| i % 150 != 0 && i % 97 != 5 && i % 211 != 9).collect();
         assert_eq!(
             (report.read, report.accepted, report.rejected, report.blank),
-            ((n - blank.len()) as u64, good.len() as u64, bad.len() as u64, blank.len() as u64)
+            (n as u64, good.len() as u64, bad.len() as u64, blank.len() as u64)
         );
         let rows: Vec<u32> = rejections.iter().map(|r| r.source.row).collect();
         assert_eq!(rows, bad.iter().map(|i| *i as u32 + 2).collect::<Vec<_>>());
         assert_eq!(
             rejections[0].to_string(),
-            "usage.csv:7: date: `2026-13-01` is not a date (expected YYYY-MM-DD or MM/DD/YYYY)"
+            "usage.csv:7: date: `2026-13-01` is not a date (expected YYYY-MM-DD, MM/DD/YYYY or Jan 15, 2024)"
         );
         assert_eq!(table.row, good.iter().map(|i| *i as u32 + 2).collect::<Vec<_>>());
         for (k, &i) in good.iter().enumerate() {

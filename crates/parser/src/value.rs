@@ -278,9 +278,10 @@ pub fn non_negative_quantity(c: Cell<'_>) -> Result<Decimal, String> {
     Ok(q)
 }
 
-const DATE_HELP: &str = "expected YYYY-MM-DD or MM/DD/YYYY";
+const DATE_HELP: &str = "expected YYYY-MM-DD, MM/DD/YYYY or Jan 15, 2024";
 
-/// Dates: `2026-10-05`, `10/05/2026`, `10/5/2026`, XLSX date cells and serial numbers.
+/// Dates: `2026-10-05`, `10/05/2026`, `10/5/2026`, `Jan 15, 2024`, XLSX date cells and serial
+/// numbers.
 pub fn date(c: Cell<'_>) -> Result<NaiveDate, String> {
     let d = match c {
         Cell::DateTime(dt) => dt.date(),
@@ -328,6 +329,9 @@ fn date_from_str(s: &str) -> Option<NaiveDate> {
         let y = two(&b[0..2])? * 100 + two(&b[2..4])?;
         return NaiveDate::from_ymd_opt(y as i32, two(&b[5..7])?, two(&b[8..10])?);
     }
+    if s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        return month_name_date(s);
+    }
     // An ISO date-time keeps its date part.
     let s = s.split(['T', ' ']).next().unwrap_or(s);
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -343,9 +347,100 @@ fn date_from_str(s: &str) -> Option<NaiveDate> {
     None
 }
 
+/// The month of a month's name or its abbreviation (`Jan`, `Jan.`, `January`, `Sept`), any case.
+fn month_of(word: &str) -> Option<u32> {
+    const NAMES: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    let m = NAMES.iter().position(|n| *n == w || (w.len() == 3 && n.starts_with(&w)) || (w == "sept" && *n == "september"))?;
+    Some(m as u32 + 1)
+}
+
+/// A day of the month: one or two digits.
+fn day_of(word: &str) -> Option<u32> {
+    (1..=2).contains(&word.len()).then(|| word.parse().ok()).flatten()
+}
+
+/// `Jan 15, 2024`, `January 15 2024`, `Jan. 15, 2024` (Verizon's bill cycle dates).
+fn month_name_date(s: &str) -> Option<NaiveDate> {
+    let words: Vec<&str> = s.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    match words.as_slice() {
+        [m, d, y] if y.len() == 4 => NaiveDate::from_ymd_opt(y.parse().ok()?, month_of(m)?, day_of(d)?),
+        _ => None,
+    }
+}
+
+/// A month and day with no year: `01/05`, `1/5`, `Dec 16`, `December 16`.
+pub fn month_day(s: &str) -> Option<(u32, u32)> {
+    let s = s.trim();
+    if let Some((m, d)) = s.split_once('/') {
+        let m = day_of(m)?;
+        let d = day_of(d)?;
+        return ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((m, d));
+    }
+    let words: Vec<&str> = s.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    match words.as_slice() {
+        [m, d] => Some((month_of(m)?, day_of(d).filter(|d| (1..=31).contains(d))?)),
+        _ => None,
+    }
+}
+
+/// The date of `month`/`day` in the year that puts it at or before `anchor` (a bill cycle's
+/// closing date), allowing a month of late usage: a cycle closing Jan 15, 2024 reads `12/20`
+/// as 2023-12-20 and `01/05` as 2024-01-05. `None` when the day does not exist in that year.
+pub fn in_year_before(month: u32, day: u32, anchor: NaiveDate) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    // The year-long window ending a month after the anchor holds each month and day once.
+    let late = anchor.checked_add_days(chrono::Days::new(31))?;
+    let early = late.checked_sub_months(chrono::Months::new(12))?;
+    [anchor.year() + 1, anchor.year(), anchor.year() - 1]
+        .into_iter()
+        .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+        .find(|d| early < *d && *d <= late)
+}
+
+/// A date that may be printed without its year (`01/05`, `Dec 16`): the year is that of the
+/// bill cycle closing on `anchor` ([`in_year_before`]). A full date is taken as it is.
+pub fn date_near(c: Cell<'_>, anchor: NaiveDate) -> Result<NaiveDate, String> {
+    if let Cell::Text(t) = c {
+        if let Some((m, d)) = month_day(t) {
+            return in_year_before(m, d, anchor)
+                .ok_or_else(|| format!("`{}` is not a date in the bill cycle closing {anchor}", t.trim()));
+        }
+    }
+    date(c)
+}
+
+/// The two ends of a range: `10/01/2026 - 10/31/2026`, `Dec 16 -Jan 15 `, `a to b`, `a – b`.
+/// A `-` inside a date (`2026-10-01`) is not a separator: one needs a space on either side.
+pub fn split_range(t: &str) -> Option<(&str, &str)> {
+    let t = t.trim();
+    if let Some((a, b)) = [" - ", " to ", " – ", " — ", "–", "—"].iter().find_map(|sep| t.split_once(sep)) {
+        return Some((a.trim(), b.trim()));
+    }
+    let b = t.as_bytes();
+    let at = (1..b.len().saturating_sub(1)).find(|&i| b[i] == b'-' && (b[i - 1] == b' ' || b[i + 1] == b' '))?;
+    Some((t[..at].trim(), t[at + 1..].trim()))
+}
+
 const TIME_HELP: &str = "expected HH:MM, HH:MM:SS or H:MM AM/PM";
 
-/// Times: `14:05`, `14:05:33`, `2:05 PM`, XLSX time cells and day fractions.
+/// Times: `14:05`, `14:05:33`, `2:05 PM`, `7:15A`, XLSX time cells and day fractions.
 pub fn time(c: Cell<'_>) -> Result<TimeOfDay, String> {
     let bad = || format!("`{}` is not a time of day ({TIME_HELP})", c.display());
     match c {
@@ -382,10 +477,11 @@ fn time_from_str(s: &str) -> Option<TimeOfDay> {
         let sec = if b.len() == 8 { two(&b[6..8])? } else { 0 };
         return TimeOfDay::from_hms(two(&b[0..2])?, two(&b[3..5])?, sec);
     }
-    let upper = s.to_ascii_uppercase();
-    let (clock, meridiem) = if let Some(r) = upper.strip_suffix("AM") {
+    let upper = s.to_ascii_uppercase().replace('.', "");
+    // `2:05 PM`, `2:05pm`, and Verizon's `7:15A` / `12:05P`.
+    let (clock, meridiem) = if let Some(r) = upper.strip_suffix("AM").or_else(|| upper.strip_suffix('A')) {
         (r.trim_end(), Some(false))
-    } else if let Some(r) = upper.strip_suffix("PM") {
+    } else if let Some(r) = upper.strip_suffix("PM").or_else(|| upper.strip_suffix('P')) {
         (r.trim_end(), Some(true))
     } else {
         (upper.as_str(), None)
@@ -498,6 +594,8 @@ mod tests {
         assert_eq!(money(t("-$12.00")), Ok(d("-12.00")));
         assert_eq!(money(t("$-12.00")), Ok(d("-12.00")));
         assert_eq!(money(t("($1,000)")), Ok(d("-1000")));
+        assert_eq!(money(t("($948.03)")), Ok(d("-948.03"))); // AT&T's negatives
+        assert_eq!(money(t("-3.50")), Ok(d("-3.50"))); // Verizon's discounts
         assert_eq!(money(t(" 0.10 ")), Ok(d("0.10")));
         assert_eq!(money(t(".99")), Ok(d("0.99")));
         assert_eq!(money(t("2.500")), Ok(d("2.50")));
@@ -548,12 +646,54 @@ mod tests {
         assert_eq!(date(t("2026-10-05T00:00:00")), Ok(oct5));
         assert_eq!(date(Cell::Number(46300.0)), Ok(oct5));
         assert_eq!(date(Cell::DateTime(oct5.and_hms_opt(0, 0, 0).unwrap())), Ok(oct5));
-        assert_eq!(date(t("13/45/2026")), Err("`13/45/2026` is not a date (expected YYYY-MM-DD or MM/DD/YYYY)".into()));
-        assert_eq!(date(t("5 Oct 2026")), Err("`5 Oct 2026` is not a date (expected YYYY-MM-DD or MM/DD/YYYY)".into()));
-        assert_eq!(date(t("10/05/26")), Err("`10/05/26` is not a date (expected YYYY-MM-DD or MM/DD/YYYY)".into()));
-        assert_eq!(date(Cell::Number(46300.5)), Err("`46300.5` is not a date (expected YYYY-MM-DD or MM/DD/YYYY)".into()));
+        assert_eq!(date(t("Oct 5, 2026")), Ok(oct5));
+        assert_eq!(date(t("October 5 2026")), Ok(oct5));
+        assert_eq!(date(t("oct. 05, 2026")), Ok(oct5));
+        const HELP: &str = "(expected YYYY-MM-DD, MM/DD/YYYY or Jan 15, 2024)";
+        assert_eq!(date(t("13/45/2026")), Err(format!("`13/45/2026` is not a date {HELP}")));
+        assert_eq!(date(t("5 Oct 2026")), Err(format!("`5 Oct 2026` is not a date {HELP}")));
+        assert_eq!(date(t("Oct 32, 2026")), Err(format!("`Oct 32, 2026` is not a date {HELP}")));
+        assert_eq!(date(t("Okt 5, 2026")), Err(format!("`Okt 5, 2026` is not a date {HELP}")));
+        // Two-digit years are ambiguous in a canonical file; a carrier profile opts in (`%m/%d/%y`).
+        assert_eq!(date(t("10/05/26")), Err(format!("`10/05/26` is not a date {HELP}")));
+        assert_eq!(date(Cell::Number(46300.5)), Err(format!("`46300.5` is not a date {HELP}")));
         assert_eq!(date(t("1899-12-31")), Err("`1899-12-31` is not a plausible date (year 1899)".into()));
         assert_eq!(optional_date(t(" ")), Ok(None));
+    }
+
+    #[test]
+    fn dates_without_a_year_take_the_bill_cycle_s() {
+        let jan15 = NaiveDate::from_ymd_opt(2024, 1, 15).unwrap();
+        let ymd = |y, m, d| Ok(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        // A cycle from Dec 16 to Jan 15: December belongs to the year before.
+        assert_eq!(date_near(t("12/20"), jan15), ymd(2023, 12, 20));
+        assert_eq!(date_near(t("01/05"), jan15), ymd(2024, 1, 5));
+        assert_eq!(date_near(t("1/5"), jan15), ymd(2024, 1, 5));
+        assert_eq!(date_near(t("Dec 16"), jan15), ymd(2023, 12, 16));
+        assert_eq!(date_near(t(" Jan 15 "), jan15), ymd(2024, 1, 15));
+        // Usage billed a cycle late still falls in the right year.
+        assert_eq!(date_near(t("02/10"), jan15), ymd(2024, 2, 10));
+        // A full date keeps its own year.
+        assert_eq!(date_near(t("12/20/2022"), jan15), ymd(2022, 12, 20));
+        let leap = NaiveDate::from_ymd_opt(2025, 3, 15).unwrap();
+        assert_eq!(date_near(t("02/29"), leap), Err("`02/29` is not a date in the bill cycle closing 2025-03-15".into()));
+        assert_eq!(
+            date_near(t("13/05"), jan15),
+            Err("`13/05` is not a date (expected YYYY-MM-DD, MM/DD/YYYY or Jan 15, 2024)".into())
+        );
+        assert_eq!(month_day("Dec 16"), Some((12, 16)));
+        assert_eq!(month_day("Dec 16, 2023"), None);
+    }
+
+    #[test]
+    fn ranges_split_at_a_spaced_dash_or_a_word() {
+        assert_eq!(split_range("10/01/2026 - 10/31/2026"), Some(("10/01/2026", "10/31/2026")));
+        assert_eq!(split_range("Dec 16 -Jan 15 "), Some(("Dec 16", "Jan 15")));
+        assert_eq!(split_range("Dec 16- Jan 15"), Some(("Dec 16", "Jan 15")));
+        assert_eq!(split_range("2026-10-01 to 2026-10-31"), Some(("2026-10-01", "2026-10-31")));
+        assert_eq!(split_range("01/16/2024 – 02/15/2024"), Some(("01/16/2024", "02/15/2024")));
+        assert_eq!(split_range("2026-10-01"), None);
+        assert_eq!(split_range("01/16/2024"), None);
     }
 
     #[test]
@@ -565,12 +705,18 @@ mod tests {
         assert_eq!(time(t("2:05pm")), Ok(hm(14, 5, 0)));
         assert_eq!(time(t("12:30 AM")), Ok(hm(0, 30, 0)));
         assert_eq!(time(t("12:30 PM")), Ok(hm(12, 30, 0)));
+        assert_eq!(time(t("7:15A")), Ok(hm(7, 15, 0)));
+        assert_eq!(time(t("12:05P")), Ok(hm(12, 5, 0)));
+        assert_eq!(time(t("12:05A")), Ok(hm(0, 5, 0)));
+        assert_eq!(time(t("7:15 a.m.")), Ok(hm(7, 15, 0)));
         assert_eq!(time(Cell::Number(0.5868055555555556)), Ok(hm(14, 5, 0)));
         let dt = NaiveDate::from_ymd_opt(1899, 12, 31).unwrap().and_hms_opt(14, 5, 33).unwrap();
         assert_eq!(time(Cell::DateTime(dt)), Ok(hm(14, 5, 33)));
         assert_eq!(time(t("25:00")), Err("`25:00` is not a time of day (expected HH:MM, HH:MM:SS or H:MM AM/PM)".into()));
         assert_eq!(time(t("13:05 PM")), Err("`13:05 PM` is not a time of day (expected HH:MM, HH:MM:SS or H:MM AM/PM)".into()));
         assert_eq!(time(t("2:5")), Err("`2:5` is not a time of day (expected HH:MM, HH:MM:SS or H:MM AM/PM)".into()));
+        assert_eq!(time(t("13:15P")), Err("`13:15P` is not a time of day (expected HH:MM, HH:MM:SS or H:MM AM/PM)".into()));
+        assert_eq!(time(t("7:15X")), Err("`7:15X` is not a time of day (expected HH:MM, HH:MM:SS or H:MM AM/PM)".into()));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use calamine::{open_workbook, DataRef, Reader, Xlsx};
 use billrecon_model::{InputReport, Rejection, SourceRef};
 
 use crate::error::ParseError;
-use crate::table::{find_header, Columns, InputRef, Layout, RowError, RowKind, Tally, HEADER_SEARCH_ROWS};
+use crate::table::{find_header, Columns, InputRef, Layout, RowError, RowKind, Taken, Tally, HEADER_SEARCH_ROWS};
 use crate::value::{Cell, OwnedCell};
 
 /// Columns beyond this are ignored: no canonical table is anywhere near this wide.
@@ -67,10 +67,32 @@ fn load_sheet(input: &InputRef, default_sheet: Option<&str>) -> Result<(String, 
         if !input.path.exists() {
             return Err(ParseError::Open { file: name.clone(), reason: "no such file".into() });
         }
-        let mut wb: Xlsx<_> = open_workbook(&input.path)
-            .map_err(|e: calamine::XlsxError| ParseError::Workbook { file: name.clone(), reason: e.to_string() })?;
+        match &input.member {
+            None => {
+                let wb: Xlsx<_> = open_workbook(&input.path)
+                    .map_err(|e: calamine::XlsxError| ParseError::Workbook { file: name.clone(), reason: e.to_string() })?;
+                sheet_rows(wb, &name, input.sheet.as_deref().or(default_sheet))
+            }
+            Some(_) => {
+                let bytes = crate::archive::read_member(input)?;
+                let wb = Xlsx::new(std::io::Cursor::new(bytes))
+                    .map_err(|e: calamine::XlsxError| ParseError::Workbook { file: name.clone(), reason: e.to_string() })?;
+                sheet_rows(wb, &name, input.sheet.as_deref().or(default_sheet))
+            }
+        }
+    })
+}
+
+/// One sheet's cells, streamed: the named sheet, or the first.
+fn sheet_rows<R: std::io::Read + std::io::Seek>(
+    mut wb: Xlsx<R>,
+    name: &str,
+    wanted: Option<&str>,
+) -> Result<(String, Rows), ParseError> {
+    {
+        let name = name.to_string();
         let sheets = wb.sheet_names();
-        let sheet = match input.sheet.as_deref().or(default_sheet) {
+        let sheet = match wanted {
             Some(s) => sheets.iter().find(|n| *n == s).cloned().ok_or_else(|| ParseError::NoSheet {
                 file: name.clone(),
                 sheet: s.to_string(),
@@ -98,7 +120,7 @@ fn load_sheet(input: &InputRef, default_sheet: Option<&str>) -> Result<(String, 
             }
         }
         Ok((sheet, rows))
-    })
+    }
 }
 
 pub(crate) fn read_xlsx<F>(
@@ -108,9 +130,9 @@ pub(crate) fn read_xlsx<F>(
     on_row: &mut F,
 ) -> Result<(InputReport, Vec<Rejection>), ParseError>
 where
-    F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<(), RowError>,
+    F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<Taken, RowError>,
 {
-    let total = std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0);
+    let total = crate::archive::size(input);
     crate::progress::report(|p| p.start(&input.label(None), total));
     let (sheet, rows) = load_sheet(input, layout.sheet.as_deref())?;
     crate::progress::report(|p| p.advance(total, rows.len() as u64));
@@ -157,7 +179,7 @@ where
     for (r, row_cells) in rows.range(header_row..) {
         let row = r + 1;
         // Rows with no cells at all between data rows are blank rows too.
-        tally.report.blank += u64::from(row - last_row - 1);
+        tally.blank(u64::from(row - last_row - 1));
         last_row = row;
         for (slot, pos) in cells.iter_mut().zip(&map.positions) {
             *slot = match pos {
@@ -175,5 +197,5 @@ where
         tally.row(row, &cells, on_row);
     }
     crate::progress::report(|p| p.finish());
-    Ok(tally.finish())
+    tally.finish()
 }

@@ -18,11 +18,18 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn csv(dir: &Path, name: &str) -> InputRef {
-    InputRef { name: name.into(), path: dir.join(name), sheet: None, format: Format::Csv, profile: None }
+    InputRef { name: name.into(), path: dir.join(name), member: None, sheet: None, format: Format::Csv, profile: None }
 }
 
 fn xlsx(dir: &Path, name: &str, sheet: Option<&str>) -> InputRef {
-    InputRef { name: name.into(), path: dir.join(name), sheet: sheet.map(Into::into), format: Format::Xlsx, profile: None }
+    InputRef {
+        name: name.into(),
+        path: dir.join(name),
+        member: None,
+        sheet: sheet.map(Into::into),
+        format: Format::Xlsx,
+        profile: None,
+    }
 }
 
 fn d(s: &str) -> Decimal {
@@ -64,7 +71,7 @@ fn csv_usage_rows_are_accepted_or_rejected_with_their_line_numbers() {
     assert_eq!(
         rej,
         vec![
-            "usage.csv:8: date: `13/45/2026` is not a date (expected YYYY-MM-DD or MM/DD/YYYY)",
+            "usage.csv:8: date: `13/45/2026` is not a date (expected YYYY-MM-DD, MM/DD/YYYY or Jan 15, 2024)",
             "usage.csv:9: time: `25:00` is not a time of day (expected HH:MM, HH:MM:SS or H:MM AM/PM)",
             "usage.csv:10: type: `fax` is not one of: voice, text, data, other",
             "usage.csv:11: quantity: `-2` is negative",
@@ -74,7 +81,8 @@ fn csv_usage_rows_are_accepted_or_rejected_with_their_line_numbers() {
             "usage.csv:15: (row): has 3 fields where the header has 9",
         ]
     );
-    assert_eq!((r.header_row, r.read, r.accepted, r.rejected, r.blank), (3, 12, 4, 8, 2));
+    assert_eq!((r.header_row, r.read, r.accepted, r.rejected, r.blank), (3, 14, 4, 8, 2));
+    assert!(r.balanced(), "read = accepted + rejected + skipped + blank");
     assert_eq!(table.len(), 4);
     let first = table.get(0);
     assert_eq!(
@@ -153,7 +161,7 @@ fn large_csv_is_read_in_blocks_with_exact_line_numbers() {
     assert!(s.len() > 9 << 20);
     write(t.path(), "big.csv", &s);
     let (r, rej, table) = usage(&csv(t.path(), "big.csv"));
-    assert_eq!(rej, vec!["big.csv:123458: date: `2026-10-32` is not a date (expected YYYY-MM-DD or MM/DD/YYYY)"]);
+    assert_eq!(rej, vec!["big.csv:123458: date: `2026-10-32` is not a date (expected YYYY-MM-DD, MM/DD/YYYY or Jan 15, 2024)"]);
     assert_eq!((r.read, r.accepted), (rows, rows - 1));
     assert_eq!(table.get(table.len() - 1).row, rows as u32 + 1);
     assert_eq!(table.charge.iter().sum::<Decimal>(), d("15999.90"));
@@ -205,7 +213,7 @@ fn xlsx_title_rows_typed_cells_and_rejections() {
         rej,
         vec!["usage.xlsx:Detail:8: charge: `0.125` has more than 2 decimal places (fractions of a cent are not billable)"]
     );
-    assert_eq!((r.sheet.as_deref(), r.header_row, r.read, r.accepted, r.rejected, r.blank), (Some("Detail"), 4, 3, 2, 1, 1));
+    assert_eq!((r.sheet.as_deref(), r.header_row, r.read, r.accepted, r.rejected, r.blank), (Some("Detail"), 4, 4, 2, 1, 1));
     let a = table.get(0);
     assert_eq!(
         (a.line.as_str(), a.date.to_string(), a.time.unwrap().to_string(), a.charge, a.row),
@@ -310,15 +318,15 @@ fn each_table_names_its_own_rejections() {
     ]);
     assert_eq!(rejections(&t), vec![
         "summary.csv:7: field: `total_due` is given twice (first at summary.csv:6)",
-        "summary.csv:8: field: `balance` is not a summary field (expected one of: carrier, account_number, invoice_number, invoice_date, period_start, period_end, previous_balance, payments, adjustments, current_charges, total_due)",
-        "summary.csv:9: value: `31/10/2026` is not a date (expected YYYY-MM-DD or MM/DD/YYYY)",
+        "summary.csv:8: field: `balance` is not a summary field (expected one of: carrier, account_number, invoice_number, invoice_date, period_start, period_end, previous_balance, payments, adjustments, current_charges, total_due, due_date)",
+        "summary.csv:9: value: `31/10/2026` is not a date (expected YYYY-MM-DD, MM/DD/YYYY or Jan 15, 2024)",
         "charges.csv:3: category: `roam` is not one of: plan, feature, equipment, accessory, usage, overage_voice, overage_text, overage_data, directory_assistance, long_distance, roaming, international, third_party, one_time, credit, tax, surcharge, fee, adjustment, other",
         "charges.csv:4: amount: required value is empty",
         "inventory.csv:2: status: `gone` is not one of: active, suspended, lost, stolen, returned, spare",
         "inventory.csv:3: account_code: required value is empty",
         "employees.csv:3: employee_id: `E1` is listed twice (first at employees.csv:2)",
         "employees.csv:4: employee_id: required value is empty",
-        "employees.csv:5: termination_date: `someday` is not a date (expected YYYY-MM-DD or MM/DD/YYYY)",
+        "employees.csv:5: termination_date: `someday` is not a date (expected YYYY-MM-DD, MM/DD/YYYY or Jan 15, 2024)",
         "plans.csv:3: plan: `BIZ` is listed twice (first at plans.csv:2)",
         "plans.csv:4: voice_minutes: `lots` is not a number",
         "attestations.csv:2: time: `7 pm` is not a time of day (expected HH:MM, HH:MM:SS or H:MM AM/PM)",

@@ -28,6 +28,23 @@ pub struct Reconciliation<'a> {
     pub as_of: NaiveDate,
 }
 
+/// An input's skipped rows by reason, in one line:
+/// `a payment, not a current charge: 1 row (14); a footer total ...: 2 rows (30, 31)`.
+pub fn skips_text(i: &InputReport) -> String {
+    let parts: Vec<String> = i
+        .skips
+        .iter()
+        .map(|s| {
+            let mut rows: Vec<String> = s.first_rows.iter().map(u32::to_string).collect();
+            if s.rows > s.first_rows.len() as u64 {
+                rows.push("...".into());
+            }
+            format!("{}: {} row{} ({})", s.reason, s.rows, if s.rows == 1 { "" } else { "s" }, rows.join(", "))
+        })
+        .collect();
+    parts.join("; ")
+}
+
 /// One output file: its path under `--out`, and its bytes.
 pub struct OutFile {
     pub path: String,

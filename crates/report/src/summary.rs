@@ -35,7 +35,7 @@ pub fn json(r: &Reconciliation<'_>) -> String {
         .iter()
         .map(|i| {
             json!({"kind": i.kind, "file": i.file, "sheet": i.sheet, "profile": i.profile, "read": i.read,
-                "accepted": i.accepted, "rejected": i.rejected, "blank": i.blank, "footer": i.footer})
+                "accepted": i.accepted, "rejected": i.rejected, "skipped": i.skipped, "blank": i.blank, "skips": i.skips})
         })
         .collect();
     let doc = json!({

@@ -1,4 +1,4 @@
-//! `reconciliation.xlsx`: sheets Summary, Findings, Postings, Journal and Rejected, with money
+//! `reconciliation.xlsx`: sheets Summary, Inputs, Findings, Postings, Journal and Rejected, with money
 //! cells formatted as currency, headers frozen and filters on, so finance can sort and filter.
 //!
 //! XLSX stores numbers as binary floats: a money cell gets the f64 nearest its Decimal value
@@ -94,6 +94,34 @@ fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, Xl
         rows.push(vec![t(format!("invoice {} {} items total", s.carrier, s.invoice_number)), Cell::Money(tot.items_total)]);
     }
     sheet(wb.add_worksheet_with_constant_memory()?, "Summary", &["item", "amount"], &rows, &[48.0, 16.0])?;
+
+    // How every input was read: read = accepted + rejected + skipped + blank on every row.
+    let rows: Vec<Vec<Cell>> = r
+        .inputs
+        .iter()
+        .map(|i| {
+            vec![
+                t(i.kind.as_str()),
+                t(i.file.as_str()),
+                t(i.sheet.as_deref().unwrap_or("")),
+                t(i.profile.as_deref().unwrap_or("canonical")),
+                Cell::Count(u64::from(i.header_row)),
+                Cell::Count(i.read),
+                Cell::Count(i.accepted),
+                Cell::Count(i.rejected),
+                Cell::Count(i.skipped),
+                Cell::Count(i.blank),
+                t(crate::skips_text(i)),
+            ]
+        })
+        .collect();
+    sheet(
+        wb.add_worksheet_with_constant_memory()?,
+        "Inputs",
+        &["input", "file", "sheet", "profile", "header row", "read", "accepted", "rejected", "skipped", "blank", "skipped rows"],
+        &rows,
+        &[16.0, 44.0, 12.0, 12.0, 10.0, 9.0, 9.0, 9.0, 9.0, 9.0, 80.0],
+    )?;
 
     let rows: Vec<Vec<Cell>> = r
         .findings

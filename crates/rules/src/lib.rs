@@ -13,7 +13,9 @@ mod testkit;
 
 use std::collections::BTreeMap;
 
-use billrecon_model::{stable_hash, Charge, Employee, Finding, LineBook, Month, PhoneNumber, Plan, Rule, Severity, SourceRef};
+use billrecon_model::{
+    stable_hash, Charge, Employee, Finding, LineBook, LineSummary, Month, PhoneNumber, Plan, Rule, Severity, SourceRef,
+};
 
 pub use facts::{AttestationIndex, UsageFacts, UsageFold};
 
@@ -24,6 +26,8 @@ pub struct Ctx<'a> {
     pub facts: UsageFacts,
     /// Charge items of each billed line, across invoices, in input order.
     pub billed: BTreeMap<PhoneNumber, Vec<&'a Charge>>,
+    /// What the carriers' per-line summaries say of each line, across invoices.
+    pub line_summaries: BTreeMap<PhoneNumber, Vec<&'a LineSummary>>,
     pub employees: BTreeMap<&'a str, &'a Employee>,
     pub plans: BTreeMap<&'a str, &'a Plan>,
 }
@@ -37,10 +41,16 @@ impl<'a> Ctx<'a> {
     /// Builds the indexes around a usage fold made elsewhere (e.g. streamed).
     pub fn with_facts(month: &'a Month, facts: UsageFacts) -> Ctx<'a> {
         let mut billed: BTreeMap<PhoneNumber, Vec<&Charge>> = BTreeMap::new();
+        let mut line_summaries: BTreeMap<PhoneNumber, Vec<&LineSummary>> = BTreeMap::new();
         for inv in &month.invoices {
             for c in &inv.charges {
                 if let Some(l) = c.line {
                     billed.entry(l).or_default().push(c);
+                }
+            }
+            for s in &inv.lines {
+                if let Some(l) = s.line {
+                    line_summaries.entry(l).or_default().push(s);
                 }
             }
         }
@@ -49,6 +59,7 @@ impl<'a> Ctx<'a> {
             book: LineBook::new(&month.period, &month.inventory),
             facts,
             billed,
+            line_summaries,
             employees: month.employees.iter().map(|e| (e.employee_id.as_str(), e)).collect(),
             plans: month.plans.iter().map(|p| (p.plan.as_str(), p)).collect(),
         }

@@ -1,6 +1,7 @@
 //! Reading a file through a profile: each source row becomes canonical cells (one row, or one
 //! per item), handed to the same converter a canonical file's rows go to.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,11 +10,11 @@ use rust_decimal::Decimal;
 
 use billrecon_model::{normalize_word, InputReport, Rejection, SourceRef};
 
-use super::spec::{kind_of, signed_field, FieldSpec, Kind, Part, Source, TableProfile, ValueMap};
-use super::{section_of, ProfileRef};
+use super::spec::{kind_of, signed_field, FieldSpec, Give, Kind, Part, Source, TableProfile, ValueMap};
+use super::ProfileRef;
 use crate::csv::WHOLE_ROW;
 use crate::error::ParseError;
-use crate::table::{read_raw, Columns, InputRef, RowError, RowKind, TableSpec};
+use crate::table::{read_raw, Columns, InputRef, RowError, RowKind, TableSpec, Taken};
 use crate::value::{self, Cell, OwnedCell};
 
 /// Canonical rows as a profile produced them, for `billrecon profile test`.
@@ -60,7 +61,7 @@ pub fn read<F>(
 where
     F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
 {
-    let section = section_of(spec.kind);
+    let section = spec.section;
     let tp = profile.table(section).ok_or_else(|| ParseError::Profile {
         origin: profile.origin.clone(),
         reason: format!(
@@ -80,12 +81,19 @@ where
     }
     let mut mapper = mapper;
     let mut sums = FooterSums::default();
-    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], kind: RowKind| match kind {
-        RowKind::Data => {
-            sums.add(&mapper, cells);
-            mapper.row(src, cells, on_row)
+    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], kind: RowKind| {
+        let cells = mapper.nulled(cells);
+        match kind {
+            RowKind::Data => {
+                // A footer adds up every row above it, as the carrier printed them.
+                sums.add(&mapper, &cells);
+                if let Some(reason) = mapper.skip_reason(&cells) {
+                    return Ok(Taken::Skipped(reason));
+                }
+                mapper.row(src, &cells, on_row).map(|()| Taken::Accepted)
+            }
+            RowKind::Footer => sums.check(&mapper, &cells).map(|()| Taken::Accepted),
         }
-        RowKind::Footer => sums.check(&mapper, cells),
     };
     read_raw(input, &columns, &tp.layout, &mut raw)
 }
@@ -130,6 +138,9 @@ impl FooterSums {
     }
 }
 
+/// The memo key of a table's skip rules (no canonical field has this name).
+const SKIP_KEY: &str = "(skip)";
+
 /// Turns source cells into canonical cells for one table.
 struct Mapper<'a> {
     tp: &'a TableProfile,
@@ -159,6 +170,50 @@ impl<'a> Mapper<'a> {
 
     fn cell<'c>(&self, cells: &[Cell<'c>], column: &str) -> Cell<'c> {
         self.index.get(&normalize_word(column)).map_or(Cell::Empty, |&i| cells[i])
+    }
+
+    /// The cells with the profile's empty words (`NA`, `N/A`) made empty.
+    fn nulled<'s, 'c>(&self, cells: &'s [Cell<'c>]) -> Cow<'s, [Cell<'c>]> {
+        let null = |c: &Cell<'_>| matches!(c, Cell::Text(t) if self.tp.nulls.iter().any(|n| t.trim().eq_ignore_ascii_case(n)));
+        if self.tp.nulls.is_empty() || !cells.iter().any(null) {
+            return Cow::Borrowed(cells);
+        }
+        Cow::Owned(cells.iter().map(|c| if null(c) { Cell::Empty } else { *c }).collect())
+    }
+
+    /// The first rule of `m` whose conditions the row meets, remembered per distinct values.
+    fn first_match(&mut self, key: &'static str, m: &ValueMap, cells: &[Cell<'_>]) -> (Vec<String>, Option<usize>) {
+        let values: Vec<String> = m.columns.iter().map(|c| self.cell(cells, c).display()).collect();
+        let memo = self.memo.entry(key).or_default();
+        if let Some(hit) = memo.get(&values) {
+            return (values, *hit);
+        }
+        let hit = m.rules.iter().position(|r| {
+            r.when.iter().all(|(col, mt)| {
+                let i = m.columns.iter().position(|c| c == col).unwrap_or(0);
+                mt.matches(&values[i])
+            })
+        });
+        memo.insert(values.clone(), hit);
+        (values, hit)
+    }
+
+    /// Why the row is not a record of the table, if a skip rule says so.
+    fn skip_reason(&mut self, cells: &[Cell<'_>]) -> Option<String> {
+        let tp = self.tp;
+        let skips = tp.skips.as_ref()?;
+        let (_, hit) = self.first_match(SKIP_KEY, skips, cells);
+        hit.and_then(|i| match &skips.rules[i].give {
+            Give::To(reason) => Some(reason.clone()),
+            Give::From { .. } => None,
+        })
+    }
+
+    /// A date in the profile's formats (the first that gives a plausible year).
+    fn parse_date(&self, fs: &FieldSpec, t: &str) -> Option<NaiveDate> {
+        use chrono::Datelike;
+        let formats = fs.date_format.iter().chain(self.tp.date_formats.iter());
+        formats.filter_map(|f| NaiveDate::parse_from_str(t, f).ok()).find(|d| (1950..=2200).contains(&d.year()))
     }
 
     fn label(&self, canonical: &str) -> String {
@@ -206,6 +261,9 @@ impl<'a> Mapper<'a> {
             }
             // Wide summaries compute totals themselves.
             Source::Total(c) => owned(self.cell(cells, c)),
+            Source::First(cols) => {
+                cols.iter().map(|c| self.cell(cells, c)).find(|c| !c.is_blank()).map_or(OwnedCell::Empty, owned)
+            }
         };
         if !fs.empty.is_empty() {
             let shown = v.as_cell().display();
@@ -216,11 +274,34 @@ impl<'a> Mapper<'a> {
         if let Some(p) = fs.part {
             v = part(v, p);
         }
+        if let (Some(re), OwnedCell::Text(t)) = (&fs.pattern, &v) {
+            let t = t.trim();
+            if !t.is_empty() {
+                let caps = re.captures(t).ok_or_else(|| format!("`{t}` does not match the pattern `{}`", re.as_str()))?;
+                let got = caps.get(1).or_else(|| caps.get(0)).map_or("", |m| m.as_str());
+                v = OwnedCell::Text(got.trim().to_string());
+            }
+        }
         if kind == Kind::Date {
             if let OwnedCell::Text(t) = &v {
-                let formats = fs.date_format.iter().chain(self.tp.date_formats.iter());
-                if let Some(d) = formats.filter_map(|f| NaiveDate::parse_from_str(t.trim(), f).ok()).next() {
+                let t = t.trim();
+                if let Some(d) = self.parse_date(fs, t) {
                     v = OwnedCell::Text(d.to_string());
+                } else if let (Some(col), Some((m, d))) = (&fs.year_from, value::month_day(t)) {
+                    // Printed without its year: the bill cycle's closing date gives it.
+                    let anchor = match self.cell(cells, col) {
+                        Cell::Text(a) if self.parse_date(fs, a.trim()).is_some() => self.parse_date(fs, a.trim()),
+                        other => value::date(other).ok(),
+                    };
+                    let anchor = anchor.ok_or_else(|| {
+                        format!(
+                            "`{t}` has no year, and {col} `{}` is not a date to take it from",
+                            self.cell(cells, col).display()
+                        )
+                    })?;
+                    let date = value::in_year_before(m, d, anchor)
+                        .ok_or_else(|| format!("`{t}` is not a date in the bill cycle closing {anchor}"))?;
+                    v = OwnedCell::Text(date.to_string());
                 }
             }
         }
@@ -234,42 +315,50 @@ impl<'a> Mapper<'a> {
                 let n = self.number(kind, v.as_cell())?;
                 v = OwnedCell::Text((-n).to_string());
             }
+            if let Some(d) = fs.divide {
+                v = self.divided(kind, v, d)?;
+            }
         }
         Ok(v)
     }
 
+    /// A number divided by `d` (KB to MB); an empty value stays empty.
+    fn divided(&self, kind: Kind, v: OwnedCell, d: Decimal) -> Result<OwnedCell, String> {
+        if v.as_cell().is_blank() {
+            return Ok(v);
+        }
+        let n = self.number(kind, v.as_cell())?;
+        let q = n.checked_div(d).ok_or_else(|| format!("`{}` cannot be divided by {d}", v.as_cell().display()))?;
+        Ok(OwnedCell::Text(q.normalize().to_string()))
+    }
+
     /// The mapped value of `field` (and whether its rule flips the row's sign).
-    fn lookup(&mut self, field: &'static str, m: &ValueMap, cells: &[Cell<'_>]) -> Result<(String, bool), RowError> {
-        let key: Vec<String> = m.columns.iter().map(|c| self.cell(cells, c).display()).collect();
-        let memo = self.memo.entry(field).or_default();
-        let hit = match memo.get(&key) {
-            Some(h) => *h,
-            None => {
-                let h = m.rules.iter().position(|r| {
-                    r.when.iter().all(|(col, mt)| {
-                        let i = m.columns.iter().position(|c| c == col).unwrap_or(0);
-                        mt.matches(&key[i])
-                    })
-                });
-                memo.insert(key.clone(), h);
-                h
+    fn lookup(&mut self, field: &'static str, m: &ValueMap, cells: &[Cell<'_>]) -> Result<(OwnedCell, bool), RowError> {
+        let (values, hit) = self.first_match(field, m, cells);
+        let Some(i) = hit else {
+            let shown: Vec<String> = m.columns.iter().zip(&values).map(|(c, v)| format!("{c} `{v}`")).collect();
+            return Err((
+                self.label(field).into(),
+                format!(
+                    "{} matches no [[{}.map.{field}]] rule of profile `{}`: add a rule for it",
+                    shown.join(", "),
+                    self.tp.section,
+                    self.profile
+                ),
+            ));
+        };
+        let rule = &m.rules[i];
+        let v = match &rule.give {
+            Give::To(to) => OwnedCell::Text(to.clone()),
+            Give::From { column, divide } => {
+                let v = owned(self.cell(cells, column));
+                match divide {
+                    None => v,
+                    Some(d) => self.divided(kind_of(field), v, *d).map_err(|e| (column.clone().into(), e))?,
+                }
             }
         };
-        match hit {
-            Some(i) => Ok((m.rules[i].to.clone(), m.rules[i].negate)),
-            None => {
-                let shown: Vec<String> = m.columns.iter().zip(&key).map(|(c, v)| format!("{c} `{v}`")).collect();
-                Err((
-                    self.label(field).into(),
-                    format!(
-                        "{} matches no [[{}.map.{field}]] rule of profile `{}`: add a rule for it",
-                        shown.join(", "),
-                        self.tp.section,
-                        self.profile
-                    ),
-                ))
-            }
-        }
+        Ok((v, rule.negate))
     }
 
     /// Maps one source row and hands the canonical row(s) to the converter.
@@ -285,8 +374,8 @@ impl<'a> Mapper<'a> {
             if let Some(fs) = tp.fields.get(col) {
                 out[i] = self.field(col, fs, cells).map_err(|e| (self.label(col).into(), e))?;
             } else if let Some(m) = tp.maps.get(col) {
-                let (to, neg) = self.lookup(col, m, cells)?;
-                out[i] = OwnedCell::Text(to);
+                let (v, neg) = self.lookup(col, m, cells)?;
+                out[i] = v;
                 flip |= neg;
             }
         }
@@ -389,14 +478,10 @@ fn part(v: OwnedCell, p: Part) -> OwnedCell {
             };
             OwnedCell::Text(if p == Part::Date { date } else { time }.to_string())
         }
-        (OwnedCell::Text(t), Part::Start | Part::End) => {
-            let t = t.trim();
-            let split = [" - ", " to ", " – ", " — "].iter().find_map(|sep| t.split_once(sep));
-            match split {
-                Some((a, b)) => OwnedCell::Text(if p == Part::Start { a } else { b }.trim().to_string()),
-                None => OwnedCell::Text(String::new()),
-            }
-        }
+        (OwnedCell::Text(t), Part::Start | Part::End) => match value::split_range(&t) {
+            Some((a, b)) => OwnedCell::Text(if p == Part::Start { a } else { b }.to_string()),
+            None => OwnedCell::Text(String::new()),
+        },
         (other, _) => other,
     }
 }
@@ -417,11 +502,16 @@ where
     let mut first: Option<(SourceRef, Vec<OwnedCell>)> = None;
     let mut totals: BTreeMap<&'static str, Decimal> = BTreeMap::new();
     let mut sums = FooterSums::default();
-    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], kind: RowKind| -> Result<(), RowError> {
+    let mut mapper = mapper;
+    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], kind: RowKind| -> Result<Taken, RowError> {
+        let cells = &*mapper.nulled(cells);
         if kind == RowKind::Footer {
-            return sums.check(&mapper, cells);
+            return sums.check(&mapper, cells).map(|()| Taken::Accepted);
         }
         sums.add(&mapper, cells);
+        if let Some(reason) = mapper.skip_reason(cells) {
+            return Ok(Taken::Skipped(reason));
+        }
         if first.is_some() && !totals_used {
             return Err((
                 WHOLE_ROW.into(),
@@ -438,7 +528,7 @@ where
         if first.is_none() {
             first = Some((src.clone(), cells.iter().map(|c| owned(*c)).collect()));
         }
-        Ok(())
+        Ok(Taken::Accepted)
     };
     let (mut report, mut rejections) = read_raw(input, columns, &tp.layout, &mut raw)?;
     let Some((src, cells)) = first else {

@@ -17,6 +17,8 @@ use std::sync::Arc;
 pub use apply::{capture, read, Captured};
 pub(crate) use spec::TableProfile;
 
+use billrecon_model::normalize_word;
+
 use crate::error::ParseError;
 
 /// The profiles shipped inside the binary: name and TOML text.
@@ -73,6 +75,19 @@ impl Profile {
     pub(crate) fn table(&self, section: &str) -> Option<&TableProfile> {
         self.tables.get(section)
     }
+
+    /// The file name stems the profile's tables come in (`AccountSummary`, ...): what a carrier
+    /// download holds.
+    pub fn files(&self) -> Vec<&str> {
+        // In the order the profile's tables are documented (summary, charges, lines, usage, ...).
+        crate::tables::ALL.iter().filter_map(|spec| self.tables.get(spec.section)).filter_map(|t| t.file.as_deref()).collect()
+    }
+
+    /// The section whose file a file name is (`AccountSummary_202401.txt` is the `summary`).
+    pub fn section_of_file(&self, name: &str) -> Option<&'static str> {
+        let stem = normalize_word(crate::archive::stem_and_month(name).0);
+        self.tables.iter().find(|(_, t)| t.file.as_deref().is_some_and(|f| normalize_word(f) == stem)).map(|(s, _)| *s)
+    }
 }
 
 /// A shared profile on an input; two are equal when they come from the same place.
@@ -97,19 +112,6 @@ impl std::ops::Deref for ProfileRef {
     type Target = Profile;
     fn deref(&self) -> &Profile {
         &self.0
-    }
-}
-
-/// The profile section that maps a canonical table, by the table's kind.
-pub(crate) fn section_of(kind: &str) -> &'static str {
-    match kind {
-        "invoice summary" => "summary",
-        "invoice charges" => "charges",
-        "usage" => "usage",
-        "inventory" => "inventory",
-        "employees" => "employees",
-        "plans" => "plans",
-        _ => "attestations",
     }
 }
 

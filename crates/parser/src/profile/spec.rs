@@ -27,6 +27,7 @@ struct RawProfile {
     employees: Option<RawTable>,
     plans: Option<RawTable>,
     attestations: Option<RawTable>,
+    lines: Option<RawTable>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -39,6 +40,7 @@ struct RawFormat {
     date_formats: Option<Vec<String>>,
     skip_rows: Option<u32>,
     sheet: Option<String>,
+    empty: Option<Vec<String>>,
 }
 
 impl RawFormat {
@@ -52,6 +54,7 @@ impl RawFormat {
             date_formats: over.date_formats.clone().or_else(|| self.date_formats.clone()),
             skip_rows: over.skip_rows.or(self.skip_rows),
             sheet: over.sheet.clone().or_else(|| self.sheet.clone()),
+            empty: over.empty.clone().or_else(|| self.empty.clone()),
         }
     }
 }
@@ -59,6 +62,8 @@ impl RawFormat {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTable {
+    /// The file's name without its extension and `_YYYYMM` (`AccountSummary`).
+    file: Option<String>,
     #[serde(default)]
     format: RawFormat,
     layout: Option<String>,
@@ -70,6 +75,8 @@ struct RawTable {
     items: Vec<RawItem>,
     total: Option<String>,
     footer: Option<RawFooter>,
+    #[serde(default)]
+    skip: Vec<RawSkip>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,9 +84,19 @@ struct RawTable {
 struct RawRule {
     #[serde(default)]
     when: BTreeMap<String, String>,
-    to: String,
+    to: Option<String>,
+    from: Option<String>,
+    divide: Option<toml::Value>,
     #[serde(default)]
     negate: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSkip {
+    #[serde(default)]
+    when: BTreeMap<String, String>,
+    reason: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +131,8 @@ pub(crate) enum Source {
     },
     /// Wide summaries only: a column summed over every data row.
     Total(String),
+    /// The first of these columns that is not empty.
+    First(Vec<String>),
 }
 
 /// A piece of a cell: the date or time of a date-time, the start or end of a range.
@@ -133,6 +152,13 @@ pub(crate) struct FieldSpec {
     pub empty: Vec<String>,
     pub part: Option<Part>,
     pub date_format: Option<String>,
+    /// Dates printed without a year (`01/05`, `Dec 16`) take it from this column's date, the
+    /// bill cycle's closing date.
+    pub year_from: Option<String>,
+    /// Amounts and quantities: divided by this (KB to MB: 1024).
+    pub divide: Option<rust_decimal::Decimal>,
+    /// Text: the part of the value the pattern's first group (or whole match) captures.
+    pub pattern: Option<Regex>,
 }
 
 impl FieldSpec {
@@ -150,15 +176,27 @@ impl FieldSpec {
                 s
             }
             Source::Join { cols, .. } => cols.join(" & "),
+            Source::First(cols) => cols.join(" or "),
         }
     }
 
+    /// The columns the header must hold.
     fn columns(&self) -> Vec<&str> {
-        match &self.source {
+        let mut out: Vec<&str> = match &self.source {
             Source::Column(c) | Source::Total(c) => vec![c.as_str()],
-            Source::Constant(_) => vec![],
+            Source::Constant(_) | Source::First(_) => vec![],
             Source::Sum { add, sub } => add.iter().chain(sub).map(String::as_str).collect(),
             Source::Join { cols, .. } => cols.iter().map(String::as_str).collect(),
+        };
+        out.extend(self.year_from.as_deref());
+        out
+    }
+
+    /// The columns the header may hold: a `first` list's (a file may have any of them).
+    fn optional_columns(&self) -> Vec<&str> {
+        match &self.source {
+            Source::First(cols) => cols.iter().map(String::as_str).collect(),
+            _ => vec![],
         }
     }
 }
@@ -179,10 +217,19 @@ impl Matcher {
     }
 }
 
+/// What a value-map rule gives its field.
+#[derive(Debug, Clone)]
+pub(crate) enum Give {
+    /// This value (a category, a type, a skip's reason).
+    To(String),
+    /// The value of this column of the row, divided by `divide` if given.
+    From { column: String, divide: Option<rust_decimal::Decimal> },
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Rule {
     pub when: Vec<(String, Matcher)>,
-    pub to: String,
+    pub give: Give,
     pub negate: bool,
 }
 
@@ -209,6 +256,12 @@ pub(crate) struct Footer {
 #[derive(Debug, Clone)]
 pub(crate) struct TableProfile {
     pub section: &'static str,
+    /// The file's name stem, as the carrier names it (`AccountSummary`).
+    pub file: Option<String>,
+    /// Values that mean "empty" in every column (`NA`), compared ignoring case and spaces.
+    pub nulls: Vec<String>,
+    /// Rows that are not records of the table: the first rule that matches gives the reason.
+    pub skips: Option<ValueMap>,
     pub layout: Layout,
     pub decimal_comma: bool,
     pub date_formats: Vec<String>,
@@ -237,24 +290,14 @@ pub(crate) enum Kind {
 
 pub(crate) fn kind_of(field: &str) -> Kind {
     match field {
-        "date" | "start_date" | "end_date" | "termination_date" | "invoice_date" | "period_start" | "period_end" => Kind::Date,
+        "date" | "start_date" | "end_date" | "termination_date" | "invoice_date" | "period_start" | "period_end" | "due_date" => {
+            Kind::Date
+        }
         "time" => Kind::Time,
         "amount" | "charge" | "monthly_rate" | "previous_balance" | "payments" | "adjustments" | "current_charges"
-        | "total_due" => Kind::Money,
-        "quantity" | "voice_minutes" | "messages" | "data_mb" => Kind::Quantity,
+        | "total_due" | "total" => Kind::Money,
+        "quantity" | "voice_minutes" | "messages" | "data_mb" | "data" => Kind::Quantity,
         _ => Kind::Text,
-    }
-}
-
-fn spec_of(section: &str) -> TableSpec {
-    match section {
-        "summary" => tables::SUMMARY,
-        "charges" => tables::CHARGES,
-        "usage" => tables::USAGE,
-        "inventory" => tables::INVENTORY,
-        "employees" => tables::EMPLOYEES,
-        "plans" => tables::PLANS,
-        _ => tables::ATTESTATIONS,
     }
 }
 
@@ -272,22 +315,32 @@ pub(super) fn compile(text: &str, origin: &str) -> Result<Profile, ParseError> {
     let raw: RawProfile = toml::from_str(text).map_err(|e| err(crate::manifest::toml_reason(&e, text)))?;
     let mut tables = BTreeMap::new();
     let sections = [
-        ("summary", raw.summary),
-        ("charges", raw.charges),
-        ("usage", raw.usage),
-        ("inventory", raw.inventory),
-        ("employees", raw.employees),
-        ("plans", raw.plans),
-        ("attestations", raw.attestations),
+        (tables::SUMMARY, raw.summary),
+        (tables::CHARGES, raw.charges),
+        (tables::LINES, raw.lines),
+        (tables::USAGE, raw.usage),
+        (tables::INVENTORY, raw.inventory),
+        (tables::EMPLOYEES, raw.employees),
+        (tables::PLANS, raw.plans),
+        (tables::ATTESTATIONS, raw.attestations),
     ];
-    for (section, t) in sections {
+    for (spec, t) in sections {
         if let Some(t) = t {
-            let tp = compile_table(section, &raw.format, t).map_err(&err)?;
-            tables.insert(section, tp);
+            let tp = compile_table(spec, &raw.format, t).map_err(&err)?;
+            tables.insert(spec.section, tp);
         }
     }
     if tables.is_empty() {
         return Err(err("maps no table: add a [summary], [charges], [usage] (or other table) section".into()));
+    }
+    let mut files: Vec<(&str, &str)> = Vec::new();
+    for (section, t) in &tables {
+        if let Some(f) = &t.file {
+            if let Some((other, _)) = files.iter().find(|(_, g)| normalize_word(g) == normalize_word(f)) {
+                return Err(err(format!("[{section}] file: `{f}` is already the file of [{other}]")));
+            }
+            files.push((section, f));
+        }
     }
     Ok(Profile { name: raw.name, description: raw.description, origin: origin.to_string(), tables })
 }
@@ -344,13 +397,31 @@ fn field_spec(section: &str, field: &str, v: &toml::Value) -> Result<FieldSpec, 
                 empty: vec![],
                 part: None,
                 date_format: None,
+                year_from: None,
+                divide: None,
+                pattern: None,
             })
         }
         toml::Value::Table(t) => t,
         _ => return Err(format!("{at}: expected a column name or a table such as {{ column = \"...\" }}")),
     };
-    const KEYS: &[&str] =
-        &["column", "constant", "sum", "subtract", "join", "separator", "total", "negate", "empty", "part", "date_format"];
+    const KEYS: &[&str] = &[
+        "column",
+        "constant",
+        "sum",
+        "subtract",
+        "join",
+        "separator",
+        "total",
+        "first",
+        "negate",
+        "empty",
+        "part",
+        "date_format",
+        "year_from",
+        "divide",
+        "pattern",
+    ];
     for k in t.keys() {
         if !KEYS.contains(&k.as_str()) {
             return Err(format!("{at}: unknown key `{k}`, expected one of {}", KEYS.join(", ")));
@@ -393,10 +464,13 @@ fn field_spec(section: &str, field: &str, v: &toml::Value) -> Result<FieldSpec, 
     if let Some(c) = string("total")? {
         sources.push(Source::Total(c));
     }
+    if let Some(cols) = list("first")? {
+        sources.push(Source::First(cols));
+    }
     let source = match sources.len() {
         1 => sources.pop().unwrap_or(Source::Constant(String::new())),
-        0 => return Err(format!("{at}: give one of column, constant, sum, join, total")),
-        _ => return Err(format!("{at}: give only one of column, constant, sum, join, total")),
+        0 => return Err(format!("{at}: give one of column, constant, sum, join, total, first")),
+        _ => return Err(format!("{at}: give only one of column, constant, sum, join, total, first")),
     };
     let negate = match t.get("negate") {
         None => false,
@@ -416,7 +490,37 @@ fn field_spec(section: &str, field: &str, v: &toml::Value) -> Result<FieldSpec, 
         return Err(format!("{at}: sum, subtract, total and negate apply to amounts and quantities, not to `{field}`"));
     }
     let date_format = string("date_format")?;
-    Ok(FieldSpec { source, negate, empty: list("empty")?.unwrap_or_default(), part, date_format })
+    let year_from = string("year_from")?;
+    if year_from.is_some() && kind != Kind::Date {
+        return Err(format!("{at}.year_from: applies to dates, not to `{field}`"));
+    }
+    let divide = match t.get("divide") {
+        None => None,
+        Some(v) => Some(divisor(&format!("{at}.divide"), v)?),
+    };
+    if divide.is_some() && !matches!(kind, Kind::Money | Kind::Quantity) {
+        return Err(format!("{at}.divide: applies to amounts and quantities, not to `{field}`"));
+    }
+    let pattern = match string("pattern")? {
+        None => None,
+        Some(p) => Some(
+            Regex::new(&p).map_err(|e| format!("{at}.pattern: `{p}` is not a valid pattern: {}", last_line(&e.to_string())))?,
+        ),
+    };
+    Ok(FieldSpec { source, negate, empty: list("empty")?.unwrap_or_default(), part, date_format, year_from, divide, pattern })
+}
+
+/// A positive number to divide by (`1024`, `"1000"`).
+fn divisor(at: &str, v: &toml::Value) -> Result<rust_decimal::Decimal, String> {
+    let d = match v {
+        toml::Value::Integer(i) => Some(rust_decimal::Decimal::from(*i)),
+        toml::Value::String(s) => s.parse::<rust_decimal::Decimal>().ok(),
+        _ => None,
+    };
+    match d {
+        Some(d) if d > rust_decimal::Decimal::ZERO => Ok(d),
+        _ => Err(format!("{at}: expected a positive number")),
+    }
 }
 
 /// Checks a mapped value against what the canonical field accepts.
@@ -437,22 +541,37 @@ fn check_value(section: &str, field: &str, v: &str) -> Result<(), String> {
     r.map_err(|e| format!("[{section}] map.{field}: {e}"))
 }
 
-fn matcher(section: &str, field: &str, pattern: &str) -> Result<Matcher, String> {
+fn matcher(at: &str, pattern: &str) -> Result<Matcher, String> {
     match pattern.strip_prefix('~') {
         Some(re) => Regex::new(re)
             .map(Matcher::Regex)
-            .map_err(|e| format!("[{section}] map.{field}: `{re}` is not a valid pattern: {}", first_line(&e.to_string()))),
+            .map_err(|e| format!("{at}: `{re}` is not a valid pattern: {}", last_line(&e.to_string()))),
         None => Ok(Matcher::Eq(normalize_word(pattern))),
     }
 }
 
-fn first_line(s: &str) -> String {
+/// The last line of a multi-line message (regex puts the reason there).
+fn last_line(s: &str) -> String {
     s.lines().last().unwrap_or(s).trim().to_string()
 }
 
-fn compile_table(section: &'static str, base: &RawFormat, t: RawTable) -> Result<TableProfile, String> {
-    let spec = spec_of(section);
-    let (layout, decimal_comma, date_formats) = layout(section, &base.with(&t.format))?;
+/// `when` conditions, and the columns they read (added to `columns`).
+fn conditions(at: &str, when: &BTreeMap<String, String>, columns: &mut Vec<String>) -> Result<Vec<(String, Matcher)>, String> {
+    let mut out = Vec::new();
+    for (col, pat) in when {
+        out.push((col.clone(), matcher(at, pat)?));
+        if !columns.contains(col) {
+            columns.push(col.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn compile_table(spec: TableSpec, base: &RawFormat, t: RawTable) -> Result<TableProfile, String> {
+    let section = spec.section;
+    let format = base.with(&t.format);
+    let (layout, decimal_comma, date_formats) = layout(section, &format)?;
+    let nulls: Vec<String> = format.empty.clone().unwrap_or_default().iter().map(|e| normalize_word(e)).collect();
     let mut layout = layout;
     let wide = match (section, t.layout.as_deref()) {
         (_, None) => false,
@@ -490,21 +609,32 @@ fn compile_table(section: &'static str, base: &RawFormat, t: RawTable) -> Result
         if fields.contains_key(field) {
             return Err(format!("[{section}] `{field}` has both fields.{field} and map.{field}: keep one"));
         }
+        let at = format!("[{section}] map.{field}");
         let mut columns: Vec<String> = Vec::new();
         let mut compiled = Vec::new();
         for r in rules {
-            check_value(section, field, &r.to)?;
-            if r.negate && signed_field(section).is_none() {
-                return Err(format!("[{section}] map.{field}: negate applies to charges and usage only"));
-            }
-            let mut when = Vec::new();
-            for (col, pat) in &r.when {
-                when.push((col.clone(), matcher(section, field, pat)?));
-                if !columns.contains(col) {
-                    columns.push(col.clone());
+            let give = match (&r.to, &r.from) {
+                (Some(to), None) => {
+                    check_value(section, field, to)?;
+                    Give::To(to.clone())
                 }
+                (None, Some(column)) => {
+                    let divide = r.divide.as_ref().map(|v| divisor(&format!("{at}.divide"), v)).transpose()?;
+                    if divide.is_some() && !matches!(kind_of(field), Kind::Money | Kind::Quantity) {
+                        return Err(format!("{at}: divide applies to amounts and quantities, not to `{field}`"));
+                    }
+                    Give::From { column: column.clone(), divide }
+                }
+                _ => return Err(format!("{at}: give a rule either `to` (a value) or `from` (a column)")),
+            };
+            if r.divide.is_some() && r.from.is_none() {
+                return Err(format!("{at}: divide goes with `from`"));
             }
-            compiled.push(Rule { when, to: r.to.clone(), negate: r.negate });
+            if r.negate && signed_field(section).is_none() {
+                return Err(format!("{at}: negate applies to charges and usage only"));
+            }
+            let when = conditions(&at, &r.when, &mut columns)?;
+            compiled.push(Rule { when, give, negate: r.negate });
         }
         if compiled.is_empty() {
             return Err(format!("[{section}] map.{field}: no rules"));
@@ -545,7 +675,7 @@ fn compile_table(section: &'static str, base: &RawFormat, t: RawTable) -> Result
         None => None,
         Some(f) => {
             let re = Regex::new(&f.pattern).map_err(|e| {
-                format!("[{section}] footer.pattern: `{}` is not a valid pattern: {}", f.pattern, first_line(&e.to_string()))
+                format!("[{section}] footer.pattern: `{}` is not a valid pattern: {}", f.pattern, last_line(&e.to_string()))
             })?;
             layout.footer = Some(re);
             Some(Footer { check: f.check.clone() })
@@ -563,9 +693,32 @@ fn compile_table(section: &'static str, base: &RawFormat, t: RawTable) -> Result
             add(c, &mut req);
         }
     }
-    for m in maps.values() {
+    let skips = if t.skip.is_empty() {
+        None
+    } else {
+        let at = format!("[{section}] skip");
+        let mut columns = Vec::new();
+        let mut rules = Vec::new();
+        for r in &t.skip {
+            if r.reason.trim().is_empty() {
+                return Err(format!("{at}: every skip rule needs a `reason`"));
+            }
+            if r.when.is_empty() {
+                return Err(format!("{at}: a skip rule needs a `when` (it would skip every row)"));
+            }
+            let when = conditions(&at, &r.when, &mut columns)?;
+            rules.push(Rule { when, give: Give::To(r.reason.trim().to_string()), negate: false });
+        }
+        Some(ValueMap { rules, columns })
+    };
+    for m in maps.values().chain(skips.iter()) {
         for c in &m.columns {
             add(c, &mut req);
+        }
+        for r in &m.rules {
+            if let Give::From { column, .. } = &r.give {
+                add(column, &mut req);
+            }
         }
     }
     for it in &items {
@@ -574,10 +727,11 @@ fn compile_table(section: &'static str, base: &RawFormat, t: RawTable) -> Result
     if let Some(c) = &t.total {
         add(c, &mut req);
     }
-    let mut optional = Vec::new();
-    if let Some(c) = footer.as_ref().and_then(|f| f.check.as_ref()) {
-        if !req.iter().any(|x| normalize_word(x) == normalize_word(c)) {
-            optional.push(c.clone());
+    let mut optional: Vec<String> = Vec::new();
+    let maybe = fields.values().flat_map(|f| f.optional_columns()).chain(footer.as_ref().and_then(|f| f.check.as_deref()));
+    for c in maybe {
+        if !req.iter().chain(optional.iter()).any(|x| normalize_word(x) == normalize_word(c)) {
+            optional.push(c.to_string());
         }
     }
     if req.is_empty() {
@@ -585,6 +739,9 @@ fn compile_table(section: &'static str, base: &RawFormat, t: RawTable) -> Result
     }
     Ok(TableProfile {
         section,
+        file: t.file,
+        nulls,
+        skips,
         layout,
         decimal_comma,
         date_formats,

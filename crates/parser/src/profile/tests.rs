@@ -22,7 +22,7 @@ fn err(toml: &str) -> String {
 fn input(dir: &Path, name: &str, bytes: &[u8], p: &ProfileRef) -> InputRef {
     std::fs::write(dir.join(name), bytes).unwrap();
     let format = if name.ends_with(".xlsx") { Format::Xlsx } else { Format::Csv };
-    InputRef { name: name.into(), path: dir.join(name), sheet: None, format, profile: Some(p.clone()) }
+    InputRef { name: name.into(), path: dir.join(name), member: None, sheet: None, format, profile: Some(p.clone()) }
 }
 
 /// Charges as `line|category|description|quantity|amount` strings, and the rejections.
@@ -133,7 +133,9 @@ fn footers_are_skipped_and_checked_against_the_rows_above() {
                 860-555-0102\tMonthly Charges\tPlan\t2.50\n\
                 Total\t\t\t42.50\n";
     let (got, rej, report) = charges(&p, good.as_bytes());
-    assert_eq!((got.len(), rej.len(), report.read, report.footer), (2, 0, 2, 1));
+    assert_eq!((got.len(), rej.len(), report.read, report.skipped), (2, 0, 3, 1));
+    assert_eq!(report.skips[0].reason, "a footer total, checked against the rows above it");
+    assert_eq!(report.skips[0].first_rows, vec![4]);
     // A ragged footer (fewer fields) is still a footer, and a wrong total is reported.
     let bad = "Wireless Number\tItem Category\tItem Description\tCost\n\
                860-555-0101\tMonthly Charges\tPlan\t40.00\n\
@@ -146,7 +148,7 @@ fn footers_are_skipped_and_checked_against_the_rows_above() {
             "charges.txt:3: Cost: the footer total 41.00 does not equal 40.00, the sum of the 1 rows above it: a row is missing or altered"
         ]
     );
-    assert_eq!((report.read, report.accepted, report.rejected, report.footer), (2, 1, 1, 1));
+    assert_eq!((report.read, report.accepted, report.rejected, report.skipped), (2, 1, 1, 0));
 }
 
 #[test]
@@ -279,8 +281,8 @@ fn summary(p: &ProfileRef, bytes: &[u8]) -> Result<(InvoiceSummary, Vec<String>,
 #[test]
 fn a_wide_summary_is_one_row_of_named_columns() {
     let p = profile(builtin_text("verizon-rdd").unwrap());
-    let head = "Account Number\tBill Cycle Date\tBill Period\tInvoice Number\tPrevious Balance\tPayments\tTotal Current Charges\tTotal Amount Due\n";
-    let row = "442091800001\t11/01/2026\t10/01/2026 - 10/31/2026\t8812345670\t598.41\t-598.41\t574.38\t574.38\n";
+    let head = "Account Number\tBill Cycle Date\tBill Period\tDate Due\tInvoice Number\tPrevious Balance\tPayments\tAdjustments\tTotal Current Charges\tTotal Amount Due\n";
+    let row = "442091800001\t11/01/2026\t10/01/2026 - 10/31/2026\t11/25/26\t8812345670\t598.41\t-598.41\t0.00\t574.38\t574.38\n";
     let (s, rej, accepted) = summary(&p, format!("{head}{row}").as_bytes()).unwrap();
     assert!(rej.is_empty());
     assert_eq!(accepted, 1);
@@ -343,8 +345,14 @@ amount = "Cost"
     ws.write(1, 0, "860-555-0101").unwrap();
     ws.write(1, 1, 40.0).unwrap();
     wb.save(t.path().join("c.xlsx")).unwrap();
-    let i =
-        InputRef { name: "c.xlsx".into(), path: t.path().join("c.xlsx"), sheet: None, format: Format::Xlsx, profile: Some(p) };
+    let i = InputRef {
+        name: "c.xlsx".into(),
+        path: t.path().join("c.xlsx"),
+        member: None,
+        sheet: None,
+        format: Format::Xlsx,
+        profile: Some(p),
+    };
     let (cs, report, _) = tables::read_charges(&i, 0).unwrap();
     assert_eq!(cs.iter().map(show_charge).collect::<Vec<_>>(), vec!["8605550101|plan|||40.00"]);
     assert_eq!(report.sheet.as_deref(), Some("Detail"));
@@ -375,11 +383,11 @@ fn profile_errors_name_the_key_or_field() {
     assert!(Profile::parse(base, "t").is_ok());
     assert_eq!(
         err(&base.replace("name = ", "nmae = ")),
-        "profile test.toml: line 1: unknown field `nmae`, expected one of `name`, `description`, `format`, `summary`, `charges`, `usage`, `inventory`, `employees`, `plans`, `attestations`"
+        "profile test.toml: line 1: unknown field `nmae`, expected one of `name`, `description`, `format`, `summary`, `charges`, `usage`, `inventory`, `employees`, `plans`, `attestations`, `lines`"
     );
     assert_eq!(
         err(&base.replace("amount = \"A\"", "amount = { colum = \"A\" }")),
-        "profile test.toml: [charges] fields.amount: unknown key `colum`, expected one of column, constant, sum, subtract, join, separator, total, negate, empty, part, date_format"
+        "profile test.toml: [charges] fields.amount: unknown key `colum`, expected one of column, constant, sum, subtract, join, separator, total, first, negate, empty, part, date_format, year_from, divide, pattern"
     );
     assert_eq!(
         err(&base.replace("amount = \"A\"", "amout = \"A\"")),
@@ -425,6 +433,205 @@ fn profile_errors_name_the_key_or_field() {
         err("name = \"t\"\n[summary]\nlayout = \"tall\"\n"),
         "profile test.toml: [summary] layout: `tall` is not one of: wide, rows"
     );
+    assert_eq!(
+        err(&format!("{base}[[charges.skip]]\nwhen = {{ C = \"Payments\" }}\nreason = \" \"\n")),
+        "profile test.toml: [charges] skip: every skip rule needs a `reason`"
+    );
+    assert_eq!(
+        err(&format!("{base}[[charges.skip]]\nreason = \"everything\"\n")),
+        "profile test.toml: [charges] skip: a skip rule needs a `when` (it would skip every row)"
+    );
+    assert_eq!(
+        err(&format!("{base}[[charges.skip]]\nwhen = {{ C = '~(x' }}\nreason = \"r\"\n")),
+        "profile test.toml: [charges] skip: `(x` is not a valid pattern: error: unclosed group"
+    );
+    assert_eq!(
+        err(&format!("{base}[[charges.map.description]]\nwhen = {{}}\nto = \"a\"\nfrom = \"B\"\n")),
+        "profile test.toml: [charges] map.description: give a rule either `to` (a value) or `from` (a column)"
+    );
+    assert_eq!(
+        err(&format!("{base}[[charges.map.description]]\nwhen = {{}}\nfrom = \"B\"\ndivide = 1024\n")),
+        "profile test.toml: [charges] map.description: divide applies to amounts and quantities, not to `description`"
+    );
+    assert_eq!(
+        err(&base.replace("amount = \"A\"", "amount = { column = \"A\", divide = 0 }")),
+        "profile test.toml: [charges] fields.amount.divide: expected a positive number"
+    );
+    assert_eq!(
+        err(&base.replace("line = \"L\"", "line = { column = \"L\", year_from = \"C\" }")),
+        "profile test.toml: [charges] fields.line.year_from: applies to dates, not to `line`"
+    );
+    assert_eq!(
+        err(&base.replace("line = \"L\"", "line = { column = \"L\", pattern = '(' }")),
+        "profile test.toml: [charges] fields.line.pattern: `(` is not a valid pattern: error: unclosed group"
+    );
+    assert_eq!(
+        err(&format!("{base}file = \"X\"\n[usage]\nfile = \"x\"\n[usage.fields]\nline = \"L\"\ndate = \"D\"\ntype = {{ constant = \"voice\" }}\nquantity = \"Q\"\n").replace("[charges.fields]", "[charges]\nfile = \"X\"\n[charges.fields]").replace("file = \"X\"\n[usage]", "[usage]")),
+        "profile test.toml: [usage] file: `x` is already the file of [charges]"
+    );
+}
+
+/// Verizon writes `NA` for an empty value in any column, and rows that are not charges
+/// (payments, $0.00 usage summaries) are skipped, counted by reason.
+#[test]
+fn empty_words_and_skip_rules() {
+    let p = profile(
+        &format!(
+            "{CHARGES}\n[[charges.skip]]\nwhen = {{ \"Item Category\" = \"Payments\" }}\nreason = \"a payment\"\n\
+         [[charges.skip]]\nwhen = {{ \"Item Category\" = \"Data\", Cost = '~^0\\.00$' }}\nreason = \"a usage summary\"\n\
+         [[charges.map.category]]\nwhen = {{ \"Item Category\" = \"Data\" }}\nto = \"overage_data\"\n"
+        )
+        .replace("[format]\n", "[format]\nempty = [\"NA\", \"n/a\"]\n"),
+    );
+    let file = "Wireless Number\tItem Category\tItem Description\tCost\r\n\
+                NA\tPayments\tPayment Received\t-241.87\n\
+                314-203-1016\tMonthly Charges\tPlan \t35.00\n\
+                314-203-1016\tData\tGIGABYTE USAGE\t0.00\n\
+                314-203-1017\tData\tGIGABYTE USAGE\t16.50\n\
+                N/A\tMonthly Charges\tNA\t4.00\n\
+                NA\tPayments\tPayment Received\t-10.00\n";
+    let (got, rej, report) = charges(&p, file.as_bytes());
+    assert_eq!(got, vec!["3142031016|plan|Plan||35.00", "3142031017|overage_data|GIGABYTE USAGE||16.50", "|plan|||4.00"]);
+    assert!(rej.is_empty(), "{rej:?}");
+    assert_eq!((report.read, report.accepted, report.rejected, report.skipped, report.blank), (6, 3, 0, 3, 0));
+    let skips: Vec<(String, u64, Vec<u32>)> =
+        report.skips.iter().map(|s| (s.reason.clone(), s.rows, s.first_rows.clone())).collect();
+    assert_eq!(skips, vec![("a payment".to_string(), 2, vec![2, 7]), ("a usage summary".to_string(), 1, vec![4])]);
+    assert!(report.balanced());
+}
+
+/// Values from a column the row chooses (AT&T's quantity by Source), divided (KB to MB), the
+/// first non-empty of several columns, a captured part of a value.
+#[test]
+fn rules_that_take_a_column_first_of_and_patterns() {
+    let p = profile(
+        r#"
+name = "t"
+[usage.fields]
+line = { column = "Account and descriptions", pattern = '^(\d{3}-\d{3}-\d{4})' }
+date = "Date"
+number = { first = ["Dialed number", "MSG sent to", "MSG received from"] }
+charge = "Total charges"
+[[usage.map.type]]
+when = { Source = "Voice" }
+to = "voice"
+[[usage.map.type]]
+when = { Source = "Data" }
+to = "data"
+[[usage.map.type]]
+when = { Source = "Messaging" }
+to = "text"
+[[usage.map.quantity]]
+when = { Source = "Voice" }
+from = "Minutes usage"
+[[usage.map.quantity]]
+when = { Source = "Data" }
+from = "KB usage"
+divide = 1024
+[[usage.map.quantity]]
+when = { Source = "Messaging" }
+from = "Total number of events"
+"#,
+    );
+    let t = tempfile::tempdir().unwrap();
+    let file = "\"Account and descriptions\",\"Date\",\"Dialed number\",\"MSG sent to\",\"MSG received from\",\"Minutes usage\",\"KB usage\",\"Total number of events\",\"Total charges\",\"Source\"\n\
+                959-555-0112 (ENC PRODUCTS),10/08/2026,411,,,2,,1,$2.49,Voice\n\
+                959-555-0112 (ENC PRODUCTS),10/09/2026,,,,,1536,1,$0.00,DATA\n\
+                959-555-0112 (ENC PRODUCTS),10/10/2026,,,2035550188,,,3,$0.00,messaging\n\
+                959-555-0112 (ENC PRODUCTS),10/11/2026,,,,,100,1,($0.50),Data\n\
+                no line here,10/12/2026,411,,,1,,1,$0.00,Voice\n\
+                959-555-0112,10/12/2026,411,,,1,,1,$0.00,Fax\n";
+    let i = input(t.path(), "usage.csv", file.as_bytes(), &p);
+    let mut table = UsageTable::default();
+    let (report, rej) = tables::read_usage(&i, &mut table).unwrap();
+    let got: Vec<String> = (0..table.len())
+        .map(|k| {
+            let r = table.get(k);
+            format!("{} {} {} {} {} {}", r.line, r.date, r.kind.as_str(), r.number, r.quantity, r.charge)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            "9595550112 2026-10-08 voice 411 2 2.49",
+            "9595550112 2026-10-09 data  1.5 0.00",
+            "9595550112 2026-10-10 text 2035550188 3 0.00",
+            "9595550112 2026-10-11 data  0.09765625 -0.50",
+        ]
+    );
+    let rej: Vec<String> = rej.iter().map(Rejection::to_string).collect();
+    assert_eq!(
+        rej,
+        vec![
+            "usage.csv:6: Account and descriptions: `no line here` does not match the pattern `^(\\d{3}-\\d{3}-\\d{4})`",
+            "usage.csv:7: Source: Source `Fax` matches no [[usage.map.type]] rule of profile `t`: add a rule for it",
+        ]
+    );
+    assert_eq!((report.read, report.accepted, report.rejected), (6, 4, 2));
+}
+
+/// Verizon prints call dates as `MM/DD` and bill periods as `Dec 16 -Jan 15 `: the bill cycle
+/// date in another column gives the year, December going to the year before.
+#[test]
+fn dates_without_a_year_take_it_from_a_column() {
+    let p = profile(
+        r#"
+name = "t"
+[format]
+delimiter = "tab"
+empty = ["NA"]
+date_formats = ["%m/%d/%Y", "%m/%d/%y"]
+[usage.fields]
+line = "Wireless Number"
+date = { column = "Date", year_from = "Bill Cycle Date" }
+time = "Time"
+type = { constant = "voice" }
+quantity = "Min"
+"#,
+    );
+    let t = tempfile::tempdir().unwrap();
+    let file = "Bill Cycle Date\tWireless Number\tDate\tTime\tMin\r\n\
+                Jan 15, 2024\t314-203-1018\t12/20\t7:15A\t5\n\
+                Jan 15, 2024\t314-203-1018\t01/08\t10:12A\t2\n\
+                01/15/24\t314-203-1018\t12/31\t11:59P\t1\n\
+                NA\t314-203-1018\t01/09\t12:05P\t1\n\
+                Jan 15, 2024\t314-203-1018\t13/01\t1:00P\t1\n\
+                Jan 15, 2024\t314-203-1018\t01/10\t13:05P\t1\n";
+    let i = input(t.path(), "usage.txt", file.as_bytes(), &p);
+    let mut table = UsageTable::default();
+    let (_, rej) = tables::read_usage(&i, &mut table).unwrap();
+    let got: Vec<String> = (0..table.len()).map(|k| format!("{} {}", table.get(k).date, table.time[k])).collect();
+    assert_eq!(got, vec!["2023-12-20 26100", "2024-01-08 36720", "2023-12-31 86340"]);
+    let rej: Vec<String> = rej.iter().map(Rejection::to_string).collect();
+    assert_eq!(
+        rej,
+        vec![
+            "usage.txt:5: Date: `01/09` has no year, and Bill Cycle Date `` is not a date to take it from",
+            "usage.txt:6: Date: `13/01` is not a date (expected YYYY-MM-DD, MM/DD/YYYY or Jan 15, 2024)",
+            "usage.txt:7: Time: `13:05P` is not a time of day (expected HH:MM, HH:MM:SS or H:MM AM/PM)",
+        ]
+    );
+}
+
+/// The real AccountSummary: `Jan 15, 2024`, `02/14/24`, `Dec 16 -Jan 15 `, an empty ECPD
+/// Profile ID, NA in other columns.
+#[test]
+fn the_built_in_verizon_summary_reads_the_real_columns() {
+    let p = ProfileRef(Arc::new(Profile::resolve("verizon-rdd", Path::new(".")).unwrap()));
+    let header = "ECPD Profile ID\tBill Cycle Date\tAccount Number\tDate Due\tInvoice Number\tBill Period\tBill Name\tPrevious Balance\tPayments\tAdjustments\tBalance Forward\tTotal Current Charges\tTotal Amount Due\tLate Fee";
+    let row = "\tJan 15, 2024\t842917365-00001\t02/14/24\t9851234567\tDec 16 -Jan 15 \tRIVERBEND\t241.87\t-241.87\t0.00\t0.00\t255.56\t255.56\tNA";
+    let (s, rej, _) = summary(&p, format!("{header}\r\n{row}\n").as_bytes()).unwrap();
+    assert!(rej.is_empty(), "{rej:?}");
+    let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    assert_eq!(
+        (s.invoice_date, s.period_start, s.period_end, s.due_date),
+        (d(2024, 1, 15), d(2023, 12, 16), d(2024, 1, 15), d(2024, 2, 14))
+    );
+    assert_eq!(
+        (s.carrier.as_str(), s.account_number.as_str(), s.invoice_number.as_str()),
+        ("Verizon Wireless", "842917365-00001", "9851234567")
+    );
+    assert_eq!((s.payments.to_string(), s.current_charges.to_string()), ("-241.87".to_string(), "255.56".to_string()));
 }
 
 #[test]

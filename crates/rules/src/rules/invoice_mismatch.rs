@@ -1,8 +1,12 @@
 //! `invoice_mismatch` (action). The carrier's invoice must tie out: its charge items add up to its
 //! current charges, and previous balance + payments + adjustments + current charges = total due.
-//! The amount is the difference; posting always uses the items, the difference is disputed.
+//! Where the carrier also gives a per-line summary, each line's items add up to its total there,
+//! and every line with items is in it. The amount is the difference; posting always uses the
+//! items, the difference is disputed.
 
-use billrecon_model::{Rule, Severity};
+use std::collections::{BTreeMap, BTreeSet};
+
+use billrecon_model::{Charge, PhoneNumber, Rule, Severity};
 use rust_decimal::Decimal;
 
 use super::money;
@@ -60,6 +64,43 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
             None => push(Decimal::ZERO, format!("{name}: its summary amounts are too large to add up."), vec![s.source.clone()]),
             Some(_) => {}
         }
+        if inv.lines.is_empty() {
+            continue;
+        }
+        // Each line of the carrier's line summary against the items it bills (None = account).
+        let mut items_of: BTreeMap<Option<PhoneNumber>, Vec<&Charge>> = BTreeMap::new();
+        for c in &inv.charges {
+            items_of.entry(c.line).or_default().push(c);
+        }
+        for l in &inv.lines {
+            let items = items_of.get(&l.line).map(Vec::as_slice).unwrap_or_default();
+            let sum = items.iter().try_fold(Decimal::ZERO, |acc, c| acc.checked_add(c.amount));
+            let what = l.line.map_or("the account's own charges".to_string(), |x| format!("line {}", x.pretty()));
+            let Some(sum) = sum else { continue };
+            if sum != l.total {
+                let sources = std::iter::once(l.source.clone()).chain(items.iter().map(|c| c.source.clone())).collect();
+                push(
+                    sum - l.total,
+                    format!(
+                        "{name}: {what} has charge items adding up to {} but the carrier's line summary says {}, a difference of {}: a charge item is missing or altered.",
+                        money(sum),
+                        money(l.total),
+                        money(sum - l.total)
+                    ),
+                    sources,
+                );
+            }
+        }
+        let listed: BTreeSet<Option<PhoneNumber>> = inv.lines.iter().map(|l| l.line).collect();
+        for (line, items) in items_of.iter().filter(|(l, _)| !listed.contains(*l)) {
+            let sum: Decimal = items.iter().map(|c| c.amount).sum();
+            let what = line.map_or("the account's own charges".to_string(), |x| format!("line {}", x.pretty()));
+            push(
+                sum,
+                format!("{name}: {what} has charge items of {} but is not in the carrier's line summary.", money(sum)),
+                items.iter().map(|c| c.source.clone()).collect(),
+            );
+        }
     }
     out
 }
@@ -82,5 +123,25 @@ mod tests {
         ]);
         let ok = M::new().charge("8605550101", "plan", "40.00").summary("100.00", "-100.00", "40.00", "40.00").build();
         assert!(run(&ok, Rule::InvoiceMismatch).is_empty());
+    }
+
+    /// Verizon's Account & Wireless Summary: every line's items against its Total Charges.
+    #[test]
+    fn each_line_ties_out_to_the_carrier_s_line_summary() {
+        let m = M::new()
+            .charge("3142031016", "plan", "35.00")
+            .charge("3142031016", "tax", "2.14")
+            .charge("3142031017", "plan", "45.00")
+            .charge("3142031017", "credit", "-4.50")
+            .charge("3142031018", "plan", "45.00")
+            .charge("", "fee", "4.00")
+            .line_total("", "4.00")
+            .line_total("3142031016", "37.14")
+            .line_total("3142031017", "45.00")
+            .build();
+        assert_eq!(run(&m, Rule::InvoiceMismatch), vec![
+            "action - - - -4.50 0 | charges.csv:4; charges.csv:5; lines.csv:4 | Invoice INV-1 (Carrier): line 314-203-1017 has charge items adding up to $40.50 but the carrier's line summary says $45.00, a difference of -$4.50: a charge item is missing or altered.",
+            "action - - - 45.00 0 | charges.csv:6 | Invoice INV-1 (Carrier): line 314-203-1018 has charge items of $45.00 but is not in the carrier's line summary.",
+        ]);
     }
 }

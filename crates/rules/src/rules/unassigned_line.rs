@@ -41,10 +41,22 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
                 money(total(charges))
             )
         };
+        // Who the carrier thinks has the line helps finance find its holder.
+        let carrier = ctx.line_summaries.get(line).and_then(|s| s.iter().find(|s| !s.user_name.is_empty()));
+        let detail = match carrier {
+            Some(s) if s.plan_name().is_empty() => format!("{detail} The carrier's line summary names its user {}.", s.user_name),
+            Some(s) => format!("{detail} The carrier's line summary names its user {} ({}).", s.user_name, s.plan_name()),
+            None => detail,
+        };
         let mut d = Draft::new(Rule::UnassignedLine, Severity::Action, Some(*line), detail);
         d.account_code = suspense.clone();
         d.amount = to_suspense;
-        d.sources = charges.iter().map(|c| c.source.clone()).chain(ctx.book.in_period(line).map(|a| a.source.clone())).collect();
+        d.sources = charges
+            .iter()
+            .map(|c| c.source.clone())
+            .chain(ctx.book.in_period(line).map(|a| a.source.clone()))
+            .chain(carrier.map(|s| s.source.clone()))
+            .collect();
         out.push(d);
     }
     out
