@@ -17,7 +17,8 @@ const LINES: u32 = 10_000;
 const ROWS: u64 = 1_000_000;
 
 fn month(dir: &Path) {
-    billrecon_synth::generate(billrecon_synth::Options { lines: LINES, usage_rows: ROWS, seed: 1 }, dir).expect("generate");
+    let opts = billrecon_synth::Options { lines: LINES, usage_rows: ROWS, seed: 1, style: billrecon_synth::Style::Plain };
+    billrecon_synth::generate(opts, dir).expect("generate");
 }
 
 fn stages(c: &mut Criterion) {
@@ -59,13 +60,12 @@ fn xlsx_charges(c: &mut Criterion) {
         ws.write_number(r, 4, f64::from(r % 9000) / 100.0 + 1.0).expect("write");
     }
     wb.save(&path).expect("save");
-    let input = billrecon_parser::InputRef {
+    let input = billrecon_parser::FileRef {
         name: "charges.xlsx".into(),
         path,
         member: None,
         sheet: None,
         format: billrecon_parser::Format::Xlsx,
-        profile: None,
     };
     let mut g = c.benchmark_group("xlsx");
     g.sample_size(10);

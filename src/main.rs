@@ -122,6 +122,10 @@ The statewide benchmark month: --lines 50000 --usage-rows 20000000 (about 1 GB o
         /// Seed: the same seed writes the same bytes.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// How the CSV files are spelled: `plain` (no quotes, ten-digit numbers, LF) or `carrier`
+        /// (every text field quoted, `$` amounts, `(860) 555-0101` numbers, CRLF), the same month.
+        #[arg(long, value_enum, default_value_t = GenerateStyle::Plain)]
+        style: GenerateStyle,
         /// Folder to write the month into (created if missing).
         out_dir: PathBuf,
     },
@@ -165,6 +169,14 @@ with the profile.")]
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GenerateStyle {
+    /// No quote anywhere, ten-digit phone numbers, plain amounts, LF line ends.
+    Plain,
+    /// As carriers and databases export: text quoted, `$1.99`, `(860) 555-0101`, CRLF.
+    Carrier,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FindingsFormat {
     /// Aligned columns for people.
     Table,
@@ -188,7 +200,7 @@ fn main() -> ExitCode {
         Command::Check { month_dir, format } => check::run(&month_dir, format),
         Command::Findings { month_dir, format } => findings::run(&month_dir, format),
         Command::Reconcile { month_dir, out, as_of, quiet, timings } => reconcile::run(&month_dir, &out, as_of, quiet, timings),
-        Command::Generate { lines, usage_rows, seed, out_dir } => generate(lines, usage_rows, seed, &out_dir),
+        Command::Generate { lines, usage_rows, seed, style, out_dir } => generate(lines, usage_rows, seed, style, &out_dir),
         Command::Profile { action: ProfileAction::List } => profile::list(),
         Command::Profile { action: ProfileAction::Show { name } } => profile::show(&name),
         Command::Profile { action: ProfileAction::Test { profile, file, table, rows } } => {
@@ -204,9 +216,13 @@ fn main() -> ExitCode {
     }
 }
 
-fn generate(lines: u32, usage_rows: u64, seed: u64, out: &std::path::Path) -> anyhow::Result<u8> {
+fn generate(lines: u32, usage_rows: u64, seed: u64, style: GenerateStyle, out: &std::path::Path) -> anyhow::Result<u8> {
     use anyhow::Context;
-    let g = billrecon_synth::generate(billrecon_synth::Options { lines, usage_rows, seed }, out)
+    let style = match style {
+        GenerateStyle::Plain => billrecon_synth::Style::Plain,
+        GenerateStyle::Carrier => billrecon_synth::Style::Carrier,
+    };
+    let g = billrecon_synth::generate(billrecon_synth::Options { lines, usage_rows, seed, style }, out)
         .with_context(|| format!("cannot write the month into {}", out.display()))?;
     let mut text = format!("wrote {}: {lines} lines, {} usage rows, {} invoices\n", out.display(), g.usage_rows, g.invoices);
     for (f, size) in &g.files {

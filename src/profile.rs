@@ -96,7 +96,7 @@ fn test_one(p: &ProfileRef, input: &InputRef, section: Option<&str>, rows: usize
         }
         // The section whose file this is, then every section in turn.
         None => {
-            let own = p.section_of_file(input.member.as_deref().unwrap_or(&input.name));
+            let own = p.section_of_file(input.file.member.as_deref().unwrap_or(&input.file.name));
             own.into_iter().chain(p.sections().filter(|s| Some(*s) != own)).collect()
         }
     };
@@ -113,7 +113,7 @@ fn test_one(p: &ProfileRef, input: &InputRef, section: Option<&str>, rows: usize
             Err(e) => return Err(e.into()),
         }
     }
-    bail!("no section of profile {} fits {}:\n{}", p.origin, input.name, misses.join("\n"))
+    bail!("no section of profile {} fits {}:\n{}", p.origin, input.name(), misses.join("\n"))
 }
 
 fn read_section(input: &InputRef, section: &str) -> Result<(InputReport, Vec<Rejection>), ParseError> {
@@ -121,7 +121,7 @@ fn read_section(input: &InputRef, section: &str) -> Result<(InputReport, Vec<Rej
         "summary" => tables::read_summary(input).map(|(_, r, j)| (r, j)),
         "charges" => tables::read_charges(input, 0).map(|(_, r, j)| (r, j)),
         "lines" => tables::read_lines(input).map(|(_, r, j)| (r, j)),
-        "usage" => tables::read_usage(input, &mut UsageTable::default()),
+        "usage" => billrecon_parser::usage::read_usage(input, &mut UsageTable::default()),
         "inventory" => tables::read_inventory(input).map(|(_, r, j)| (r, j)),
         "employees" => tables::read_employees(input).map(|(_, r, j)| (r, j)),
         "plans" => tables::read_plans(input).map(|(_, r, j)| (r, j)),

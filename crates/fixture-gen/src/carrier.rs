@@ -720,9 +720,9 @@ pub fn write(dir: &Path) {
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("2026-10").to_string();
     let up = |f: &str| format!("../{name}/{f}");
     let m = &loaded.manifest;
-    let spec = |i: &billrecon_parser::InputRef| match &i.sheet {
-        Some(s) => up(&format!("{}#{s}", i.name)),
-        None => up(&i.name),
+    let spec = |i: &billrecon_parser::InputRef| match &i.file.sheet {
+        Some(s) => up(&format!("{}#{s}", i.name())),
+        None => up(i.name()),
     };
     let optional = |key: &str, i: &Option<billrecon_parser::InputRef>| {
         i.as_ref().map(|i| format!("{key} = \"{}\"\n", spec(i))).unwrap_or_default()
@@ -736,13 +736,13 @@ pub fn write(dir: &Path) {
     );
     let vz = canon.invoices.iter().position(|i| i.summary.carrier.starts_with("Verizon")).expect("a Verizon invoice");
     let att = canon.invoices.iter().position(|i| i.summary.carrier.starts_with("AT&T")).expect("an AT&T invoice");
-    let usage_of = |carrier: &str| m.usage.iter().find(|u| u.name.contains(carrier)).expect("usage file");
+    let usage_of = |carrier: &str| m.usage.iter().find(|u| u.name().contains(carrier)).expect("usage file");
 
     // Verizon layout: the Raw Data Download zip, read in place.
     let vdir = dir.with_file_name(format!("{name}-verizon"));
     std::fs::create_dir_all(&vdir).unwrap();
     let zip = "RDD_REGIONAL_SCHOOL_DISTRICT_202610.zip";
-    write_verizon(canon, &canon.invoices[vz], &usage_of("verizon").name, &vdir, zip);
+    write_verizon(canon, &canon.invoices[vz], usage_of("verizon").name(), &vdir, zip);
     let a = &m.invoices[att];
     let manifest = format!(
         "# The sample month with the Verizon invoice and usage as Verizon's Raw Data Download, the zip\n\
@@ -763,7 +763,7 @@ pub fn write(dir: &Path) {
     let adir = dir.with_file_name(format!("{name}-att"));
     std::fs::create_dir_all(&adir).unwrap();
     let export = write_att(&canon.invoices[att], &adir);
-    let usage_detail = write_att_usage(canon, &canon.invoices[att], &usage_of("att").name, &adir);
+    let usage_detail = write_att_usage(canon, &canon.invoices[att], usage_of("att").name(), &adir);
     let v = &m.invoices[vz];
     let manifest = format!(
         "# The sample month with the AT&T charges and usage as AT&T Premier exports (billing export\n\

@@ -99,6 +99,37 @@ impl PhoneNumber {
         b.iter().try_fold(0u64, |n, &d| d.is_ascii_digit().then(|| n * 10 + u64::from(d - b'0')))
     }
 
+    /// The ten digits of any spelling of a NANP number `parse` accepts with the usual
+    /// separators (`(860) 555-0101`, `860.555.0101`, `1-860-555-0101`, `+1 860 555 0101`), as an
+    /// integer, without allocating: the usage reader's fast path for formatted numbers. `None`
+    /// for anything else, which then goes through [`PhoneNumber::parse`].
+    pub fn nanp_u64_of(s: &str) -> Option<u64> {
+        let (mut n, mut count, mut plus, mut first) = (0u64, 0u32, false, 0u8);
+        for &b in s.as_bytes() {
+            match b {
+                b'0'..=b'9' => {
+                    if count == 11 {
+                        return None;
+                    }
+                    if count == 0 {
+                        first = b;
+                    }
+                    n = n * 10 + u64::from(b - b'0');
+                    count += 1;
+                }
+                b' ' | b'-' | b'.' | b'(' | b')' | b'/' => {}
+                b'+' if count == 0 && !plus => plus = true,
+                _ => return None,
+            }
+        }
+        let ten = match (count, plus, first) {
+            (10, false, b'2'..=b'9') => n,
+            (11, _, b'1') => n - 10_000_000_000,
+            _ => return None,
+        };
+        (2_000_000_000..10_000_000_000).contains(&ten).then_some(ten)
+    }
+
     /// A NANP number from its ten digits (checked by [`nanp_digits`]).
     fn nanp(ten: &[u8]) -> PhoneNumber {
         let mut chars = [0u8; CAP];
@@ -226,7 +257,29 @@ mod tests {
         assert_eq!(PhoneNumber::parse("411").unwrap().nanp_u64(), None);
     }
 
+    #[test]
+    fn formatted_numbers_without_allocating() {
+        for s in ["(860) 555-0101", "860.555.0101", "1-860-555-0101", "+1 860 555 0101", " 8605550101 ", "860/555/0101"] {
+            assert_eq!(PhoneNumber::nanp_u64_of(s), Some(8_605_550_101), "{s}");
+        }
+        for s in ["411", "+8605550101", "1-060-555-0101", "(860) 555-010", "860-555-01011", "*86", "86a5550101", "+1+8605550101"]
+        {
+            assert_eq!(PhoneNumber::nanp_u64_of(s), None, "{s}");
+        }
+    }
+
     proptest::proptest! {
+        /// Whenever the fast path answers, it answers what the general parse gives.
+        #[test]
+        fn the_formatted_fast_path_agrees_with_parse(s in "[0-9 ()+./-]{0,18}") {
+            if let Some(n) = PhoneNumber::nanp_u64_of(&s) {
+                proptest::prop_assert_eq!(PhoneNumber::parse(&s).ok().and_then(|p| p.nanp_u64()), Some(n));
+            } else if let Ok(p) = PhoneNumber::parse(&s) {
+                // The fast path only declines what is not a NANP number.
+                proptest::prop_assert!(!p.is_nanp() || s.contains("++"), "{s} parses to {p}");
+            }
+        }
+
         /// Ten plain digits (the fast path) and the same digits written with separators or a
         /// leading 1 (the general path) are the same number; the u64 form round-trips.
         #[test]

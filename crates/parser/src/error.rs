@@ -24,3 +24,24 @@ pub enum ParseError {
     #[error("profile {origin}: {reason}")]
     Profile { origin: String, reason: String },
 }
+
+/// An I/O error in words a clerk can act on.
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// toml's message, without its multi-line source excerpt, with the line it is about.
+pub(crate) fn toml_reason(e: &toml::de::Error, text: &str) -> String {
+    let msg = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {msg}")
+        }
+        None => msg,
+    }
+}

@@ -10,11 +10,45 @@ use serde::Deserialize;
 
 use billrecon_model::{Allocation, JournalFormat, Period, Policy, DEFAULT_DISPUTE, DEFAULT_PAYMENT};
 
-use crate::archive::{self, Archive};
-use crate::error::ParseError;
+use billrecon_model::{InputReport, Rejection};
+
+use crate::error::{io_reason, toml_reason, ParseError};
 use crate::profile::{Profile, ProfileRef};
-use crate::table::{Format, InputRef};
+use crate::source::archive::{self, Archive};
+use crate::source::{FileRef, Format};
+use crate::table::TableSpec;
+use crate::tables::{OnRow, TableInput};
 use crate::value;
+
+/// An input of the month: a file, and the carrier profile it is read through (`None`: the
+/// canonical layout).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputRef {
+    pub file: FileRef,
+    pub profile: Option<ProfileRef>,
+}
+
+impl InputRef {
+    /// The file as messages name it.
+    pub fn name(&self) -> &str {
+        &self.file.name
+    }
+}
+
+impl TableInput for InputRef {
+    fn name(&self) -> &str {
+        &self.file.name
+    }
+    fn read_table(&self, spec: &TableSpec, on_row: &mut OnRow<'_>) -> Result<(InputReport, Vec<Rejection>), ParseError> {
+        match &self.profile {
+            Some(p) => crate::profile::read(&self.file, p, spec, on_row),
+            None => self.file.read_table(spec, on_row),
+        }
+    }
+    fn canonical(&self) -> Option<&FileRef> {
+        self.profile.is_none().then_some(&self.file)
+    }
+}
 
 pub const MANIFEST_FILE: &str = "billrecon.toml";
 
@@ -104,8 +138,7 @@ impl Manifest {
     pub fn load(month: &Path) -> Result<Manifest, ParseError> {
         let path = if month.is_dir() { month.join(MANIFEST_FILE) } else { month.to_path_buf() };
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| ParseError::Open { file: shown.clone(), reason: crate::csv::io_reason(&e) })?;
+        let text = std::fs::read_to_string(&path).map_err(|e| ParseError::Open { file: shown.clone(), reason: io_reason(&e) })?;
         let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         let mut m = Manifest::parse(&text, &shown, &base)?;
         m.path = path;
@@ -240,6 +273,8 @@ impl Archives {
     /// carrier profile that names its files, the archive must hold nothing else and one month
     /// only. Inputs that are not in a zip are left as they are.
     pub fn resolve(&mut self, input: &mut InputRef) -> Result<(), ParseError> {
+        let profile = input.profile.clone();
+        let input = &mut input.file;
         let Some(wanted) = input.member.clone() else { return Ok(()) };
         let shown = input.name.split_once('#').map_or(input.name.as_str(), |(z, _)| z).to_string();
         if !self.0.contains_key(&input.path) {
@@ -247,14 +282,14 @@ impl Archives {
             self.0.insert(input.path.clone(), archive);
         }
         let archive = &self.0[&input.path];
-        if let Some(p) = &input.profile {
+        if let Some(p) = &profile {
             archive.check_download(&p.name, &p.files())?;
         }
         let member = archive.find(&wanted)?.to_string();
         let lower = member.to_ascii_lowercase();
         input.format = if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
             Format::Xlsx
-        } else if lower.ends_with(".csv") || input.profile.is_some() {
+        } else if lower.ends_with(".csv") || profile.is_some() {
             if input.sheet.is_some() {
                 return Err(ParseError::Invalid {
                     file: format!("{shown}#{member}"),
@@ -353,14 +388,14 @@ pub fn input_ref(key: &str, spec: &str, base: &Path, profile: Option<ProfileRef>
         let Some(member) = member else {
             return Err(format!("{key}: `{file}` is a zip archive: name the file inside it, as `{file}#NAME`"));
         };
-        return Ok(InputRef {
+        let file = FileRef {
             name: format!("{file}#{member}"),
             path: base.join(file),
             member: Some(member.to_string()),
             sheet,
             format: Format::Csv,
-            profile,
-        });
+        };
+        return Ok(InputRef { file, profile });
     }
     let lower = file.to_ascii_lowercase();
     let format = if lower.ends_with(".csv") {
@@ -378,19 +413,7 @@ pub fn input_ref(key: &str, spec: &str, base: &Path, profile: Option<ProfileRef>
     } else {
         return Err(format!("{key}: `{file}`: unsupported file type (expected .csv or .xlsx, or name a carrier profile)"));
     };
-    Ok(InputRef { name: file.to_string(), path: base.join(file), member: None, sheet, format, profile })
-}
-
-/// toml's message, without its multi-line source excerpt.
-pub(crate) fn toml_reason(e: &toml::de::Error, text: &str) -> String {
-    let msg = e.message().trim().to_string();
-    match e.span() {
-        Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("line {line}: {msg}")
-        }
-        None => msg,
-    }
+    Ok(InputRef { file: FileRef { name: file.to_string(), path: base.join(file), member: None, sheet, format }, profile })
 }
 
 #[cfg(test)]
@@ -420,11 +443,11 @@ payable_account = "2010-AP"
     fn a_good_manifest_resolves_paths_and_sheets() {
         let m = parse(GOOD).unwrap();
         assert_eq!(m.period.days(), 31);
-        assert_eq!(m.invoices[0].summary.sheet.as_deref(), Some("Summary"));
-        assert_eq!(m.invoices[0].summary.path, Path::new("m/invoice.xlsx"));
-        assert_eq!(m.invoices[0].charges.format, Format::Csv);
+        assert_eq!(m.invoices[0].summary.file.sheet.as_deref(), Some("Summary"));
+        assert_eq!(m.invoices[0].summary.file.path, Path::new("m/invoice.xlsx"));
+        assert_eq!(m.invoices[0].charges.file.format, Format::Csv);
         assert_eq!(m.usage.len(), 2);
-        assert_eq!(m.inventory.sheet, None);
+        assert_eq!(m.inventory.file.sheet, None);
         assert!(m.plans.is_none());
         assert_eq!(m.policy.payable_account, "2010-AP");
     }
@@ -452,7 +475,7 @@ payable_account = "2010-AP"
         .unwrap();
         let name = |i: &InputRef| i.profile.as_ref().map(|p| p.name.clone());
         assert_eq!(name(&m.invoices[0].summary).as_deref(), Some("verizon-rdd"));
-        assert_eq!(m.invoices[0].summary.format, Format::Csv);
+        assert_eq!(m.invoices[0].summary.file.format, Format::Csv);
         assert_eq!(name(&m.invoices[0].charges), None);
         assert_eq!(name(&m.usage[0]), None);
         assert_eq!(name(&m.usage[1]).as_deref(), Some("att-premier"));

@@ -29,48 +29,10 @@ impl Loaded {
     }
 }
 
-/// Keeps every row: the whole usage table in memory.
-#[derive(Debug, Default)]
-pub struct KeepUsage(pub UsageTable);
-
-impl KeepUsage {
-    fn join(mut first: UsageTable, then: UsageTable) -> UsageTable {
-        if first.is_empty() {
-            return then;
-        }
-        first.append(&then);
-        first
-    }
-}
-
-impl UsageSink for KeepUsage {
-    type Part = UsageTable;
-    fn fold(&self, rows: UsageTable) -> UsageTable {
-        rows
-    }
-    fn merge(&self, first: UsageTable, then: UsageTable) -> UsageTable {
-        KeepUsage::join(first, then)
-    }
-    fn absorb(&mut self, part: UsageTable) {
-        self.0 = KeepUsage::join(std::mem::take(&mut self.0), part);
-    }
-}
-
-/// Keeps nothing: the rows are read, checked and counted (`billrecon check`, benches).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct CountUsage;
-
-impl UsageSink for CountUsage {
-    type Part = ();
-    fn fold(&self, _: UsageTable) {}
-    fn merge(&self, _: (), _: ()) {}
-    fn absorb(&mut self, _: ()) {}
-}
-
 /// Reads `MONTH_DIR/billrecon.toml` (or the named manifest) and every input it names, usage
 /// included in `month.usage`.
 pub fn load_month(path: &Path) -> Result<Loaded, ParseError> {
-    let (mut loaded, keep) = load_month_with(path, |_| KeepUsage::default())?;
+    let (mut loaded, keep) = load_month_with(path, |_| crate::usage::KeepUsage::default())?;
     loaded.month.usage = keep.0;
     Ok(loaded)
 }
@@ -128,7 +90,7 @@ pub fn load_month_with<S: UsageSink>(path: &Path, sink_for: impl FnOnce(&Month) 
     let mut sink = sink_for(&month);
     let mut usage_reports = Vec::new();
     for u in &manifest.usage {
-        usage_reports.push(tables::read_usage_blocks(u, &mut sink)?);
+        usage_reports.push(crate::usage::read_usage_with(u, &mut sink)?);
     }
     let mut inputs = Vec::new();
     let mut rejections = Vec::new();

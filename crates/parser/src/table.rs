@@ -1,14 +1,17 @@
-//! Reading any canonical table from CSV or XLSX: find the header, map columns by name, hand
-//! each data row to a converter, and count read / accepted / rejected / blank rows.
+//! The types every table reader shares: what a table's columns are, how a file is laid out,
+//! what becomes of a row, and the tally of read / accepted / rejected / skipped / blank rows.
+//! Nothing here reads a file.
 
 use std::borrow::Cow;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use billrecon_model::{normalize_word, InputReport, Rejection, SourceRef};
+use billrecon_model::{InputReport, Rejection, SourceRef};
 
 use crate::error::ParseError;
 use crate::value::Cell;
+
+/// The column a whole-row problem is reported under.
+pub const WHOLE_ROW: &str = "(row)";
 
 /// The columns a canonical table has. Rows are handed to converters with cells in this order:
 /// required columns first, then optional ones (an absent optional column reads as empty).
@@ -51,6 +54,15 @@ impl<'a> Columns<'a> {
     }
 }
 
+/// Where each column looked for sits in the file's rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ColumnMap {
+    /// For each column looked for, its field in a row (`None`: the file lacks it).
+    pub positions: Vec<Option<usize>>,
+    /// The header's number of fields: a CSV row with another number is ragged.
+    pub width: usize,
+}
+
 /// How a file is laid out, beyond its columns: canonical files use the defaults; a carrier
 /// profile sets the rest.
 #[derive(Debug, Clone)]
@@ -79,12 +91,8 @@ pub enum Encoding {
     Windows1252,
 }
 
-/// Whether a row handed to a reader's callback is data or a footer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RowKind {
-    Data,
-    Footer,
-}
+/// What a converter says of a row it does not accept: the column and the reason.
+pub type RowError = (Cow<'static, str>, String);
 
 /// What became of a row a reader handed over that was not rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,42 +105,6 @@ pub(crate) enum Taken {
 /// Why a footer row that passed its check is not data.
 pub(crate) const FOOTER_SKIPPED: &str = "a footer total, checked against the rows above it";
 
-/// An input file (and sheet) as the manifest names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputRef {
-    /// The path as written in the manifest (`ARCHIVE.zip#MEMBER` for a file inside a zip, with
-    /// the member's full name once resolved): used in every message and output.
-    pub name: String,
-    /// The path on disk (the archive, for a file inside a zip).
-    pub path: PathBuf,
-    /// The file inside the zip archive at `path`, if the input is one.
-    pub member: Option<String>,
-    /// XLSX sheet; `None` = the first sheet (or a CSV file).
-    pub sheet: Option<String>,
-    pub format: Format,
-    /// The carrier profile that maps this file onto its canonical table; `None` = canonical.
-    pub profile: Option<crate::profile::ProfileRef>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Csv,
-    Xlsx,
-}
-
-impl InputRef {
-    /// `name` or `name:sheet` for messages.
-    pub fn label(&self, sheet: Option<&str>) -> String {
-        match sheet.or(self.sheet.as_deref()) {
-            Some(s) => format!("{}:{}", self.name, s),
-            None => self.name.clone(),
-        }
-    }
-}
-
-/// What a converter says of a row it does not accept: the column and the reason.
-pub type RowError = (Cow<'static, str>, String);
-
 /// Tallies and rejections for one table being read.
 pub(crate) struct Tally {
     pub report: InputReport,
@@ -142,11 +114,12 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
-    pub fn new(kind: &str, input: &InputRef, sheet: Option<String>) -> Tally {
+    /// The tally of table `kind` read from `file` (and `sheet`), through `profile` if any.
+    pub fn new(kind: &str, file: &str, sheet: Option<String>, profile: Option<String>) -> Tally {
         Tally {
-            report: InputReport::new(kind, &input.name, sheet.clone(), input.profile.as_ref().map(|p| p.name.clone())),
+            report: InputReport::new(kind, file, sheet.clone(), profile),
             rejections: Vec::new(),
-            file: input.name.as_str().into(),
+            file: file.into(),
             sheet: sheet.map(|s| s.as_str().into()),
         }
     }
@@ -155,6 +128,7 @@ impl Tally {
         SourceRef::new(self.file.clone(), self.sheet.clone(), row)
     }
 
+    /// Records a rejection of a row already counted as read.
     pub fn reject(&mut self, row: u32, column: &str, reason: String) {
         self.report.rejected += 1;
         self.rejections.push(Rejection { source: self.source(row), column: column.to_string(), reason });
@@ -163,50 +137,38 @@ impl Tally {
     /// A row read and rejected as a whole (ragged, a quote never closed).
     pub fn reject_row(&mut self, row: u32, reason: String) {
         self.report.read += 1;
-        self.reject(row, crate::csv::WHOLE_ROW, reason);
+        self.reject(row, WHOLE_ROW, reason);
     }
 
-    /// A blank row (no value in any column the table reads).
+    /// Blank rows (no value in any column the table reads).
     pub fn blank(&mut self, rows: u64) {
         self.report.read += rows;
         self.report.blank += rows;
     }
 
-    /// Feeds one data row to the converter and counts the outcome.
-    pub fn row<F>(&mut self, row: u32, cells: &[Cell<'_>], on_row: &mut F)
-    where
-        F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<Taken, RowError>,
-    {
-        if cells.iter().all(Cell::is_blank) {
-            self.blank(1);
-            return;
-        }
+    /// Counts one data row by what the converter made of it.
+    pub fn outcome(&mut self, row: u32, outcome: Result<Taken, RowError>) {
         self.report.read += 1;
-        let src = self.source(row);
-        match on_row(&src, cells, RowKind::Data) {
+        match outcome {
             Ok(Taken::Accepted) => self.report.accepted += 1,
             Ok(Taken::Skipped(reason)) => self.report.skip(row, &reason),
             Err((col, reason)) => self.reject(row, &col, reason),
         }
     }
 
-    /// A footer row: skipped when its total checks out, rejected when it does not match the
-    /// rows above it.
-    pub fn footer<F>(&mut self, row: u32, cells: &[Cell<'_>], on_row: &mut F)
-    where
-        F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<Taken, RowError>,
-    {
+    /// Counts a footer row: skipped when its total checks out, rejected when it does not match
+    /// the rows above it.
+    pub fn footer(&mut self, row: u32, outcome: Result<Taken, RowError>) {
         self.report.read += 1;
-        let src = self.source(row);
-        match on_row(&src, cells, RowKind::Footer) {
+        match outcome {
             Ok(_) => self.report.skip(row, FOOTER_SKIPPED),
             Err((col, reason)) => self.reject(row, &col, reason),
         }
     }
 
-    /// The report and rejections; the counts are checked to add up (a reader that lost a row
-    /// is a bug, reported as an error rather than a wrong count).
-    pub fn finish(self) -> Result<(InputReport, Vec<Rejection>), ParseError> {
+    /// The report and rejections (in row order); the counts are checked to add up (a reader
+    /// that lost a row is a bug, reported as an error rather than a wrong count).
+    pub fn finish(mut self) -> Result<(InputReport, Vec<Rejection>), ParseError> {
         if !self.report.balanced() {
             let r = &self.report;
             return Err(ParseError::Invalid {
@@ -217,92 +179,12 @@ impl Tally {
                 ),
             });
         }
+        self.rejections.sort_by_key(|r| r.source.row);
         Ok((self.report, self.rejections))
     }
 }
 
-/// Where each spec column sits in the file's rows.
-#[derive(Debug, Clone)]
-pub(crate) struct ColumnMap {
-    pub positions: Vec<Option<usize>>,
-}
-
-/// Looks for the header among candidate rows: the first row holding every required column.
-/// Returns the index into `rows` and the column map, or the error naming what is missing.
-pub(crate) fn find_header(
-    spec: &Columns<'_>,
-    label: &str,
-    rows: &[(u32, Vec<String>)],
-) -> Result<(usize, ColumnMap), ParseError> {
-    let mut best: Option<(usize, usize)> = None; // (matches, index)
-    for (i, (row, fields)) in rows.iter().enumerate() {
-        let names: Vec<String> = fields.iter().map(|f| normalize_word(f)).collect();
-        let found = spec.required.iter().filter(|r| names.contains(&normalize_word(r))).count();
-        if found == spec.required.len() {
-            let mut positions = Vec::with_capacity(spec.width());
-            for col in spec.columns() {
-                let want = normalize_word(col);
-                let hits: Vec<usize> = names.iter().enumerate().filter(|(_, n)| **n == want).map(|(i, _)| i).collect();
-                if hits.len() > 1 {
-                    return Err(ParseError::DuplicateColumn { file: label.to_string(), row: *row, column: col.to_string() });
-                }
-                positions.push(hits.first().copied());
-            }
-            return Ok((i, ColumnMap { positions }));
-        }
-        if best.is_none_or(|(m, _)| found > m) {
-            best = Some((found, i));
-        }
-    }
-    match best {
-        None => {
-            Err(ParseError::Empty { file: label.to_string(), kind: spec.kind.to_string(), required: spec.required.join(", ") })
-        }
-        Some((_, i)) => {
-            let (row, fields) = &rows[i];
-            let names: Vec<String> = fields.iter().map(|f| normalize_word(f)).collect();
-            let missing: Vec<&str> = spec.required.iter().filter(|r| !names.contains(&normalize_word(r))).copied().collect();
-            let shown: Vec<&str> = fields.iter().map(|f| f.trim()).filter(|f| !f.is_empty()).collect();
-            Err(ParseError::MissingColumns {
-                file: label.to_string(),
-                kind: spec.kind.to_string(),
-                missing: missing.join(", "),
-                row: *row,
-                found: if shown.is_empty() { "nothing".into() } else { shown.join(", ") },
-            })
-        }
-    }
-}
-
-/// How many leading non-blank rows are searched for the header.
-pub(crate) const HEADER_SEARCH_ROWS: usize = 20;
-
-/// Reads a table, calling `on_row` with the source of each data row and its cells in spec order.
-/// An input with a carrier profile is read through the profile, which hands over the same
-/// canonical cells.
-pub fn read_table<F>(input: &InputRef, spec: &TableSpec, mut on_row: F) -> Result<(InputReport, Vec<Rejection>), ParseError>
-where
-    F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
-{
-    if let Some(profile) = &input.profile {
-        return crate::profile::read(input, profile, spec, &mut on_row);
-    }
-    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], _: RowKind| on_row(src, cells).map(|()| Taken::Accepted);
-    read_raw(input, &spec.as_columns(), &Layout::default(), &mut raw)
-}
-
-/// Reads any file's rows: the columns looked for by header name, the layout of the file.
-pub(crate) fn read_raw<F>(
-    input: &InputRef,
-    columns: &Columns<'_>,
-    layout: &Layout,
-    on_row: &mut F,
-) -> Result<(InputReport, Vec<Rejection>), ParseError>
-where
-    F: FnMut(&SourceRef, &[Cell<'_>], RowKind) -> Result<Taken, RowError>,
-{
-    match input.format {
-        Format::Csv => crate::csv::read_csv(input, columns, layout, &mut crate::csv::Serial(on_row)),
-        Format::Xlsx => crate::xlsx::read_xlsx(input, columns, layout, on_row),
-    }
+/// True when no cell of a row holds a value.
+pub(crate) fn is_blank(cells: &[Cell<'_>]) -> bool {
+    cells.iter().all(Cell::is_blank)
 }

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use billrecon_parser::tables::{self, CHARGES, USAGE};
-use billrecon_parser::{load_month, read_table, Format, InputRef, ParseError};
+use billrecon_parser::tables::{CHARGES, USAGE};
+use billrecon_parser::{load_month, FileRef, Format, ParseError, TableInput};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format as XFormat, Workbook};
 
@@ -17,19 +17,12 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
-fn csv(dir: &Path, name: &str) -> InputRef {
-    InputRef { name: name.into(), path: dir.join(name), member: None, sheet: None, format: Format::Csv, profile: None }
+fn csv(dir: &Path, name: &str) -> FileRef {
+    FileRef { name: name.into(), path: dir.join(name), member: None, sheet: None, format: Format::Csv }
 }
 
-fn xlsx(dir: &Path, name: &str, sheet: Option<&str>) -> InputRef {
-    InputRef {
-        name: name.into(),
-        path: dir.join(name),
-        member: None,
-        sheet: sheet.map(Into::into),
-        format: Format::Xlsx,
-        profile: None,
-    }
+fn xlsx(dir: &Path, name: &str, sheet: Option<&str>) -> FileRef {
+    FileRef { name: name.into(), path: dir.join(name), member: None, sheet: sheet.map(Into::into), format: Format::Xlsx }
 }
 
 fn d(s: &str) -> Decimal {
@@ -37,9 +30,9 @@ fn d(s: &str) -> Decimal {
 }
 
 /// Reads usage and returns (report, rejection messages, table).
-fn usage(input: &InputRef) -> (billrecon_model::InputReport, Vec<String>, billrecon_model::UsageTable) {
+fn usage(input: &FileRef) -> (billrecon_model::InputReport, Vec<String>, billrecon_model::UsageTable) {
     let mut t = billrecon_model::UsageTable::default();
-    let (r, rej) = tables::read_usage(input, &mut t).unwrap();
+    let (r, rej) = billrecon_parser::usage::read_usage(input, &mut t).unwrap();
     (r, rej.iter().map(|r| r.to_string()).collect(), t)
 }
 
@@ -107,7 +100,7 @@ fn csv_usage_rows_are_accepted_or_rejected_with_their_line_numbers() {
 #[test]
 fn csv_fatal_errors_are_one_clear_message() {
     let t = dir();
-    let err = |name: &str| read_table(&csv(t.path(), name), &USAGE, |_, _| Ok(())).unwrap_err().to_string();
+    let err = |name: &str| csv(t.path(), name).read_table(&USAGE, &mut |_, _| Ok(())).unwrap_err().to_string();
     assert_eq!(err("missing.csv"), "missing.csv: cannot open: no such file");
     write(
         t.path(),
@@ -134,11 +127,12 @@ fn csv_fatal_errors_are_one_clear_message() {
     );
     write(t.path(), "open.csv", "line,date,type,quantity,description\n8605550101,2026-10-01,voice,1,\"never closed\n");
     let mut n = 0;
-    let (r, rej) = read_table(&csv(t.path(), "open.csv"), &USAGE, |_, _| {
-        n += 1;
-        Ok(())
-    })
-    .unwrap();
+    let (r, rej) = csv(t.path(), "open.csv")
+        .read_table(&USAGE, &mut |_, _| {
+            n += 1;
+            Ok(())
+        })
+        .unwrap();
     assert_eq!(rej[0].to_string(), "open.csv:2: (row): a quoted field is never closed (a `\"` is missing)");
     assert_eq!((r.read, r.rejected, n), (1, 1, 0));
 }
@@ -231,7 +225,7 @@ fn xlsx_fatal_errors_name_the_file() {
         wb.add_worksheet().set_name("Charges").unwrap();
         wb.add_worksheet().set_name("Notes").unwrap();
     });
-    let err = |i: InputRef| read_table(&i, &CHARGES, |_, _| Ok(())).unwrap_err().to_string();
+    let err = |i: FileRef| i.read_table(&CHARGES, &mut |_, _| Ok(())).unwrap_err().to_string();
     assert_eq!(
         err(xlsx(t.path(), "book.xlsx", Some("Summary"))),
         "book.xlsx: no sheet named `Summary` (the workbook has: Charges, Notes)"

@@ -20,6 +20,126 @@ pub struct Options {
     pub lines: u32,
     pub usage_rows: u64,
     pub seed: u64,
+    pub style: Style,
+}
+
+/// How the CSV files are spelled. Both styles hold the same month: reconciling either gives
+/// byte-identical outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Style {
+    /// No quote anywhere, ten-digit phone numbers, plain amounts, LF.
+    #[default]
+    Plain,
+    /// As carriers' and databases' exports are: every text field quoted (an empty one as `""`),
+    /// amounts as `$1.99`, phone numbers as `(860) 555-0101`, CRLF line ends.
+    Carrier,
+}
+
+/// One CSV row being written in a style: fields are added in order, separators between them.
+struct Row<'b> {
+    buf: &'b mut Vec<u8>,
+    style: Style,
+    fields: usize,
+}
+
+impl<'b> Row<'b> {
+    fn new(buf: &'b mut Vec<u8>, style: Style) -> Row<'b> {
+        buf.clear();
+        Row { buf, style, fields: 0 }
+    }
+
+    fn sep(&mut self) {
+        if self.fields > 0 {
+            self.buf.push(b',');
+        }
+        self.fields += 1;
+    }
+
+    /// A value that is never quoted: a number, a date, a code.
+    fn raw(&mut self, s: &str) -> &mut Self {
+        self.sep();
+        self.buf.extend_from_slice(s.as_bytes());
+        self
+    }
+
+    /// Text: quoted in the carrier style (an empty value too, as `""`).
+    fn text(&mut self, s: &str) -> &mut Self {
+        self.sep();
+        match self.style {
+            Style::Plain => self.buf.extend_from_slice(s.as_bytes()),
+            Style::Carrier => {
+                self.buf.push(b'"');
+                for b in s.bytes() {
+                    if b == b'"' {
+                        self.buf.push(b'"');
+                    }
+                    self.buf.push(b);
+                }
+                self.buf.push(b'"');
+            }
+        }
+        self
+    }
+
+    /// A phone number given as its digits (or a short code).
+    fn phone(&mut self, digits: &str) -> &mut Self {
+        match self.style {
+            Style::Plain => self.raw(digits),
+            Style::Carrier => {
+                let d = digits.as_bytes();
+                let s = |r: std::ops::Range<usize>| &digits[r];
+                let shown = match d.len() {
+                    10 => format!("({}) {}-{}", s(0..3), s(3..6), s(6..10)),
+                    11 if d[0] == b'1' => format!("1-{}-{}-{}", s(1..4), s(4..7), s(7..11)),
+                    _ => digits.to_string(),
+                };
+                self.text(&shown)
+            }
+        }
+    }
+
+    /// An amount of money in cents, or empty.
+    fn money(&mut self, c: Option<i64>) -> &mut Self {
+        match (self.style, c) {
+            (Style::Plain, Some(c)) => self.raw(&cents(c)),
+            (Style::Plain, None) => self.raw(""),
+            (Style::Carrier, Some(c)) if c < 0 => self.text(&format!("-${}", grouped(-c))),
+            (Style::Carrier, Some(c)) => self.text(&format!("${}", grouped(c))),
+            (Style::Carrier, None) => self.text(""),
+        }
+    }
+
+    /// Ends the row.
+    fn end(&mut self) -> &[u8] {
+        if self.style == Style::Carrier {
+            self.buf.push(b'\r');
+        }
+        self.buf.push(b'\n');
+        self.buf
+    }
+}
+
+/// Non-negative cents with thousands separators: `1,234.56`.
+fn grouped(c: i64) -> String {
+    let units = (c / 100).to_string();
+    let mut out = String::new();
+    for (i, ch) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{out}.{:02}", c % 100)
+}
+
+/// A header row in the style (quoted names in the carrier style).
+fn header(style: Style, names: &[&str]) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut row = Row::new(&mut buf, style);
+    for n in names {
+        row.text(n);
+    }
+    row.end().to_vec()
 }
 
 /// What was written.
@@ -325,31 +445,69 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
     let mut planted: Vec<(&'static str, u64)> = Vec::new();
     let count = |k: Kind| m.kinds.iter().filter(|x| **x == k).count() as u64;
 
+    let style = opts.style;
+    let mut buf: Vec<u8> = Vec::with_capacity(256);
+
     // Plans.
     let mut w = csv_file(dir, "plans.csv")?;
-    writeln!(w, "plan,voice_minutes,messages,data_mb,monthly_rate")?;
+    w.write_all(&header(style, &["plan", "voice_minutes", "messages", "data_mb", "monthly_rate"]))?;
     for p in PLANS {
         let a = |x: Option<u64>| x.map_or("unlimited".to_string(), |v| v.to_string());
-        writeln!(w, "{},{},{},,{}", p.code, a(p.voice), a(p.messages), cents(p.rate_cents))?;
+        let mut r = Row::new(&mut buf, style);
+        r.text(p.code).raw(&a(p.voice)).raw(&a(p.messages)).raw("").money(Some(p.rate_cents));
+        w.write_all(r.end())?;
     }
     w.flush()?;
 
     // Employees: one per line, a second for reassigned lines.
     let mut w = csv_file(dir, "employees.csv")?;
-    writeln!(w, "employee_id,name,email,termination_date")?;
+    w.write_all(&header(style, &["employee_id", "name", "email", "termination_date"]))?;
+    let mut employee = |w: &mut BufWriter<File>, e: u32, term: &str| -> io::Result<()> {
+        let mut r = Row::new(&mut buf, style);
+        r.text(&format!("E{e:06}")).text(&format!("Employee {e:06}")).text(&format!("e{e:06}@example.org")).raw(term);
+        w.write_all(r.end())
+    };
     for i in 0..n {
         let term = if m.kinds[i as usize] == Kind::Terminated { date(10) } else { String::new() };
-        writeln!(w, "E{:06},Employee {:06},e{:06}@example.org,{term}", i + 1, i + 1, i + 1)?;
+        employee(&mut w, i + 1, &term)?;
     }
     for i in (0..n).filter(|i| m.kinds[*i as usize] == Kind::Reassigned) {
-        let e = n + i + 1;
-        writeln!(w, "E{e:06},Employee {e:06},e{e:06}@example.org,")?;
+        employee(&mut w, n + i + 1, "")?;
     }
     w.flush()?;
 
     // Inventory: effective-dated assignments.
     let mut w = csv_file(dir, "inventory.csv")?;
-    writeln!(w, "line,employee_id,employee_name,program,account_code,plan,status,start_date,end_date,authorized_by")?;
+    w.write_all(&header(
+        style,
+        &[
+            "line",
+            "employee_id",
+            "employee_name",
+            "program",
+            "account_code",
+            "plan",
+            "status",
+            "start_date",
+            "end_date",
+            "authorized_by",
+        ],
+    ))?;
+    let mut assignment =
+        |w: &mut BufWriter<File>, line: &str, e: u32, p: u32, plan: &str, status: &str, start: &str, end: &str, auth: &str| {
+            let mut r = Row::new(&mut buf, style);
+            r.phone(line)
+                .text(&format!("E{e:06}"))
+                .text(&format!("Employee {e:06}"))
+                .text(&format!("P{p:02}"))
+                .text(&account_code(p))
+                .text(plan)
+                .text(status)
+                .raw(start)
+                .raw(end)
+                .text(auth);
+            w.write_all(r.end())
+        };
     for i in 0..n {
         let k = m.kinds[i as usize];
         if k == Kind::Unknown {
@@ -365,25 +523,14 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
             (Kind::Inactive, _) => "spare",
             _ => "active",
         };
-        let emp = format!("E{:06}", i + 1);
-        let name = format!("Employee {:06}", i + 1);
         match k {
-            Kind::Gap => {
-                writeln!(w, "{line},{emp},{name},P{p:02},{},{plan},{status},2025-07-01,{},{auth}", account_code(p), date(20))?
-            }
+            Kind::Gap => assignment(&mut w, &line, i + 1, p, plan, status, "2025-07-01", &date(20), &auth)?,
             Kind::Reassigned => {
                 let q = program_of(seed, i, n, true);
-                let e2 = format!("E{:06}", n + i + 1);
-                writeln!(w, "{line},{emp},{name},P{p:02},{},{plan},active,2025-07-01,{},{auth}", account_code(p), date(15))?;
-                writeln!(
-                    w,
-                    "{line},{e2},Employee {:06},P{q:02},{},{plan},active,{},,Director P{q:02}",
-                    n + i + 1,
-                    account_code(q),
-                    date(16)
-                )?;
+                assignment(&mut w, &line, i + 1, p, plan, "active", "2025-07-01", &date(15), &auth)?;
+                assignment(&mut w, &line, n + i + 1, q, plan, "active", &date(16), "", &format!("Director P{q:02}"))?;
             }
-            _ => writeln!(w, "{line},{emp},{name},P{p:02},{},{plan},{status},2025-07-01,,{auth}", account_code(p))?,
+            _ => assignment(&mut w, &line, i + 1, p, plan, status, "2025-07-01", "", &auth)?,
         }
     }
     w.flush()?;
@@ -391,7 +538,12 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
     // Attestations: two personal calls on each overage line, the roaming call of each
     // personal-call line, and one that matches nothing.
     let mut w = csv_file(dir, "attestations.csv")?;
-    writeln!(w, "line,date,time,number,note")?;
+    w.write_all(&header(style, &["line", "date", "time", "number", "note"]))?;
+    let mut attestation = |w: &mut BufWriter<File>, line: &str, day: &str, time: &str, number: &str, note: &str| {
+        let mut r = Row::new(&mut buf, style);
+        r.phone(line).raw(day).raw(time).phone(number).text(note);
+        w.write_all(r.end())
+    };
     let mut attested = 0u64;
     for i in 0..n {
         let k = m.kinds[i as usize];
@@ -415,7 +567,7 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
             }
             // The personal-call line's attested call is its first plain voice call, which the
             // usage report prints as a roaming call with its own charge.
-            writeln!(w, "{},{},{},{},Personal call", fmt_line(line_number(i)), row.date, row.time, row.number)?;
+            attestation(&mut w, &fmt_line(line_number(i)), &row.date, &row.time, &row.number, "Personal call")?;
             attested += 1;
             found += 1;
             if found == wanted {
@@ -423,7 +575,7 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
             }
         }
     }
-    writeln!(w, "{},{},12:00:00,,No such call", fmt_line(line_number(0)), date(31))?;
+    attestation(&mut w, &fmt_line(line_number(0)), &date(31), "12:00:00", "", "No such call")?;
     w.flush()?;
 
     // Invoices: summary and charges; lines round-robin over the invoices.
@@ -431,10 +583,12 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
     for (v, total) in inv_totals.iter_mut().enumerate() {
         let name = format!("invoice-{}-charges.csv", v + 1);
         let mut w = csv_file(dir, &name)?;
-        writeln!(w, "line,category,description,quantity,amount")?;
+        w.write_all(&header(style, &["line", "category", "description", "quantity", "amount"]))?;
         let mut item = |w: &mut BufWriter<File>, line: &str, cat: &str, desc: &str, qty: &str, c: i64| -> io::Result<()> {
             *total += c;
-            writeln!(w, "{line},{cat},{desc},{qty},{}", cents(c))
+            let mut r = Row::new(&mut buf, style);
+            r.phone(line).text(cat).text(desc).raw(qty).money(Some(c));
+            w.write_all(r.end())
         };
         for i in (0..n).filter(|i| *i as usize % k_inv == v) {
             let k = m.kinds[i as usize];
@@ -492,30 +646,39 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
         let prev = 100_000 + (h(seed, 99, v as u64, 0) % 1_000_000) as i64;
         // The last invoice does not tie out by one dollar: invoice_mismatch.
         let printed = if v + 1 == k_inv { total + 100 } else { *total };
-        write!(
-            w,
-            "field,value\ncarrier,Carrier {}\naccount_number,{}\ninvoice_number,{}\ninvoice_date,2026-11-03\nperiod_start,{}\nperiod_end,{}\n\
-             previous_balance,{}\npayments,{}\nadjustments,0.00\ncurrent_charges,{}\ntotal_due,{}\n",
-            v + 1,
-            442_091_800_001_u64 + v as u64,
-            2_026_100_000u64 + v as u64,
-            date(1),
-            date(DAYS),
-            cents(prev),
-            cents(-prev),
-            cents(printed),
-            cents(printed)
-        )?;
+        w.write_all(&header(style, &["field", "value"]))?;
+        let fields: [(&str, Result<String, i64>); 11] = [
+            ("carrier", Ok(format!("Carrier {}", v + 1))),
+            ("account_number", Ok((442_091_800_001_u64 + v as u64).to_string())),
+            ("invoice_number", Ok((2_026_100_000u64 + v as u64).to_string())),
+            ("invoice_date", Ok("2026-11-03".to_string())),
+            ("period_start", Ok(date(1))),
+            ("period_end", Ok(date(DAYS))),
+            ("previous_balance", Err(prev)),
+            ("payments", Err(-prev)),
+            ("adjustments", Err(0)),
+            ("current_charges", Err(printed)),
+            ("total_due", Err(printed)),
+        ];
+        for (field, value) in fields {
+            let mut r = Row::new(&mut buf, style);
+            r.text(field);
+            match value {
+                Ok(t) => r.text(&t),
+                Err(c) => r.money(Some(c)),
+            };
+            w.write_all(r.end())?;
+        }
         w.flush()?;
         files.push((name.clone(), std::fs::metadata(dir.join(&name))?.len()));
     }
 
     // Usage: streamed line by line, row by row.
     let mut w = BufWriter::with_capacity(4 << 20, File::create(dir.join("usage.csv"))?);
-    w.write_all(b"line,date,time,number,type,quantity,charge,description\n")?;
-    let mut buf: Vec<u8> = Vec::with_capacity(128);
+    w.write_all(&header(style, &["line", "date", "time", "number", "type", "quantity", "charge", "description"]))?;
     let mut written = 0u64;
     let mut da_rows = 0u64;
+    let mut quantity = String::new();
     for i in 0..n {
         let line = fmt_line(line_number(i));
         let mut voice_rank = 0u64;
@@ -531,27 +694,22 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
             }
             if m.kinds[i as usize] == Kind::PersonalCall && rk == RowKind::Voice && !personal_done {
                 personal_done = true;
-                row.charge = cents(PERSONAL_CALL_CENTS);
+                row.charge = Some(PERSONAL_CALL_CENTS);
                 row.description = "ROAMING - CANADA";
             }
-            buf.clear();
-            buf.extend_from_slice(line.as_bytes());
-            buf.push(b',');
-            buf.extend_from_slice(row.date.as_bytes());
-            buf.push(b',');
-            buf.extend_from_slice(row.time.as_bytes());
-            buf.push(b',');
-            buf.extend_from_slice(row.number.as_bytes());
-            buf.push(b',');
-            buf.extend_from_slice(row.kind.as_bytes());
-            buf.push(b',');
-            buf.extend_from_slice(row.quantity.to_string().as_bytes());
-            buf.push(b',');
-            buf.extend_from_slice(row.charge.as_bytes());
-            buf.push(b',');
-            buf.extend_from_slice(row.description.as_bytes());
-            buf.push(b'\n');
-            w.write_all(&buf)?;
+            quantity.clear();
+            use std::fmt::Write as _;
+            let _ = write!(quantity, "{}", row.quantity);
+            let mut out = Row::new(&mut buf, style);
+            out.phone(&line)
+                .raw(&row.date)
+                .raw(&row.time)
+                .phone(&row.number)
+                .text(row.kind)
+                .raw(&quantity)
+                .money(row.charge)
+                .text(row.description);
+            w.write_all(out.end())?;
             written += 1;
         }
     }
@@ -593,18 +751,19 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
     Ok(Generated { invoices: k_inv, usage_rows: written, files, planted })
 }
 
-struct Row {
+struct Usage {
     date: String,
     time: String,
     number: String,
     kind: &'static str,
     quantity: u64,
-    charge: String,
+    /// Cents; `None` when the carrier prints no charge.
+    charge: Option<i64>,
     description: &'static str,
 }
 
 /// Usage row `r` of line `i`: a pure function of the seed, so it can be produced twice.
-fn usage_row(m: &Month, i: u32, r: u64, rk: RowKind, voice_rank: u64) -> Row {
+fn usage_row(m: &Month, i: u32, r: u64, rk: RowKind, voice_rank: u64) -> Usage {
     let seed = m.opts.seed;
     let n = m.rows[i as usize].max(1);
     // Spread the rows over the month in order; a little jitter within each row's slot.
@@ -622,21 +781,21 @@ fn usage_row(m: &Month, i: u32, r: u64, rk: RowKind, voice_rank: u64) -> Row {
     };
     let npa = line_number(i) / 10_000_000;
     let (number, kind, quantity, charge, description) = match rk {
-        RowKind::Voice => (called_number(seed, i, r).to_string(), "voice", minutes, String::new(), ""),
-        RowKind::Text => (called_number(seed, i, r).to_string(), "text", 1, String::new(), ""),
-        RowKind::Data => (String::new(), "data", 1 + h(seed, T_DATA, u64::from(i), r) % 200, String::new(), ""),
+        RowKind::Voice => (called_number(seed, i, r).to_string(), "voice", minutes, None, ""),
+        RowKind::Text => (called_number(seed, i, r).to_string(), "text", 1, None, ""),
+        RowKind::Data => (String::new(), "data", 1 + h(seed, T_DATA, u64::from(i), r) % 200, None, ""),
         RowKind::Da => {
             if r.is_multiple_of(2) {
-                ("411".to_string(), "voice", minutes, cents(DA_CENTS), "411 Search")
+                ("411".to_string(), "voice", minutes, Some(DA_CENTS), "411 Search")
             } else {
-                (format!("{npa}5551212"), "voice", minutes, cents(DA_CENTS), "DIR ASST")
+                (format!("{npa}5551212"), "voice", minutes, Some(DA_CENTS), "DIR ASST")
             }
         }
-        RowKind::FreeDa => ("18003733411".to_string(), "voice", minutes, "0.00".to_string(), "FREE411"),
-        RowKind::NearMiss => ("2125551213".to_string(), "voice", minutes, cents(NEAR_MISS_CENTS), "LONG DISTANCE"),
-        RowKind::Roaming => (called_number(seed, i, r).to_string(), "voice", minutes, cents(ROAMING_CENTS), "ROAMING"),
+        RowKind::FreeDa => ("18003733411".to_string(), "voice", minutes, Some(0), "FREE411"),
+        RowKind::NearMiss => ("2125551213".to_string(), "voice", minutes, Some(NEAR_MISS_CENTS), "LONG DISTANCE"),
+        RowKind::Roaming => (called_number(seed, i, r).to_string(), "voice", minutes, Some(ROAMING_CENTS), "ROAMING"),
     };
-    Row { date: date(day), time, number, kind, quantity, charge, description }
+    Usage { date: date(day), time, number, kind, quantity, charge, description }
 }
 
 #[cfg(test)]
@@ -649,7 +808,7 @@ mod tests {
 
     #[test]
     fn same_seed_same_bytes_other_seed_other_bytes() {
-        let opts = Options { lines: 300, usage_rows: 20_000, seed: 7 };
+        let opts = Options { lines: 300, usage_rows: 20_000, seed: 7, style: Style::Plain };
         let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let ga = generate(opts, a.path()).unwrap();
         generate(opts, b.path()).unwrap();
@@ -665,7 +824,7 @@ mod tests {
     #[test]
     fn invoices_items_add_up_except_the_planted_mismatch() {
         let d = tempfile::tempdir().unwrap();
-        let g = generate(Options { lines: 400, usage_rows: 10_000, seed: 1 }, d.path()).unwrap();
+        let g = generate(Options { lines: 400, usage_rows: 10_000, seed: 1, style: Style::Plain }, d.path()).unwrap();
         assert_eq!(g.invoices, 2);
         for v in 1..=g.invoices {
             let items: i64 = read(d.path(), &format!("invoice-{v}-charges.csv"))
@@ -688,7 +847,7 @@ mod tests {
     #[test]
     fn about_one_usage_row_in_a_thousand_is_chargeable_directory_assistance() {
         let d = tempfile::tempdir().unwrap();
-        let g = generate(Options { lines: 100, usage_rows: 200_000, seed: 3 }, d.path()).unwrap();
+        let g = generate(Options { lines: 100, usage_rows: 200_000, seed: 3, style: Style::Plain }, d.path()).unwrap();
         let da = g.planted.iter().find(|p| p.0 == "directory_assistance").unwrap().1;
         assert!((150..=250).contains(&da), "{da}");
         let usage = read(d.path(), "usage.csv");

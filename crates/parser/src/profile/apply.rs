@@ -12,9 +12,10 @@ use billrecon_model::{normalize_word, InputReport, Rejection, SourceRef};
 
 use super::spec::{kind_of, signed_field, FieldSpec, Give, Kind, Part, Source, TableProfile, ValueMap};
 use super::ProfileRef;
-use crate::csv::WHOLE_ROW;
 use crate::error::ParseError;
-use crate::table::{read_raw, Columns, InputRef, RowError, RowKind, TableSpec, Taken};
+use crate::source::{self, FileRef, Line, RowSink};
+use crate::table::{is_blank, Columns, RowError, TableSpec, Taken, Tally, WHOLE_ROW};
+use crate::tables::OnRow;
 use crate::value::{self, Cell, OwnedCell};
 
 /// Canonical rows as a profile produced them, for `billrecon profile test`.
@@ -51,22 +52,19 @@ fn record(spec: &TableSpec, row: u32, cells: &[OwnedCell]) {
     });
 }
 
-/// Reads `input` through its profile's section for `spec`, calling `on_row` with canonical cells.
-pub fn read<F>(
-    input: &InputRef,
+/// Reads `file` through the profile's section for `spec`, calling `on_row` with canonical cells.
+pub fn read(
+    file: &FileRef,
     profile: &ProfileRef,
     spec: &TableSpec,
-    on_row: &mut F,
-) -> Result<(InputReport, Vec<Rejection>), ParseError>
-where
-    F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
-{
+    on_row: &mut OnRow<'_>,
+) -> Result<(InputReport, Vec<Rejection>), ParseError> {
     let section = spec.section;
     let tp = profile.table(section).ok_or_else(|| ParseError::Profile {
         origin: profile.origin.clone(),
         reason: format!(
             "has no [{section}] section, so it cannot read {} (it maps: {})",
-            input.name,
+            file.name,
             profile.sections().collect::<Vec<_>>().join(", ")
         ),
     })?;
@@ -76,26 +74,49 @@ where
         optional: tp.optional.iter().map(String::as_str).collect(),
     };
     let mapper = Mapper::new(tp, spec, &profile.name, &columns);
-    if tp.wide {
-        return read_wide(input, tp, &columns, mapper, on_row);
-    }
-    let mut mapper = mapper;
-    let mut sums = FooterSums::default();
-    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], kind: RowKind| {
-        let cells = mapper.nulled(cells);
-        match kind {
-            RowKind::Data => {
-                // A footer adds up every row above it, as the carrier printed them.
-                sums.add(&mapper, &cells);
-                if let Some(reason) = mapper.skip_reason(&cells) {
-                    return Ok(Taken::Skipped(reason));
-                }
-                mapper.row(src, &cells, on_row).map(|()| Taken::Accepted)
-            }
-            RowKind::Footer => sums.check(&mapper, &cells).map(|()| Taken::Accepted),
-        }
+    let (mut report, rejections) = if tp.wide {
+        read_wide(file, tp, &columns, mapper, on_row)?
+    } else {
+        let mut sink = Through { mapper, sums: FooterSums::default(), on_row };
+        source::read_rows(file, &columns, &tp.layout, &mut sink)?
     };
-    read_raw(input, &columns, &tp.layout, &mut raw)
+    report.profile = Some(profile.name.clone());
+    Ok((report, rejections))
+}
+
+/// A carrier file's rows, mapped to canonical cells and handed to the table's converter.
+struct Through<'m, 'a, 'f> {
+    mapper: Mapper<'m>,
+    sums: FooterSums,
+    on_row: &'a mut OnRow<'f>,
+}
+
+impl RowSink for Through<'_, '_, '_> {
+    fn row(&mut self, tally: &mut Tally, line: Line<'_, '_>) {
+        match line {
+            Line::Data { row, cells } => {
+                let cells = self.mapper.nulled(cells);
+                if is_blank(&cells) {
+                    return tally.blank(1);
+                }
+                // A footer adds up every row above it, as the carrier printed them.
+                self.sums.add(&self.mapper, &cells);
+                if let Some(reason) = self.mapper.skip_reason(&cells) {
+                    return tally.outcome(row, Ok(Taken::Skipped(reason)));
+                }
+                let src = tally.source(row);
+                let outcome = self.mapper.row(&src, &cells, self.on_row).map(|()| Taken::Accepted);
+                tally.outcome(row, outcome);
+            }
+            Line::Footer { row, cells } => {
+                let cells = self.mapper.nulled(cells);
+                let outcome = self.sums.check(&self.mapper, &cells).map(|()| Taken::Accepted);
+                tally.footer(row, outcome);
+            }
+            Line::Blank { count, .. } => tally.blank(count),
+            Line::Broken { row, reason } => tally.reject_row(row, reason),
+        }
+    }
 }
 
 /// Running sums of a footer's check column: since the start, and since the last footer.
@@ -362,10 +383,7 @@ impl<'a> Mapper<'a> {
     }
 
     /// Maps one source row and hands the canonical row(s) to the converter.
-    fn row<F>(&mut self, src: &SourceRef, cells: &[Cell<'_>], on_row: &mut F) -> Result<(), RowError>
-    where
-        F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
-    {
+    fn row(&mut self, src: &SourceRef, cells: &[Cell<'_>], on_row: &mut OnRow<'_>) -> Result<(), RowError> {
         let spec = self.spec;
         let tp = self.tp;
         let mut out: Vec<OwnedCell> = vec![OwnedCell::Empty; spec.width()];
@@ -432,10 +450,7 @@ impl<'a> Mapper<'a> {
         Ok(())
     }
 
-    fn convert<F>(&self, src: &SourceRef, out: &[OwnedCell], on_row: &mut F, item: Option<&str>) -> Result<(), RowError>
-    where
-        F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
-    {
+    fn convert(&self, src: &SourceRef, out: &[OwnedCell], on_row: &mut OnRow<'_>, item: Option<&str>) -> Result<(), RowError> {
         let cells: Vec<Cell<'_>> = out.iter().map(OwnedCell::as_cell).collect();
         on_row(src, &cells).map_err(|(col, reason)| {
             let shown = match (item, col.as_ref()) {
@@ -488,54 +503,29 @@ fn part(v: OwnedCell, p: Part) -> OwnedCell {
 
 /// A summary printed as one row of named columns (`layout = "wide"`): the first data row gives
 /// the fields; `total` fields add a column over every data row.
-fn read_wide<F>(
-    input: &InputRef,
+fn read_wide(
+    file: &FileRef,
     tp: &TableProfile,
     columns: &Columns<'_>,
     mapper: Mapper<'_>,
-    on_row: &mut F,
-) -> Result<(InputReport, Vec<Rejection>), ParseError>
-where
-    F: FnMut(&SourceRef, &[Cell<'_>]) -> Result<(), RowError>,
-{
-    let totals_used = tp.fields.values().any(|f| matches!(f.source, Source::Total(_)));
-    let mut first: Option<(SourceRef, Vec<OwnedCell>)> = None;
-    let mut totals: BTreeMap<&'static str, Decimal> = BTreeMap::new();
-    let mut sums = FooterSums::default();
-    let mut mapper = mapper;
-    let mut raw = |src: &SourceRef, cells: &[Cell<'_>], kind: RowKind| -> Result<Taken, RowError> {
-        let cells = &*mapper.nulled(cells);
-        if kind == RowKind::Footer {
-            return sums.check(&mapper, cells).map(|()| Taken::Accepted);
-        }
-        sums.add(&mapper, cells);
-        if let Some(reason) = mapper.skip_reason(cells) {
-            return Ok(Taken::Skipped(reason));
-        }
-        if first.is_some() && !totals_used {
-            return Err((
-                WHOLE_ROW.into(),
-                "a wide summary is one invoice, and this is a second data row: give each invoice its own [[invoice]]".into(),
-            ));
-        }
-        for (f, fs) in &tp.fields {
-            if let Source::Total(c) = &fs.source {
-                let n = mapper.number(kind_of(f), mapper.cell(cells, c)).map_err(|e| (c.clone().into(), e))?;
-                let t = totals.entry(f).or_default();
-                *t = t.checked_add(n).ok_or_else(|| (c.clone().into(), "the total is too large".to_string()))?;
-            }
-        }
-        if first.is_none() {
-            first = Some((src.clone(), cells.iter().map(|c| owned(*c)).collect()));
-        }
-        Ok(Taken::Accepted)
+    on_row: &mut OnRow<'_>,
+) -> Result<(InputReport, Vec<Rejection>), ParseError> {
+    let mut wide = Wide {
+        totals_used: tp.fields.values().any(|f| matches!(f.source, Source::Total(_))),
+        tp,
+        mapper,
+        first: None,
+        totals: BTreeMap::new(),
+        sums: FooterSums::default(),
     };
-    let (mut report, mut rejections) = read_raw(input, columns, &tp.layout, &mut raw)?;
+    let (mut report, mut rejections) = source::read_rows(file, columns, &tp.layout, &mut wide)?;
+    let Wide { first, totals, mapper, .. } = wide;
     let Some((src, cells)) = first else {
-        return Err(ParseError::Invalid {
-            file: input.label(report.sheet.as_deref()),
-            reason: "the summary has no data row".into(),
-        });
+        let shown = match &report.sheet {
+            Some(s) => format!("{}:{s}", file.name),
+            None => file.name.clone(),
+        };
+        return Err(ParseError::Invalid { file: shown, reason: "the summary has no data row".into() });
     };
     let cells: Vec<Cell<'_>> = cells.iter().map(OwnedCell::as_cell).collect();
     let mut bad = false;
@@ -563,4 +553,63 @@ where
     }
     rejections.sort_by_key(|r| r.source.row);
     Ok((report, rejections))
+}
+
+/// Reading a wide summary: the first data row kept, totals added over every row.
+struct Wide<'t, 'm> {
+    tp: &'t TableProfile,
+    mapper: Mapper<'m>,
+    totals_used: bool,
+    first: Option<(SourceRef, Vec<OwnedCell>)>,
+    totals: BTreeMap<&'static str, Decimal>,
+    sums: FooterSums,
+}
+
+impl Wide<'_, '_> {
+    fn data(&mut self, src: &SourceRef, cells: &[Cell<'_>]) -> Result<Taken, RowError> {
+        self.sums.add(&self.mapper, cells);
+        if let Some(reason) = self.mapper.skip_reason(cells) {
+            return Ok(Taken::Skipped(reason));
+        }
+        if self.first.is_some() && !self.totals_used {
+            return Err((
+                WHOLE_ROW.into(),
+                "a wide summary is one invoice, and this is a second data row: give each invoice its own [[invoice]]".into(),
+            ));
+        }
+        for (f, fs) in &self.tp.fields {
+            if let Source::Total(c) = &fs.source {
+                let n = self.mapper.number(kind_of(f), self.mapper.cell(cells, c)).map_err(|e| (c.clone().into(), e))?;
+                let t = self.totals.entry(f).or_default();
+                *t = t.checked_add(n).ok_or_else(|| (c.clone().into(), "the total is too large".to_string()))?;
+            }
+        }
+        if self.first.is_none() {
+            self.first = Some((src.clone(), cells.iter().map(|c| owned(*c)).collect()));
+        }
+        Ok(Taken::Accepted)
+    }
+}
+
+impl RowSink for Wide<'_, '_> {
+    fn row(&mut self, tally: &mut Tally, line: Line<'_, '_>) {
+        match line {
+            Line::Data { row, cells } => {
+                let cells = self.mapper.nulled(cells);
+                if is_blank(&cells) {
+                    return tally.blank(1);
+                }
+                let src = tally.source(row);
+                let outcome = self.data(&src, &cells);
+                tally.outcome(row, outcome);
+            }
+            Line::Footer { row, cells } => {
+                let cells = self.mapper.nulled(cells);
+                let outcome = self.sums.check(&self.mapper, &cells).map(|()| Taken::Accepted);
+                tally.footer(row, outcome);
+            }
+            Line::Blank { count, .. } => tally.blank(count),
+            Line::Broken { row, reason } => tally.reject_row(row, reason),
+        }
+    }
 }

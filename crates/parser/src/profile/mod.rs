@@ -58,7 +58,7 @@ impl Profile {
             });
         }
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| ParseError::Open { file: name.to_string(), reason: crate::csv::io_reason(&e) })?;
+            .map_err(|e| ParseError::Open { file: name.to_string(), reason: crate::error::io_reason(&e) })?;
         Profile::parse(&text, name)
     }
 

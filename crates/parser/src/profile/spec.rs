@@ -312,7 +312,7 @@ pub(crate) fn signed_field(section: &str) -> Option<&'static str> {
 
 pub(super) fn compile(text: &str, origin: &str) -> Result<Profile, ParseError> {
     let err = |reason: String| ParseError::Profile { origin: origin.to_string(), reason };
-    let raw: RawProfile = toml::from_str(text).map_err(|e| err(crate::manifest::toml_reason(&e, text)))?;
+    let raw: RawProfile = toml::from_str(text).map_err(|e| err(crate::error::toml_reason(&e, text)))?;
     let mut tables = BTreeMap::new();
     let sections = [
         (tables::SUMMARY, raw.summary),

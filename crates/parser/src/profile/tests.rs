@@ -8,8 +8,10 @@ use rust_decimal::Decimal;
 use billrecon_model::{Charge, InvoiceSummary, Rejection, UsageTable};
 
 use super::*;
-use crate::table::{Format, InputRef};
+use crate::manifest::InputRef;
+use crate::source::{FileRef, Format};
 use crate::tables;
+use crate::usage;
 
 fn profile(toml: &str) -> ProfileRef {
     ProfileRef(Arc::new(Profile::parse(toml, "test.toml").unwrap_or_else(|e| panic!("{e}"))))
@@ -22,7 +24,8 @@ fn err(toml: &str) -> String {
 fn input(dir: &Path, name: &str, bytes: &[u8], p: &ProfileRef) -> InputRef {
     std::fs::write(dir.join(name), bytes).unwrap();
     let format = if name.ends_with(".xlsx") { Format::Xlsx } else { Format::Csv };
-    InputRef { name: name.into(), path: dir.join(name), member: None, sheet: None, format, profile: Some(p.clone()) }
+    let file = FileRef { name: name.into(), path: dir.join(name), member: None, sheet: None, format };
+    InputRef { file, profile: Some(p.clone()) }
 }
 
 /// Charges as `line|category|description|quantity|amount` strings, and the rejections.
@@ -214,7 +217,7 @@ to = "voice"
         &p,
     );
     let mut u = UsageTable::default();
-    let (report, rej) = tables::read_usage(&i, &mut u).unwrap();
+    let (report, rej) = usage::read_usage(&i, &mut u).unwrap();
     assert!(rej.is_empty(), "{rej:?}");
     assert_eq!(report.accepted, 2);
     let rows: Vec<String> = u
@@ -345,14 +348,8 @@ amount = "Cost"
     ws.write(1, 0, "860-555-0101").unwrap();
     ws.write(1, 1, 40.0).unwrap();
     wb.save(t.path().join("c.xlsx")).unwrap();
-    let i = InputRef {
-        name: "c.xlsx".into(),
-        path: t.path().join("c.xlsx"),
-        member: None,
-        sheet: None,
-        format: Format::Xlsx,
-        profile: Some(p),
-    };
+    let file = FileRef { name: "c.xlsx".into(), path: t.path().join("c.xlsx"), member: None, sheet: None, format: Format::Xlsx };
+    let i = InputRef { file, profile: Some(p) };
     let (cs, report, _) = tables::read_charges(&i, 0).unwrap();
     assert_eq!(cs.iter().map(show_charge).collect::<Vec<_>>(), vec!["8605550101|plan|||40.00"]);
     assert_eq!(report.sheet.as_deref(), Some("Detail"));
@@ -364,7 +361,7 @@ fn reading_a_table_the_profile_does_not_map_is_an_error() {
     let t = tempfile::tempdir().unwrap();
     let i = input(t.path(), "u.txt", b"x\n", &p);
     assert_eq!(
-        tables::read_usage(&i, &mut UsageTable::default()).unwrap_err().to_string(),
+        usage::read_usage(&i, &mut UsageTable::default()).unwrap_err().to_string(),
         "profile test.toml: has no [usage] section, so it cannot read u.txt (it maps: charges)"
     );
 }
@@ -543,7 +540,7 @@ from = "Total number of events"
                 959-555-0112,10/12/2026,411,,,1,,1,$0.00,Fax\n";
     let i = input(t.path(), "usage.csv", file.as_bytes(), &p);
     let mut table = UsageTable::default();
-    let (report, rej) = tables::read_usage(&i, &mut table).unwrap();
+    let (report, rej) = usage::read_usage(&i, &mut table).unwrap();
     let got: Vec<String> = (0..table.len())
         .map(|k| {
             let r = table.get(k);
@@ -599,7 +596,7 @@ quantity = "Min"
                 Jan 15, 2024\t314-203-1018\t01/10\t13:05P\t1\n";
     let i = input(t.path(), "usage.txt", file.as_bytes(), &p);
     let mut table = UsageTable::default();
-    let (_, rej) = tables::read_usage(&i, &mut table).unwrap();
+    let (_, rej) = usage::read_usage(&i, &mut table).unwrap();
     let got: Vec<String> = (0..table.len()).map(|k| format!("{} {}", table.get(k).date, table.time[k])).collect();
     assert_eq!(got, vec!["2023-12-20 26100", "2024-01-08 36720", "2023-12-31 86340"]);
     let rej: Vec<String> = rej.iter().map(Rejection::to_string).collect();

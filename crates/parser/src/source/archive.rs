@@ -13,8 +13,9 @@ use std::path::Path;
 
 use billrecon_model::normalize_word;
 
+use crate::error::io_reason;
 use crate::error::ParseError;
-use crate::table::InputRef;
+use crate::source::FileRef;
 
 /// The largest workbook read from inside a zip (uncompressed).
 pub const MAX_WORKBOOK_MEMBER: u64 = 256 << 20;
@@ -49,8 +50,7 @@ pub struct Archive {
 impl Archive {
     /// Lists the archive's files.
     pub fn open(path: &Path, shown: &str) -> Result<Archive, ParseError> {
-        let file =
-            File::open(path).map_err(|e| ParseError::Open { file: shown.to_string(), reason: crate::csv::io_reason(&e) })?;
+        let file = File::open(path).map_err(|e| ParseError::Open { file: shown.to_string(), reason: io_reason(&e) })?;
         let zip = zip::ZipArchive::new(file).map_err(|e| not_a_zip(shown, &e))?;
         let mut members = Vec::new();
         for name in zip.file_names() {
@@ -132,7 +132,7 @@ fn not_a_zip(shown: &str, e: &zip::result::ZipError) -> ParseError {
 }
 
 /// The uncompressed size of an input's bytes (for progress), 0 when unknown.
-pub fn size(input: &InputRef) -> u64 {
+pub fn size(input: &FileRef) -> u64 {
     match &input.member {
         None => std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0),
         Some(member) => File::open(&input.path)
@@ -145,8 +145,8 @@ pub fn size(input: &InputRef) -> u64 {
 
 /// Opens an input's bytes and hands them to `f`: the file itself, or the zip member
 /// decompressed as it is read.
-pub fn with_reader<T>(input: &InputRef, f: impl FnOnce(&mut dyn Read) -> T) -> Result<T, ParseError> {
-    let open = |e: std::io::Error| ParseError::Open { file: input.name.clone(), reason: crate::csv::io_reason(&e) };
+pub fn with_reader<T>(input: &FileRef, f: impl FnOnce(&mut dyn Read) -> T) -> Result<T, ParseError> {
+    let open = |e: std::io::Error| ParseError::Open { file: input.name.clone(), reason: io_reason(&e) };
     let mut file = File::open(&input.path).map_err(open)?;
     let Some(member) = &input.member else {
         return Ok(f(&mut file));
@@ -161,7 +161,7 @@ pub fn with_reader<T>(input: &InputRef, f: impl FnOnce(&mut dyn Read) -> T) -> R
 }
 
 /// The whole of an input's bytes, for a workbook inside a zip.
-pub fn read_member(input: &InputRef) -> Result<Vec<u8>, ParseError> {
+pub fn read_member(input: &FileRef) -> Result<Vec<u8>, ParseError> {
     let too_large = || ParseError::Open {
         file: input.name.clone(),
         reason: format!("the workbook is larger than {} MiB unpacked: unzip it and name the file", MAX_WORKBOOK_MEMBER >> 20),
@@ -171,7 +171,7 @@ pub fn read_member(input: &InputRef) -> Result<Vec<u8>, ParseError> {
     }
     let mut bytes = Vec::new();
     let read = with_reader(input, |r| r.take(MAX_WORKBOOK_MEMBER + 1).read_to_end(&mut bytes))?;
-    read.map_err(|e| ParseError::Open { file: input.name.clone(), reason: crate::csv::io_reason(&e) })?;
+    read.map_err(|e| ParseError::Open { file: input.name.clone(), reason: io_reason(&e) })?;
     if bytes.len() as u64 > MAX_WORKBOOK_MEMBER {
         return Err(too_large());
     }
