@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use billrecon_model::{usd, Severity};
-use billrecon_report::{text, Reconciliation};
+use billrecon_report::{text, Reconciliation, ReportError};
 
 use crate::emit;
 
@@ -33,18 +33,18 @@ pub fn run(month_dir: &Path, out: &Path, as_of: Option<chrono::NaiveDate>, quiet
     let folders = std::sync::Mutex::new(std::collections::BTreeSet::new());
     rec.write_files(|f| {
         let path = out.join(&f.path);
+        let failed = |reason: String| ReportError::Write { path: path.display().to_string(), reason };
         if let Some(dir) = path.parent() {
-            let mut made = folders.lock().map_err(|_| "an output writer failed".to_string())?;
+            let mut made = folders.lock().map_err(|_| failed("an output writer failed".into()))?;
             if !made.contains(dir) {
-                std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir).map_err(|e| failed(format!("cannot create its folder: {e}")))?;
                 made.insert(dir.to_path_buf());
             }
         }
-        std::fs::write(&path, &f.bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+        std::fs::write(&path, &f.bytes).map_err(|e| failed(format!("cannot write: {e}")))?;
         written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
-    })
-    .map_err(anyhow::Error::msg)?;
+    })?;
     clock.lap("render and write the outputs");
     clock.report();
 

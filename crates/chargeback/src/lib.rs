@@ -49,6 +49,38 @@ impl PostingKind {
     }
 }
 
+/// How a posting's amount was reached: shown on statements and in postings.csv.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Basis {
+    /// A line charge whose account held the line every day of the period: all of it.
+    AllDays,
+    /// A line charge's share for the days an account held the line: `55.00 × 10/31 days`.
+    Days { amount: Decimal, days: i64, of: i64 },
+    /// An account-level charge's share by the accounts' line postings: `10.00 × 90.40/170.02`.
+    ByAmount { amount: Decimal, weight: Decimal, total: Decimal },
+    /// An account-level charge's share by the accounts' lines: `10.00 × 3/8 lines`.
+    ByLines { amount: Decimal, lines: Decimal, total: Decimal },
+    /// An account-level charge on an invoice whose lines posted nothing positive to weigh by.
+    Unweighed,
+    /// An employee liability carried out for a finding.
+    Finding(String),
+}
+
+impl std::fmt::Display for Basis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Basis::AllDays => f.write_str("all days"),
+            Basis::Days { amount, days, of } => {
+                write!(f, "{amount} × {} days", ratio(Decimal::from(*days), Decimal::from(*of)))
+            }
+            Basis::ByAmount { amount, weight, total } => write!(f, "{amount} × {}/{}", plain(*weight), plain(*total)),
+            Basis::ByLines { amount, lines, total } => write!(f, "{amount} × {} lines", ratio(*lines, *total)),
+            Basis::Unweighed => f.write_str("no line postings to weigh by"),
+            Basis::Finding(id) => write!(f, "finding {id}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posting {
     pub invoice: usize,
@@ -62,8 +94,8 @@ pub struct Posting {
     pub amount: Decimal,
     /// For line charges: the days of the period this share covers.
     pub days: Option<i64>,
-    /// How the amount was reached, e.g. `55.00 × 10/31 days` or `10.00 × 90.40/170.02`.
-    pub basis: String,
+    /// How the amount was reached.
+    pub basis: Basis,
     pub sources: Vec<SourceRef>,
     /// The finding a liability posting carries out.
     pub finding: Option<String>,
@@ -167,11 +199,7 @@ fn post_invoice(
                 description: c.description.clone(),
                 amount,
                 days: Some(d),
-                basis: if d == period_days {
-                    "all days".into()
-                } else {
-                    format!("{} × {} days", c.amount, ratio(Decimal::from(d), Decimal::from(period_days)))
-                },
+                basis: if d == period_days { Basis::AllDays } else { Basis::Days { amount: c.amount, days: d, of: period_days } },
                 sources: vec![c.source.clone()],
                 finding: None,
             });
@@ -206,11 +234,11 @@ fn post_invoice(
                 amount,
                 days: None,
                 basis: if weight_total <= Decimal::ZERO {
-                    "no line postings to weigh by".into()
+                    Basis::Unweighed
                 } else if policy.account_level_allocation == Allocation::PerLine {
-                    format!("{} × {} lines", c.amount, ratio(w, weight_total))
+                    Basis::ByLines { amount: c.amount, lines: w, total: weight_total }
                 } else {
-                    format!("{} × {}/{}", c.amount, plain(w), plain(weight_total))
+                    Basis::ByAmount { amount: c.amount, weight: w, total: weight_total }
                 },
                 sources: vec![c.source.clone()],
                 finding: None,
@@ -264,7 +292,7 @@ pub fn post(month: &Month, findings: &[Finding]) -> Result<Ledger, ChargebackErr
             description: f.rule.as_str().to_string(),
             amount: -f.employee_liable,
             days: None,
-            basis: format!("finding {}", f.id),
+            basis: Basis::Finding(f.id.clone()),
             sources: f.sources.clone(),
             finding: Some(f.id.clone()),
         };

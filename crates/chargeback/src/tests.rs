@@ -28,7 +28,7 @@ fn liability(id: &str, rule: Rule, line: &str, emp: &str, acct: &str, amount: &s
 
 /// `../shared/worked-example.md`, posted.
 fn worked_example() -> Month {
-    M::new()
+    let m = M::new()
         .assign("8605550101", "E1", "ARTS", "2025-07-01", None)
         .assign("8605550102", "E2", "ARTS", "2025-07-01", Some("2026-10-10"))
         .assign("8605550102", "E2", "TRANS", "2026-10-11", None)
@@ -41,7 +41,8 @@ fn worked_example() -> Month {
         .charge("8605550102", "tax", "3.49")
         .charge("8605550103", "plan", "40.00")
         .charge("", "fee", "10.00")
-        .build()
+        .build();
+    m.month
 }
 
 fn nets(l: &crate::Ledger) -> Vec<(String, String)> {
@@ -73,7 +74,7 @@ fn the_worked_example_to_the_cent() {
         .postings
         .iter()
         .filter(|p| p.kind == PostingKind::AccountShare)
-        .map(|p| (p.account_code.clone(), p.amount.to_string(), p.basis.clone()))
+        .map(|p| (p.account_code.clone(), p.amount.to_string(), p.basis.to_string()))
         .collect();
     assert_eq!(
         shares,

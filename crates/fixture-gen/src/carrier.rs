@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use billrecon_model::{ChargeCategory, Invoice, Month, UsageType};
+use billrecon_model::{ChargeCategory, Invoice, Month, UsageTable, UsageType};
 use rust_decimal::Decimal;
 
 fn us_date(d: chrono::NaiveDate) -> String {
@@ -229,7 +229,7 @@ fn sum_where(inv: &Invoice, line: Option<&str>, f: impl Fn(ChargeCategory) -> bo
 }
 
 /// The Verizon invoice and usage of the canonical month as a Raw Data Download zip.
-fn write_verizon(canon: &Month, inv: &Invoice, usage_file: &str, dir: &Path, zip_name: &str) {
+fn write_verizon(canon: &Month, usage: &UsageTable, inv: &Invoice, usage_file: &str, dir: &Path, zip_name: &str) {
     use ChargeCategory::*;
     let s = &inv.summary;
     let cycle = s.invoice_date.expect("an invoice date");
@@ -296,12 +296,7 @@ fn write_verizon(canon: &Month, inv: &Invoice, usage_file: &str, dir: &Path, zip
             .unwrap_or_default()
     };
     let used = |line: &str, kind: UsageType| -> Decimal {
-        canon
-            .usage
-            .iter()
-            .filter(|u| &**u.file == usage_file && u.line.as_str() == line && u.kind == kind)
-            .map(|u| u.quantity)
-            .sum()
+        usage.iter().filter(|u| &**u.file == usage_file && u.line.as_str() == line && u.kind == kind).map(|u| u.quantity).sum()
     };
     let mut lines: Vec<String> = Vec::new();
     for c in &inv.charges {
@@ -442,7 +437,7 @@ fn write_verizon(canon: &Month, inv: &Invoice, usage_file: &str, dir: &Path, zip
     summary_lines.extend(lines.iter().map(|l| line_row(Some(l))));
 
     let mut calls = Vec::new();
-    for u in canon.usage.iter().filter(|u| &**u.file == usage_file) {
+    for u in usage.iter().filter(|u| &**u.file == usage_file) {
         let (category, rate, min) = match u.kind {
             UsageType::Voice => ("Voice", "Peak", u.quantity.normalize().to_string()),
             UsageType::Text => ("Messaging", "", String::new()),
@@ -630,11 +625,11 @@ fn att_money(d: Decimal) -> String {
 
 /// The canonical AT&T usage as Premier's usage detail: one CSV for voice, data and messaging,
 /// the header quoted, values quoted only where needed, case as AT&T varies it.
-fn write_att_usage(canon: &Month, inv: &Invoice, file: &str, dir: &Path) -> String {
+fn write_att_usage(usage: &UsageTable, inv: &Invoice, file: &str, dir: &Path) -> String {
     let s = &inv.summary;
     let mut out = ATT_USAGE.iter().map(|h| format!("\"{h}\"")).collect::<Vec<_>>().join(",");
     out.push('\n');
-    for (i, u) in canon.usage.iter().filter(|u| &**u.file == file).enumerate() {
+    for (i, u) in usage.iter().filter(|u| &**u.file == file).enumerate() {
         let time = u.time.map(|t| {
             let secs = t.seconds();
             let (h, m, sec) = (secs / 3600, secs / 60 % 60, secs % 60);
@@ -715,7 +710,7 @@ payable_account = "2010-AP"
 
 /// Writes `<dir>-verizon` and `<dir>-att` from the canonical month in `dir`.
 pub fn write(dir: &Path) {
-    let loaded = billrecon_parser::load_month(dir).unwrap_or_else(|e| panic!("{e}"));
+    let (loaded, usage) = billrecon_parser::load_month(dir).unwrap_or_else(|e| panic!("{e}"));
     let canon = &loaded.month;
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("2026-10").to_string();
     let up = |f: &str| format!("../{name}/{f}");
@@ -742,7 +737,7 @@ pub fn write(dir: &Path) {
     let vdir = dir.with_file_name(format!("{name}-verizon"));
     std::fs::create_dir_all(&vdir).unwrap();
     let zip = "RDD_REGIONAL_SCHOOL_DISTRICT_202610.zip";
-    write_verizon(canon, &canon.invoices[vz], usage_of("verizon").name(), &vdir, zip);
+    write_verizon(canon, &usage, &canon.invoices[vz], usage_of("verizon").name(), &vdir, zip);
     let a = &m.invoices[att];
     let manifest = format!(
         "# The sample month with the Verizon invoice and usage as Verizon's Raw Data Download, the zip\n\
@@ -763,7 +758,7 @@ pub fn write(dir: &Path) {
     let adir = dir.with_file_name(format!("{name}-att"));
     std::fs::create_dir_all(&adir).unwrap();
     let export = write_att(&canon.invoices[att], &adir);
-    let usage_detail = write_att_usage(canon, &canon.invoices[att], usage_of("att").name(), &adir);
+    let usage_detail = write_att_usage(&usage, &canon.invoices[att], usage_of("att").name(), &adir);
     let v = &m.invoices[vz];
     let manifest = format!(
         "# The sample month with the AT&T charges and usage as AT&T Premier exports (billing export\n\

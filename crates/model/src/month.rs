@@ -2,7 +2,6 @@
 
 use crate::period::Period;
 use crate::records::{Assignment, Attestation, Employee, Invoice, Plan};
-use crate::usage::UsageTable;
 
 /// Accounts and options from the manifest's `[policy]` table.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -50,13 +49,14 @@ pub const DEFAULT_PAYMENT: &str =
     "Pay by check payable to the agency, or by payroll deduction on request, through the business office.";
 pub const DEFAULT_DISPUTE: &str = "If a charge is wrong (for example a business call), reply in writing to the business office before the due date, giving the date, time and business purpose of the call.";
 
-/// Everything read for one month, in input order.
+/// Everything read for one month, in input order, but its usage: a statewide month's call
+/// detail is folded as it streams and never held, so it travels apart (a `UsageTable` kept
+/// whole, or the facts folded from it), and every stage that needs it asks for it by type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Month {
     pub period: Period,
     pub policy: Policy,
     pub invoices: Vec<Invoice>,
-    pub usage: UsageTable,
     pub inventory: Vec<Assignment>,
     pub employees: Vec<Employee>,
     pub plans: Vec<Plan>,

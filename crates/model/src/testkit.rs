@@ -24,7 +24,28 @@ fn src(file: &str, row: usize) -> SourceRef {
 
 pub struct M {
     pub month: Month,
+    pub usage: UsageTable,
     summary_set: bool,
+}
+
+/// A built test month: the month and its usage, which travel apart (see [`Month`]).
+#[derive(Debug, Clone)]
+pub struct TestMonth {
+    pub month: Month,
+    pub usage: UsageTable,
+}
+
+impl std::ops::Deref for TestMonth {
+    type Target = Month;
+    fn deref(&self) -> &Month {
+        &self.month
+    }
+}
+
+impl std::ops::DerefMut for TestMonth {
+    fn deref_mut(&mut self) -> &mut Month {
+        &mut self.month
+    }
 }
 
 impl Default for M {
@@ -70,12 +91,12 @@ impl M {
                     charges: vec![],
                     lines: vec![],
                 }],
-                usage: UsageTable::default(),
                 inventory: vec![],
                 employees: vec![],
                 plans: vec![],
                 attestations: vec![],
             },
+            usage: UsageTable::default(),
             summary_set: false,
         }
     }
@@ -193,7 +214,7 @@ impl M {
         charge: &str,
         desc: &str,
     ) -> M {
-        let t = &mut self.month.usage;
+        let t = &mut self.usage;
         let s = t.source_index(&UsageSource { file: "usage.csv".into(), sheet: None });
         let row = t.len() as u32 + 2;
         let time = if time.is_empty() {
@@ -259,7 +280,7 @@ impl M {
         self
     }
 
-    pub fn build(mut self) -> Month {
+    pub fn build(mut self) -> TestMonth {
         if !self.summary_set {
             for inv in &mut self.month.invoices {
                 let total: Decimal = inv.charges.iter().map(|c| c.amount).sum();
@@ -267,6 +288,6 @@ impl M {
                 inv.summary.total_due = total;
             }
         }
-        self.month
+        TestMonth { month: self.month, usage: self.usage }
     }
 }

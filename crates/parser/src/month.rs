@@ -29,16 +29,15 @@ impl Loaded {
     }
 }
 
-/// Reads `MONTH_DIR/billrecon.toml` (or the named manifest) and every input it names, usage
-/// included in `month.usage`.
-pub fn load_month(path: &Path) -> Result<Loaded, ParseError> {
-    let (mut loaded, keep) = load_month_with(path, |_| crate::usage::KeepUsage::default())?;
-    loaded.month.usage = keep.0;
-    Ok(loaded)
+/// Reads `MONTH_DIR/billrecon.toml` (or the named manifest) and every input it names, the
+/// usage kept whole beside the month.
+pub fn load_month(path: &Path) -> Result<(Loaded, UsageTable), ParseError> {
+    let (loaded, keep) = load_month_with(path, |_| crate::usage::KeepUsage::default())?;
+    Ok((loaded, keep.0))
 }
 
 /// Reads the month, handing usage to the sink `sink_for` makes from everything else (the
-/// attestations and period a fold needs are read by then). `month.usage` stays empty.
+/// attestations and period a fold needs are read by then).
 pub fn load_month_with<S: UsageSink>(path: &Path, sink_for: impl FnOnce(&Month) -> S) -> Result<(Loaded, S), ParseError> {
     let manifest = Manifest::load(path)?;
     let mut invoice_reports = Vec::new();
@@ -81,7 +80,6 @@ pub fn load_month_with<S: UsageSink>(path: &Path, sink_for: impl FnOnce(&Month) 
         period: manifest.period.clone(),
         policy: manifest.policy.clone(),
         invoices,
-        usage: UsageTable::default(),
         inventory,
         employees,
         plans,

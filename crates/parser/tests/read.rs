@@ -265,13 +265,13 @@ fn month(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn rejections(t: &tempfile::TempDir) -> Vec<String> {
-    load_month(t.path()).unwrap().rejections.iter().map(|r| r.to_string()).collect()
+    load_month(t.path()).unwrap().0.rejections.iter().map(|r| r.to_string()).collect()
 }
 
 #[test]
 fn a_minimal_month_loads() {
     let t = month(&[]);
-    let l = load_month(t.path()).unwrap();
+    let (l, _) = load_month(t.path()).unwrap();
     assert_eq!(l.inputs.len(), 7);
     assert_eq!(l.month.invoices[0].summary.current_charges, d("40.00"));
     assert_eq!(l.month.plans[0].voice_minutes, Some(d("500")));
@@ -294,7 +294,7 @@ fn overlapping_assignments_are_both_rejected_naming_each_other() {
         "inventory.csv:5: start_date: assignment 2026-10-15..2026-10-20 of line 860-555-0101 overlaps the assignment at inventory.csv:2 (2025-07-01..open)",
         "inventory.csv:6: end_date: 2026-10-01 is before start_date 2026-10-15",
     ]);
-    let l = load_month(t.path()).unwrap();
+    let (l, _) = load_month(t.path()).unwrap();
     let inv = l.inputs.iter().find(|i| i.kind == "inventory").unwrap();
     assert_eq!((inv.read, inv.accepted, inv.rejected), (5, 2, 3));
     assert_eq!(l.month.inventory.len(), 2);

@@ -37,7 +37,7 @@ pub fn postings_rows(r: &Reconciliation<'_>) -> Vec<Vec<String>> {
                 p.kind.as_str().to_string(),
                 p.category.map(|c| c.to_string()).unwrap_or_default(),
                 p.description.clone(),
-                p.basis.clone(),
+                p.basis.to_string(),
                 plain(p.amount),
                 p.finding.clone().unwrap_or_default(),
                 p.sources.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("; "),

@@ -45,6 +45,17 @@ pub fn skips_text(i: &InputReport) -> String {
     parts.join("; ")
 }
 
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The workbook writer failed.
+    #[error("reconciliation.xlsx: {0}")]
+    Workbook(#[from] rust_xlsxwriter::XlsxError),
+    /// A rendered file could not be stored (the caller's `emit` says why).
+    #[error("{path}: {reason}")]
+    Write { path: String, reason: String },
+}
+
 /// One output file: its path under `--out`, and its bytes.
 pub struct OutFile {
     pub path: String,
@@ -68,7 +79,7 @@ impl Reconciliation<'_> {
     /// they are rendered and emitted on every core, so `emit` is called from several threads
     /// and in no fixed order (each file's bytes are fixed). Of several failures, the one of the
     /// first file in document order is returned.
-    pub fn write_files(&self, emit: impl Fn(OutFile) -> Result<(), String> + Sync) -> Result<(), String> {
+    pub fn write_files(&self, emit: impl Fn(OutFile) -> Result<(), ReportError> + Sync) -> Result<(), ReportError> {
         // The postings as text feed both postings.csv and the workbook: made once.
         let postings = journal::postings_rows(self);
         // The workbook (one long deflate) is built on one core while the documents fill the other.
@@ -83,9 +94,9 @@ impl Reconciliation<'_> {
     /// Everything but the workbook.
     fn write_documents(
         &self,
-        emit: &(impl Fn(OutFile) -> Result<(), String> + Sync),
+        emit: &(impl Fn(OutFile) -> Result<(), ReportError> + Sync),
         postings: &[Vec<String>],
-    ) -> Result<(), String> {
+    ) -> Result<(), ReportError> {
         emit(OutFile { path: "summary.json".into(), bytes: summary::json(self).into_bytes() })?;
         emit(OutFile { path: "findings.csv".into(), bytes: findings::csv(self.findings).into_bytes() })?;
         emit(OutFile { path: "postings.csv".into(), bytes: journal::postings_csv(postings).into_bytes() })?;
@@ -119,10 +130,11 @@ impl Reconciliation<'_> {
 /// first in item order is returned.
 fn each<T: Sync>(
     items: &[T],
-    emit: &(impl Fn(OutFile) -> Result<(), String> + Sync),
+    emit: &(impl Fn(OutFile) -> Result<(), ReportError> + Sync),
     render: impl Fn(&T) -> [OutFile; 2] + Sync,
-) -> Result<(), String> {
-    let results: Vec<Result<(), String>> = items.par_iter().map(|item| render(item).into_iter().try_for_each(emit)).collect();
+) -> Result<(), ReportError> {
+    let results: Vec<Result<(), ReportError>> =
+        items.par_iter().map(|item| render(item).into_iter().try_for_each(emit)).collect();
     results.into_iter().collect()
 }
 

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use billrecon_chargeback::{Posting, PostingKind};
+use billrecon_chargeback::{Basis, Posting, PostingKind};
 use billrecon_model::{plain, usd, Finding, LineBook, PhoneNumber};
 use rust_decimal::Decimal;
 
@@ -127,12 +127,12 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
 
     let prorated: Vec<Vec<String>> = ix
         .postings(acct)
-        .filter(|x| x.kind == PostingKind::LineCharge && x.basis != "all days")
+        .filter(|x| x.kind == PostingKind::LineCharge && x.basis != Basis::AllDays)
         .map(|x| {
             vec![
                 x.line.map(|l| l.pretty()).unwrap_or_default(),
                 x.category.map(|c| c.to_string()).unwrap_or_default(),
-                x.basis.clone(),
+                x.basis.to_string(),
                 usd(x.amount),
             ]
         })
@@ -149,7 +149,7 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
             vec![
                 r.month.invoices[x.invoice].summary.invoice_number.clone(),
                 x.description.clone(),
-                x.basis.clone(),
+                x.basis.to_string(),
                 usd(x.amount),
             ]
         })
@@ -217,7 +217,7 @@ pub fn csv(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
                 x.kind.as_str().into(),
                 x.category.map(|c| c.to_string()).unwrap_or_default(),
                 x.description.clone(),
-                x.basis.clone(),
+                x.basis.to_string(),
                 plain(x.amount),
                 x.finding.clone().unwrap_or_default(),
                 x.sources.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("; "),

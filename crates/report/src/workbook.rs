@@ -60,8 +60,8 @@ fn t<'a>(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
 }
 
 /// The workbook; `postings` are [`crate::journal::postings_rows`] (shared with postings.csv).
-pub fn xlsx(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, String> {
-    build(r, postings).map_err(|e| format!("reconciliation.xlsx: {e}"))
+pub fn xlsx(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, crate::ReportError> {
+    Ok(build(r, postings)?)
 }
 
 fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use billrecon_model::{
     stable_hash, Charge, Employee, Finding, LineBook, LineSummary, Month, PhoneNumber, Plan, Rule, Severity, SourceRef,
+    UsageTable,
 };
 
 pub use facts::{AttestationIndex, UsageFacts, UsageFold};
@@ -33,9 +34,9 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// Builds the indexes and folds the month's usage.
-    pub fn new(month: &'a Month) -> Ctx<'a> {
-        Ctx::with_facts(month, UsageFold::new(month).facts_of(&month.usage))
+    /// Builds the indexes and folds the month's usage, kept whole.
+    pub fn new(month: &'a Month, usage: &UsageTable) -> Ctx<'a> {
+        Ctx::with_facts(month, UsageFold::new(month).facts_of(usage))
     }
 
     /// Builds the indexes around a usage fold made elsewhere (e.g. streamed).
@@ -130,9 +131,11 @@ impl Draft {
     }
 }
 
-/// Every rule over the month, findings sorted by severity, rule, line, then sources.
-pub fn evaluate(month: &Month) -> Vec<Finding> {
-    evaluate_ctx(&Ctx::new(month))
+/// Every rule over the month and its usage, findings sorted by severity, rule, line, then
+/// sources. (A month read with its usage streamed has no table: fold it with [`UsageFold`]
+/// and call [`evaluate_ctx`] with [`Ctx::with_facts`].)
+pub fn evaluate(month: &Month, usage: &UsageTable) -> Vec<Finding> {
+    evaluate_ctx(&Ctx::new(month, usage))
 }
 
 /// Every rule over a prepared context.

@@ -1,11 +1,11 @@
 //! Test helpers: the model's month builder, and findings of one rule as compact strings.
 
 pub use billrecon_model::testkit::*;
-use billrecon_model::{Month, Rule};
+use billrecon_model::Rule;
 
 /// Findings of one rule, as compact strings: `severity line employee account amount liable | sources | detail`.
-pub fn run(month: &Month, rule: Rule) -> Vec<String> {
-    crate::evaluate(month)
+pub fn run(m: &TestMonth, rule: Rule) -> Vec<String> {
+    crate::evaluate(&m.month, &m.usage)
         .into_iter()
         .filter(|f| f.rule == rule)
         .map(|f| {

@@ -10,8 +10,7 @@ use rust_decimal::Decimal;
 
 use billrecon_model::{normalize_word, InputReport, Rejection, SourceRef};
 
-use super::spec::{kind_of, signed_field, FieldSpec, Give, Kind, Part, Source, TableProfile, ValueMap};
-use super::ProfileRef;
+use super::spec::{kind_of, signed_field, FieldSpec, Give, Kind, Part, ProfileRef, Source, TableProfile, ValueMap};
 use crate::error::ParseError;
 use crate::source::{self, FileRef, Line, RowSink};
 use crate::table::{is_blank, Columns, RowError, TableSpec, Taken, Tally, WHOLE_ROW};

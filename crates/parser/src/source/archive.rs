@@ -15,7 +15,7 @@ use billrecon_model::normalize_word;
 
 use crate::error::io_reason;
 use crate::error::ParseError;
-use crate::source::FileRef;
+use crate::source::rows::FileRef;
 
 /// The largest workbook read from inside a zip (uncompressed).
 pub const MAX_WORKBOOK_MEMBER: u64 = 256 << 20;

@@ -18,7 +18,8 @@ use billrecon_model::{InputReport, Rejection};
 
 use crate::error::ParseError;
 use crate::header::{is_footer, HeaderSearch};
-use crate::source::{archive, FileRef, Line, Run, TakeRuns};
+use crate::source::archive;
+use crate::source::rows::{FileRef, Line, Run, TakeRuns};
 use crate::table::{ColumnMap, Columns, Layout, Tally};
 use crate::value::{Cell, OwnedCell};
 

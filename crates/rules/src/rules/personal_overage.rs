@@ -108,7 +108,7 @@ mod tests {
             .usage("8605550101", "2026-10-09", "18:42", "2035550188", "voice", "20", "", "")
             .attest("8605550101", "2026-10-09", Some("18:42"), None)
             .build();
-        let f = crate::evaluate(&m).into_iter().find(|f| f.rule == Rule::PersonalOverage).unwrap();
+        let f = crate::evaluate(&m, &m.usage).into_iter().find(|f| f.rule == Rule::PersonalOverage).unwrap();
         let o = f.overage.unwrap();
         assert_eq!(
             (o.allowance, o.used, o.personal, o.over, o.business_over, o.personal_over),
@@ -209,7 +209,7 @@ mod tests {
             .usage("8605550102", "2026-10-20", "18:00", "2035550188", "voice", "10", "", "")
             .attest("8605550102", "2026-10-20", Some("18:00"), None)
             .build();
-        let f = crate::evaluate(&m).into_iter().find(|f| f.rule == Rule::PersonalOverage).unwrap();
+        let f = crate::evaluate(&m, &m.usage).into_iter().find(|f| f.rule == Rule::PersonalOverage).unwrap();
         assert_eq!(
             (f.employee_id.as_str(), f.account_code.as_str(), f.liable_on, f.employee_liable),
             ("E2", "TRANS", Some(day("2026-10-25")), d("4.50"))

@@ -22,7 +22,8 @@ use billrecon_model::{InputReport, Rejection};
 
 use crate::error::ParseError;
 use crate::header::HeaderSearch;
-use crate::source::{archive, FileRef, RowSink, RunSink, Serial, TakeRuns};
+use crate::source::archive;
+use crate::source::rows::{FileRef, RowSink, RunSink, Serial, TakeRuns};
 use crate::table::{ColumnMap, Columns, Layout, Tally};
 
 use scan::{Dialect, End, Scanner};

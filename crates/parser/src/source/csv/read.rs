@@ -7,7 +7,8 @@ use std::io::Read;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use crate::error::{io_reason, ParseError};
-use crate::source::{archive, FileRef};
+use crate::source::archive;
+use crate::source::rows::FileRef;
 use crate::table::Encoding;
 
 use super::decode::{strip_bom, windows_1252_to_utf8};

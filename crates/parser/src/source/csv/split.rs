@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::header::is_footer;
-use crate::source::{Line, Run};
+use crate::source::rows::{Line, Run};
 use crate::table::{ColumnMap, Layout};
 use crate::value::Cell;
 

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use billrecon_model::InputReport;
 
 use super::*;
-use crate::source::{Format, Line, Run, RunSink};
+use crate::source::rows::{Format, Line, Run, RunSink};
 use crate::table::{Layout, Tally};
 
 /// What a reader made of a file: data rows, whole-row rejections, blank rows, counts.
