@@ -1,6 +1,8 @@
 """DuckDB doing the usage half of a reconciliation, as a finance analyst would in SQL: read the
 usage CSV, find chargeable directory assistance by the Rules issue's digit patterns, and sum
-minutes per line. Used by benches/statewide.sh; DuckDB is never a dependency of billrecon.
+minutes per line. Amounts may carry `$` and thousands separators (the carrier style), so the
+query finds the same rows in either style. Used by benches/statewide.sh; DuckDB is never a
+dependency of billrecon.
 
     python3 benches/duckdb_usage.py USAGE.csv [THREADS]
 """
@@ -19,7 +21,7 @@ da, lines, minutes = con.execute(
     WITH u AS (
       SELECT line, type,
              CAST(quantity AS DECIMAL(18,3)) AS quantity,
-             COALESCE(TRY_CAST(NULLIF(charge, '') AS DECIMAL(18,2)), 0) AS charge,
+             COALESCE(TRY_CAST(NULLIF(replace(replace(charge, '$', ''), ',', ''), '') AS DECIMAL(18,2)), 0) AS charge,
              regexp_replace(COALESCE(number, ''), '[^0-9]', '', 'g') AS d
       FROM read_csv(?, header = true, all_varchar = true)
     ),

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# The statewide benchmark: generate a month of LINES lines and ROWS usage rows, then time, on
-# the same files, in one run:
+# The statewide benchmark: generate a month of LINES lines and ROWS usage rows in each STYLE,
+# then time, on the same files, in one run:
 #   1. `cat usage.csv > /dev/null`          the floor: reading the bytes
-#   2. `billrecon reconcile`                end to end, every output written
+#   2. `billrecon reconcile`                end to end, every output written (and its stages)
 #   3. DuckDB doing the usage half only     read the CSV, find chargeable DA, sum minutes per line
-# and print each wall time, peak RSS, and the ratios billrecon/DuckDB and billrecon/floor.
+# and print each wall time, peak RSS, and the ratios to DuckDB: billrecon's read-and-fold stage
+# (the like-for-like usage half) and its whole run.
 #
-#   benches/statewide.sh                     # 50,000 lines, 20,000,000 usage rows (~1 GB of CSV)
+# Styles (`billrecon generate --style`): `plain` (no quote anywhere, as billrecon's generator
+# writes) and `carrier` (every text field quoted, `$` amounts, `(860) 555-0101` numbers, CRLF,
+# as carriers' and databases' exports are). Both hold the same month.
+#
+#   benches/statewide.sh                     # 50,000 lines, 20,000,000 usage rows, both styles
+#   STYLES=carrier benches/statewide.sh      # one style
 #   ROWS=5000000 benches/statewide.sh        # another size
 #   SCALING=1 benches/statewide.sh           # 5M, 10M and 20M rows, to show time grows linearly
 #
@@ -24,6 +30,7 @@ LINES="${LINES:-50000}"
 ROWS="${ROWS:-20000000}"
 SEED="${SEED:-1}"
 THREADS="${THREADS:-2}"
+STYLES="${STYLES:-plain carrier}"
 BENCH_DIR="${BENCH_DIR:-target/statewide}"
 OUT_BASE="${OUT_BASE:-$BENCH_DIR}"
 TARGET="${CARGO_TARGET_DIR:-target}"
@@ -59,11 +66,11 @@ have_duckdb() {
 }
 
 run_one() {
-  local rows="$1"
-  local month="$BENCH_DIR/l${LINES}-r${rows}-s${SEED}"
+  local rows="$1" style="$2"
+  local month="$BENCH_DIR/l${LINES}-r${rows}-s${SEED}-${style}"
   if [ ! -f "$month/billrecon.toml" ]; then
     echo "generating $month ..." >&2
-    "$BIN" generate --lines "$LINES" --usage-rows "$rows" --seed "$SEED" "$month" 2> /dev/null
+    "$BIN" generate --lines "$LINES" --usage-rows "$rows" --seed "$SEED" --style "$style" "$month" 2> /dev/null
   fi
   local usage="$month/usage.csv"
   local bytes
@@ -86,18 +93,21 @@ run_one() {
     python) read -r dk_s dk_kb < <(measure python3 benches/duckdb_usage.py "$usage" "$THREADS") ;;
     cli)
       local sql
-      sql="SET threads TO $THREADS; WITH u AS (SELECT line, type, CAST(quantity AS DECIMAL(18,3)) q, COALESCE(TRY_CAST(NULLIF(charge,'') AS DECIMAL(18,2)),0) c, regexp_replace(COALESCE(number,''),'[^0-9]','','g') d FROM read_csv('$usage', header=true, all_varchar=true)) SELECT (SELECT count(*) FROM u WHERE c>0 AND (d IN ('411','1411','5551212') OR (length(d)=10 AND substr(d,4)='5551212' AND substr(d,1,1) BETWEEN '2' AND '9') OR (length(d)=11 AND substr(d,1,1)='1' AND substr(d,5)='5551212' AND substr(d,2,1) BETWEEN '2' AND '9'))), (SELECT count(*) FROM (SELECT line, sum(q) FROM u WHERE type='voice' GROUP BY line));"
+      sql="SET threads TO $THREADS; WITH u AS (SELECT line, type, CAST(quantity AS DECIMAL(18,3)) q, COALESCE(TRY_CAST(NULLIF(replace(replace(charge,'\$',''),',',''),'') AS DECIMAL(18,2)),0) c, regexp_replace(COALESCE(number,''),'[^0-9]','','g') d FROM read_csv('$usage', header=true, all_varchar=true)) SELECT (SELECT count(*) FROM u WHERE c>0 AND (d IN ('411','1411','5551212') OR (length(d)=10 AND substr(d,4)='5551212' AND substr(d,1,1) BETWEEN '2' AND '9') OR (length(d)=11 AND substr(d,1,1)='1' AND substr(d,5)='5551212' AND substr(d,2,1) BETWEEN '2' AND '9'))), (SELECT count(*) FROM (SELECT line, sum(q) FROM u WHERE type='voice' GROUP BY line));"
       read -r dk_s dk_kb < <(measure duckdb -c "$sql")
       ;;
   esac
 
-  printf '\n%s lines, %s usage rows, usage.csv %s bytes\n' "$LINES" "$rows" "$bytes"
+  local read_s
+  read_s="$(awk '/read and fold/ {print $(NF-1)}' <<< "$stages")"
+  printf '\n%s style: %s lines, %s usage rows, usage.csv %s bytes\n' "$style" "$LINES" "$rows" "$bytes"
   printf '%-40s %10s %14s\n' "contender" "wall (s)" "peak RSS (MB)"
   printf '%-40s %10s %14s\n' "cat usage.csv > /dev/null (floor)" "$floor_s" "$((floor_kb / 1024))"
   printf '%-40s %10s %14s\n' "billrecon reconcile (end to end)" "$br_s" "$((br_kb / 1024))"
   if [ -n "$dk_s" ]; then
     printf '%-40s %10s %14s\n' "DuckDB, usage half only ($THREADS threads)" "$dk_s" "$((dk_kb / 1024))"
-    awk -v b="$br_s" -v d="$dk_s" 'BEGIN { printf "billrecon / DuckDB = %.2f\n", b / d }'
+    awk -v b="$br_s" -v d="$dk_s" 'BEGIN { printf "billrecon end to end / DuckDB = %.2f\n", b / d }'
+    awk -v r="$read_s" -v d="$dk_s" 'BEGIN { printf "billrecon read and fold / DuckDB = %.2f\n", r / d }'
   else
     echo "DuckDB: not installed (pip install duckdb), skipped"
   fi
@@ -106,8 +116,10 @@ run_one() {
   echo "$stages"
 }
 
-if [ "${SCALING:-0}" = "1" ]; then
-  for r in 5000000 10000000 20000000; do run_one "$r"; done
-else
-  run_one "$ROWS"
-fi
+for style in $STYLES; do
+  if [ "${SCALING:-0}" = "1" ]; then
+    for r in 5000000 10000000 20000000; do run_one "$r" "$style"; done
+  else
+    run_one "$ROWS" "$style"
+  fi
+done

@@ -15,7 +15,7 @@ use billrecon_model::{InputReport, Rejection};
 use crate::error::{io_reason, toml_reason, ParseError};
 use crate::profile::{Profile, ProfileRef};
 use crate::source::archive::{self, Archive};
-use crate::source::{FileRef, Format};
+use crate::source::{FileRef, Format, RunSink};
 use crate::table::TableSpec;
 use crate::tables::{OnRow, TableInput};
 use crate::value;
@@ -45,8 +45,11 @@ impl TableInput for InputRef {
             None => self.file.read_table(spec, on_row),
         }
     }
-    fn canonical(&self) -> Option<&FileRef> {
-        self.profile.is_none().then_some(&self.file)
+    fn read_runs<S: RunSink>(&self, spec: &TableSpec, sink: &mut S) -> Option<Result<(InputReport, Vec<Rejection>), ParseError>> {
+        match &self.profile {
+            Some(p) => crate::profile::read_runs(&self.file, p, spec, sink),
+            None => self.file.read_runs(spec, sink),
+        }
     }
 }
 

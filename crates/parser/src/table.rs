@@ -96,7 +96,7 @@ pub type RowError = (Cow<'static, str>, String);
 
 /// What became of a row a reader handed over that was not rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Taken {
+pub enum Taken {
     Accepted,
     /// Not a record of the table (a payment on a charges file), for the reason given.
     Skipped(String),
@@ -106,7 +106,7 @@ pub(crate) enum Taken {
 pub(crate) const FOOTER_SKIPPED: &str = "a footer total, checked against the rows above it";
 
 /// Tallies and rejections for one table being read.
-pub(crate) struct Tally {
+pub struct Tally {
     pub report: InputReport,
     pub rejections: Vec<Rejection>,
     pub file: Arc<str>,

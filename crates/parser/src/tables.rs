@@ -15,7 +15,7 @@ use billrecon_model::{
 };
 
 use crate::error::ParseError;
-use crate::source::{self, FileRef, Line, RowSink};
+use crate::source::{self, FileRef, Line, RowSink, RunSink};
 use crate::table::{is_blank, Layout, RowError, TableSpec, Taken, Tally};
 use crate::value::{self, Cell};
 
@@ -29,9 +29,12 @@ pub trait TableInput: Sync {
     /// Reads the table `spec`, calling `on_row` with each data row's source and its cells in the
     /// spec's column order.
     fn read_table(&self, spec: &TableSpec, on_row: &mut OnRow<'_>) -> Result<(InputReport, Vec<Rejection>), ParseError>;
-    /// The file, when it is read in the canonical layout (the usage report is then converted on
-    /// every core).
-    fn canonical(&self) -> Option<&FileRef>;
+    /// Reads the table with runs of rows converted by `sink` on every core. `None` when this
+    /// input's rows must be taken one at a time (a carrier layout with footer totals, items or a
+    /// wide summary).
+    fn read_runs<S: RunSink>(&self, spec: &TableSpec, sink: &mut S) -> Option<Result<(InputReport, Vec<Rejection>), ParseError>>
+    where
+        Self: Sized;
 }
 
 impl TableInput for FileRef {
@@ -41,8 +44,8 @@ impl TableInput for FileRef {
     fn read_table(&self, spec: &TableSpec, on_row: &mut OnRow<'_>) -> Result<(InputReport, Vec<Rejection>), ParseError> {
         source::read_rows(self, &spec.as_columns(), &Layout::default(), &mut Convert(on_row))
     }
-    fn canonical(&self) -> Option<&FileRef> {
-        Some(self)
+    fn read_runs<S: RunSink>(&self, spec: &TableSpec, sink: &mut S) -> Option<Result<(InputReport, Vec<Rejection>), ParseError>> {
+        Some(source::read_runs(self, &spec.as_columns(), &Layout::default(), sink))
     }
 }
 
@@ -62,6 +65,8 @@ impl RowSink for Convert<'_, '_> {
             Line::Footer { row, .. } => tally.footer(row, Ok(Taken::Accepted)),
             Line::Blank { count, .. } => tally.blank(count),
             Line::Broken { row, reason } => tally.reject_row(row, reason),
+            Line::Rejected { row, column, reason } => tally.outcome(row, Err((column.into(), reason))),
+            Line::Skipped { row, reason } => tally.outcome(row, Ok(Taken::Skipped(reason))),
         }
     }
 }

@@ -13,8 +13,8 @@ use rust_decimal::Decimal;
 use billrecon_model::{InputReport, Rejection, UsageSink, UsageSource, UsageTable, UsageType};
 
 use crate::error::ParseError;
-use crate::source::{self, Line, Run, RunSink};
-use crate::table::{is_blank, Layout, RowError, Tally, WHOLE_ROW};
+use crate::source::{Line, Run, RunSink};
+use crate::table::{is_blank, RowError, Tally, WHOLE_ROW};
 use crate::tables::{TableInput, USAGE};
 use crate::value::{self, Cell};
 
@@ -27,7 +27,7 @@ fn col<T>(column: &'static str, r: Result<T, String>) -> Result<T, RowError> {
 }
 
 /// A usage report, appended to `table`.
-pub fn read_usage(input: &dyn TableInput, table: &mut UsageTable) -> Result<(InputReport, Vec<Rejection>), ParseError> {
+pub fn read_usage<I: TableInput>(input: &I, table: &mut UsageTable) -> Result<(InputReport, Vec<Rejection>), ParseError> {
     let mut keep = KeepUsage(std::mem::take(table));
     let out = read_usage_with(input, &mut keep);
     *table = keep.0;
@@ -35,11 +35,15 @@ pub fn read_usage(input: &dyn TableInput, table: &mut UsageTable) -> Result<(Inp
 }
 
 /// A usage report, folded with `sink` as it is read.
-pub fn read_usage_with<S: UsageSink>(input: &dyn TableInput, sink: &mut S) -> Result<(InputReport, Vec<Rejection>), ParseError> {
-    if let Some(file) = input.canonical() {
-        let mut runs = UsageRuns { file: file.name.as_str().into(), sink };
-        return source::read_runs(file, &USAGE.as_columns(), &Layout::default(), &mut runs);
+pub fn read_usage_with<I: TableInput, S: UsageSink>(
+    input: &I,
+    sink: &mut S,
+) -> Result<(InputReport, Vec<Rejection>), ParseError> {
+    let mut runs = UsageRuns { file: input.name().into(), sink };
+    if let Some(read) = input.read_runs(&USAGE, &mut runs) {
+        return read;
     }
+    let sink = runs.sink;
     let mut rows = ProfileRows { table: UsageTable::default(), sink };
     let out = input.read_table(&USAGE, &mut |src, c| {
         let v = usage_row(c, &mut LastDate::default())?;
@@ -198,6 +202,7 @@ struct RunPart<P> {
     blank: u64,
     footers: Vec<u32>,
     rejected: Vec<(u32, RowError)>,
+    skipped: Vec<(u32, String)>,
 }
 
 impl<S: UsageSink> RunSink for UsageRuns<'_, S> {
@@ -208,7 +213,7 @@ impl<S: UsageSink> RunSink for UsageRuns<'_, S> {
         table.source_index(&UsageSource { file: self.file.clone(), sheet: run.sheet() });
         // Ten-digit numbers and short descriptions are the rule; more just grows.
         table.reserve(run.len(), run.len() * 10);
-        let (mut read, mut blank, mut footers, mut rejected) = (0, 0, Vec::new(), Vec::new());
+        let (mut read, mut blank, mut footers, mut rejected, mut skipped) = (0, 0, Vec::new(), Vec::new(), Vec::new());
         let mut last = LastDate::default();
         run.rows(|line| match line {
             Line::Data { cells, .. } if is_blank(cells) => blank += 1,
@@ -216,7 +221,7 @@ impl<S: UsageSink> RunSink for UsageRuns<'_, S> {
                 read += 1;
                 match usage_row(cells, &mut last) {
                     Ok(v) => push_row(&mut table, row, &v),
-                    Err(e) => rejected.push((row, e)),
+                    Err((column, reason)) => rejected.push((row, (run.label(&column).into_owned().into(), reason))),
                 }
             }
             Line::Blank { count, .. } => blank += count,
@@ -224,21 +229,28 @@ impl<S: UsageSink> RunSink for UsageRuns<'_, S> {
                 read += 1;
                 rejected.push((row, (WHOLE_ROW.into(), reason)));
             }
+            Line::Rejected { row, column, reason } => {
+                read += 1;
+                rejected.push((row, (column.into(), reason)));
+            }
+            Line::Skipped { row, reason } => skipped.push((row, reason)),
             // A canonical layout has no footer pattern.
             Line::Footer { row, .. } => footers.push(row),
         });
-        RunPart { part: self.sink.fold(table), read, blank, footers, rejected }
+        RunPart { part: self.sink.fold(table), read, blank, footers, rejected, skipped }
     }
 
     fn merge(&self, mut a: RunPart<S::Part>, b: RunPart<S::Part>) -> RunPart<S::Part> {
         a.footers.extend(b.footers);
         a.rejected.extend(b.rejected);
+        a.skipped.extend(b.skipped);
         RunPart {
             part: self.sink.merge(a.part, b.part),
             read: a.read + b.read,
             blank: a.blank + b.blank,
             footers: a.footers,
             rejected: a.rejected,
+            skipped: a.skipped,
         }
     }
 
@@ -251,6 +263,9 @@ impl<S: UsageSink> RunSink for UsageRuns<'_, S> {
         }
         for (row, (column, reason)) in r.rejected {
             tally.reject(row, &column, reason);
+        }
+        for (row, reason) in r.skipped {
+            tally.outcome(row, Ok(crate::table::Taken::Skipped(reason)));
         }
         self.sink.absorb(r.part);
     }

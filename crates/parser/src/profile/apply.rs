@@ -12,7 +12,7 @@ use billrecon_model::{normalize_word, InputReport, Rejection, SourceRef};
 
 use super::spec::{kind_of, signed_field, FieldSpec, Give, Kind, Part, ProfileRef, Source, TableProfile, ValueMap};
 use crate::error::ParseError;
-use crate::source::{self, FileRef, Line, RowSink};
+use crate::source::{self, FileRef, Line, RowSink, Run, RunSink};
 use crate::table::{is_blank, Columns, RowError, TableSpec, Taken, Tally, WHOLE_ROW};
 use crate::tables::OnRow;
 use crate::value::{self, Cell, OwnedCell};
@@ -28,6 +28,11 @@ pub struct Captured {
 
 thread_local! {
     static CAPTURE: RefCell<Option<Captured>> = const { RefCell::new(None) };
+}
+
+/// True while `capture` runs on this thread.
+fn capturing() -> bool {
+    CAPTURE.with(|c| c.borrow().is_some())
 }
 
 /// Runs `f`, keeping the first `limit` canonical rows any profile read in it produces.
@@ -114,7 +119,137 @@ impl RowSink for Through<'_, '_, '_> {
             }
             Line::Blank { count, .. } => tally.blank(count),
             Line::Broken { row, reason } => tally.reject_row(row, reason),
+            Line::Rejected { row, column, reason } => tally.outcome(row, Err((column.into(), reason))),
+            Line::Skipped { row, reason } => tally.outcome(row, Ok(Taken::Skipped(reason))),
         }
+    }
+}
+
+/// Reads `file` through the profile with runs of rows mapped and converted on every core, each
+/// run with its own mapper. `None` when the section's rows must be taken in file order: footer
+/// totals add up the rows above them, items and wide summaries are read row by row, and
+/// `profile test` captures the rows it shows on its own thread.
+pub fn read_runs<S: RunSink>(
+    file: &FileRef,
+    profile: &ProfileRef,
+    spec: &TableSpec,
+    sink: &mut S,
+) -> Option<Result<(InputReport, Vec<Rejection>), ParseError>> {
+    let tp = profile.table(spec.section)?;
+    if tp.wide || !tp.items.is_empty() || tp.layout.footer.is_some() || capturing() {
+        return None;
+    }
+    let columns = Columns {
+        kind: spec.kind,
+        required: tp.required.iter().map(String::as_str).collect(),
+        optional: tp.optional.iter().map(String::as_str).collect(),
+    };
+    let mut mapped = Mapped { tp, spec, profile: &profile.name, columns: &columns, inner: sink };
+    let read = source::read_runs(file, &columns, &tp.layout, &mut mapped);
+    Some(read.map(|(mut report, rejections)| {
+        report.profile = Some(profile.name.clone());
+        (report, rejections)
+    }))
+}
+
+/// A run's rows mapped to canonical cells, for the table's own run sink.
+struct Mapped<'a, 'c, S> {
+    tp: &'a TableProfile,
+    spec: &'a TableSpec,
+    profile: &'a str,
+    columns: &'a Columns<'c>,
+    inner: &'a mut S,
+}
+
+/// One source row as mapped.
+enum MappedRow {
+    Data(u32, Vec<OwnedCell>),
+    Blank(u64),
+    Broken(u32, String),
+    Rejected(u32, String, String),
+    Skipped(u32, String),
+}
+
+/// Mapped rows of a run, handed over as canonical lines.
+struct MappedRun<'m> {
+    rows: Vec<MappedRow>,
+    width: usize,
+    sheet: Option<std::sync::Arc<str>>,
+    labels: &'m BTreeMap<&'static str, String>,
+}
+
+impl Run for MappedRun<'_> {
+    fn label<'c>(&self, canonical: &'c str) -> Cow<'c, str> {
+        self.labels.get(canonical).map_or(Cow::Borrowed(canonical), |l| Cow::Owned(l.clone()))
+    }
+
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn sheet(&self) -> Option<std::sync::Arc<str>> {
+        self.sheet.clone()
+    }
+
+    fn rows<'s, F: FnMut(Line<'_, 's>)>(&'s self, mut f: F) {
+        let mut cells: Vec<Cell<'s>> = vec![Cell::Empty; self.width];
+        for r in &self.rows {
+            match r {
+                MappedRow::Data(row, owned) => {
+                    for (slot, v) in cells.iter_mut().zip(owned) {
+                        *slot = v.as_cell();
+                    }
+                    f(Line::Data { row: *row, cells: &cells });
+                }
+                MappedRow::Blank(count) => f(Line::Blank { count: *count }),
+                MappedRow::Broken(row, reason) => f(Line::Broken { row: *row, reason: reason.clone() }),
+                MappedRow::Rejected(row, column, reason) => {
+                    f(Line::Rejected { row: *row, column: column.clone(), reason: reason.clone() })
+                }
+                MappedRow::Skipped(row, reason) => f(Line::Skipped { row: *row, reason: reason.clone() }),
+            }
+        }
+    }
+}
+
+impl<S: RunSink> RunSink for Mapped<'_, '_, S> {
+    type Part = S::Part;
+
+    fn run<R: Run>(&self, raw: &R) -> S::Part {
+        let mut mapper = Mapper::new(self.tp, self.spec, self.profile, self.columns);
+        let mut rows = Vec::with_capacity(raw.len());
+        raw.rows(|line| {
+            rows.push(match line {
+                Line::Data { row, cells } => {
+                    let cells = mapper.nulled(cells);
+                    if is_blank(&cells) {
+                        MappedRow::Blank(1)
+                    } else if let Some(reason) = mapper.skip_reason(&cells) {
+                        MappedRow::Skipped(row, reason)
+                    } else {
+                        match mapper.canonical(&cells) {
+                            Ok(out) => MappedRow::Data(row, out),
+                            Err((column, reason)) => MappedRow::Rejected(row, column.into_owned(), reason),
+                        }
+                    }
+                }
+                Line::Blank { count } => MappedRow::Blank(count),
+                Line::Broken { row, reason } => MappedRow::Broken(row, reason),
+                // A layout without a footer pattern has no footer rows.
+                Line::Footer { row, .. } => MappedRow::Broken(row, "a footer row where none is expected".into()),
+                Line::Rejected { row, column, reason } => MappedRow::Rejected(row, column, reason),
+                Line::Skipped { row, reason } => MappedRow::Skipped(row, reason),
+            })
+        });
+        self.inner.run(&MappedRun { rows, width: self.spec.width(), sheet: raw.sheet(), labels: &mapper.labels })
+    }
+
+    fn merge(&self, first: S::Part, then: S::Part) -> S::Part {
+        self.inner.merge(first, then)
+    }
+
+    fn absorb(&mut self, tally: &mut Tally, part: S::Part) {
+        self.inner.absorb(tally, part);
     }
 }
 
@@ -382,7 +517,9 @@ impl<'a> Mapper<'a> {
     }
 
     /// Maps one source row and hands the canonical row(s) to the converter.
-    fn row(&mut self, src: &SourceRef, cells: &[Cell<'_>], on_row: &mut OnRow<'_>) -> Result<(), RowError> {
+    /// The canonical cells of one source row (before any items): each field's value or mapped
+    /// value, and the sign a value-map rule flips.
+    fn canonical(&mut self, cells: &[Cell<'_>]) -> Result<Vec<OwnedCell>, RowError> {
         let spec = self.spec;
         let tp = self.tp;
         let mut out: Vec<OwnedCell> = vec![OwnedCell::Empty; spec.width()];
@@ -408,6 +545,15 @@ impl<'a> Mapper<'a> {
                 }
             }
         }
+        Ok(out)
+    }
+
+    /// Maps one source row and hands the canonical row(s) to the converter.
+    fn row(&mut self, src: &SourceRef, cells: &[Cell<'_>], on_row: &mut OnRow<'_>) -> Result<(), RowError> {
+        let spec = self.spec;
+        let tp = self.tp;
+        let out = self.canonical(cells)?;
+        let pos = |name: &str| spec.columns().position(|c| c == name);
         if tp.items.is_empty() {
             record(spec, src.row, &out);
             return self.convert(src, &out, on_row, None);
@@ -609,6 +755,8 @@ impl RowSink for Wide<'_, '_> {
             }
             Line::Blank { count, .. } => tally.blank(count),
             Line::Broken { row, reason } => tally.reject_row(row, reason),
+            Line::Rejected { row, column, reason } => tally.outcome(row, Err((column.into(), reason))),
+            Line::Skipped { row, reason } => tally.outcome(row, Ok(Taken::Skipped(reason))),
         }
     }
 }

@@ -9,7 +9,7 @@
 mod apply;
 mod spec;
 
-pub use apply::{capture, read, Captured};
+pub use apply::{capture, read, read_runs, Captured};
 pub use spec::{builtin_text, Profile, ProfileRef, BUILTIN};
 
 #[cfg(test)]

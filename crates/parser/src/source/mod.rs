@@ -20,8 +20,8 @@ use billrecon_model::{InputReport, Rejection};
 use crate::error::ParseError;
 use crate::table::{Columns, Layout};
 
-pub use rows::{FileRef, Format};
-pub(crate) use rows::{InOrder, Line, RowSink, Run, RunSink, Serial};
+pub use rows::{FileRef, Format, Line, RowSink, Run, RunSink};
+pub(crate) use rows::{InOrder, Serial};
 
 /// Reads `file`'s table, `columns` looked for by header name, rows handed to `sink` one at a
 /// time. Returns how the file was read, its rows counted and checked to add up.

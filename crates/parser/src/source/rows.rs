@@ -38,7 +38,7 @@ impl FileRef {
 
 /// One row of a table as a source hands it over.
 #[derive(Debug)]
-pub(crate) enum Line<'c, 's> {
+pub enum Line<'c, 's> {
     /// A data row: its number and its cells, in the order of the columns asked for.
     Data { row: u32, cells: &'c [Cell<'s>] },
     /// A row the layout's footer pattern recognizes (a carrier's total).
@@ -47,11 +47,15 @@ pub(crate) enum Line<'c, 's> {
     Blank { count: u64 },
     /// A row that cannot be a record at all (ragged, a quote never closed).
     Broken { row: u32, reason: String },
+    /// A row a carrier profile rejected while mapping it, under the carrier's column.
+    Rejected { row: u32, column: String, reason: String },
+    /// A row a carrier profile's skip rule set aside, for the reason given.
+    Skipped { row: u32, reason: String },
 }
 
 /// A run of a table's rows in file order; its cells borrow from the run itself, so a consumer
 /// may keep a row's text while it goes through the rest of the run.
-pub(crate) trait Run: Sync {
+pub trait Run: Sync {
     fn rows<'s, F: FnMut(Line<'_, 's>)>(&'s self, f: F);
     /// How many rows the run holds (blank ones included).
     fn len(&self) -> usize;
@@ -59,16 +63,21 @@ pub(crate) trait Run: Sync {
     fn sheet(&self) -> Option<std::sync::Arc<str>> {
         None
     }
+    /// The column a rejection of canonical column `canonical` names: the carrier's own column
+    /// when the rows were mapped through a profile.
+    fn label<'c>(&self, canonical: &'c str) -> std::borrow::Cow<'c, str> {
+        canonical.into()
+    }
 }
 
 /// Takes rows one at a time, in file order.
-pub(crate) trait RowSink {
+pub trait RowSink {
     fn row(&mut self, tally: &mut Tally, line: Line<'_, '_>);
 }
 
 /// Converts runs of rows on any core, and takes what each run made back in file order. `run`
 /// must depend on the run alone: a CSV run read from the wrong place is converted again.
-pub(crate) trait RunSink: Sync {
+pub trait RunSink: Sync {
     type Part: Send;
     fn run<R: Run>(&self, run: &R) -> Self::Part;
     /// Two neighbouring runs' results as one (`first` before `then` in the file).

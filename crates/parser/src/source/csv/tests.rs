@@ -30,6 +30,7 @@ impl Seen {
             }
             Line::Blank { count } => self.blank += count,
             Line::Broken { row, reason } => self.broken.push((row, reason)),
+            Line::Rejected { .. } | Line::Skipped { .. } => unreachable!("a CSV source neither maps nor skips"),
         }
     }
 }
@@ -53,6 +54,7 @@ impl RowSink for Rows {
             Line::Data { row, .. } | Line::Footer { row, .. } => tally.outcome(*row, Ok(crate::table::Taken::Accepted)),
             Line::Blank { count } => tally.blank(*count),
             Line::Broken { row, reason } => tally.reject_row(*row, reason.clone()),
+            Line::Rejected { .. } | Line::Skipped { .. } => {}
         }
         self.0.line(line);
     }
@@ -74,6 +76,7 @@ impl RunSink for Runs {
                 Line::Data { row, .. } | Line::Footer { row, .. } => outcomes.push((*row, Ok(crate::table::Taken::Accepted))),
                 Line::Blank { count } => blank += count,
                 Line::Broken { row, reason } => broken.push((*row, reason.clone())),
+                Line::Rejected { .. } | Line::Skipped { .. } => {}
             }
             seen.line(line);
         });
