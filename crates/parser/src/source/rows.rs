@@ -59,6 +59,9 @@ pub trait Run: Sync {
     fn rows<'s, F: FnMut(Line<'_, 's>)>(&'s self, f: F);
     /// How many rows the run holds (blank ones included).
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// The workbook sheet the rows are from, if any.
     fn sheet(&self) -> Option<std::sync::Arc<str>> {
         None
