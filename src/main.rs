@@ -195,6 +195,9 @@ enum OutputFormat {
 }
 
 fn main() -> ExitCode {
+    // Set once, before any thread starts: a malformed workbook's panic inside the XLSX reader
+    // is contained and reported as a rejection of that file, not printed as a crash.
+    billrecon_parser::quiet_contained_panics();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { month_dir, format } => check::run(&month_dir, format),

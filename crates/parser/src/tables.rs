@@ -15,7 +15,7 @@ use billrecon_model::{
 };
 
 use crate::error::ParseError;
-use crate::source::{self, FileRef, Line, RowSink, RunSink};
+use crate::source::{self, FileRef, Kept, Line, RowSink, RunSink};
 use crate::table::{is_blank, Layout, RowError, TableSpec, Taken, Tally};
 use crate::value::{self, Cell};
 
@@ -54,19 +54,16 @@ struct Convert<'a, 'f>(&'a mut OnRow<'f>);
 
 impl RowSink for Convert<'_, '_> {
     fn row(&mut self, tally: &mut Tally, line: Line<'_, '_>) {
-        match line {
-            Line::Data { cells, .. } if is_blank(cells) => tally.blank(1),
-            Line::Data { row, cells } => {
+        match line.counted(tally) {
+            None => {}
+            Some(Kept::Data { cells, .. }) if is_blank(cells) => tally.blank(1),
+            Some(Kept::Data { row, cells }) => {
                 let src = tally.source(row);
                 let outcome = (self.0)(&src, cells).map(|()| Taken::Accepted);
                 tally.outcome(row, outcome);
             }
             // A canonical layout has no footer pattern; a footer would be counted apart.
-            Line::Footer { row, .. } => tally.footer(row, Ok(Taken::Accepted)),
-            Line::Blank { count, .. } => tally.blank(count),
-            Line::Broken { row, reason } => tally.reject_row(row, reason),
-            Line::Rejected { row, column, reason } => tally.outcome(row, Err((column.into(), reason))),
-            Line::Skipped { row, reason } => tally.outcome(row, Ok(Taken::Skipped(reason))),
+            Some(Kept::Footer { row, .. }) => tally.footer(row, Ok(Taken::Accepted)),
         }
     }
 }

@@ -12,7 +12,7 @@ use billrecon_model::{normalize_word, InputReport, Rejection, SourceRef};
 
 use super::spec::{kind_of, signed_field, FieldSpec, Give, Kind, Part, ProfileRef, Source, TableProfile, ValueMap};
 use crate::error::ParseError;
-use crate::source::{self, FileRef, Line, RowSink, Run, RunSink};
+use crate::source::{self, FileRef, Kept, Line, RowSink, Run, RunSink};
 use crate::table::{is_blank, Columns, RowError, TableSpec, Taken, Tally, WHOLE_ROW};
 use crate::tables::OnRow;
 use crate::value::{self, Cell, OwnedCell};
@@ -97,8 +97,8 @@ struct Through<'m, 'a, 'f> {
 
 impl RowSink for Through<'_, '_, '_> {
     fn row(&mut self, tally: &mut Tally, line: Line<'_, '_>) {
-        match line {
-            Line::Data { row, cells } => {
+        match line.counted(tally) {
+            Some(Kept::Data { row, cells }) => {
                 let cells = self.mapper.nulled(cells);
                 if is_blank(&cells) {
                     return tally.blank(1);
@@ -112,15 +112,12 @@ impl RowSink for Through<'_, '_, '_> {
                 let outcome = self.mapper.row(&src, &cells, self.on_row).map(|()| Taken::Accepted);
                 tally.outcome(row, outcome);
             }
-            Line::Footer { row, cells } => {
+            Some(Kept::Footer { row, cells }) => {
                 let cells = self.mapper.nulled(cells);
                 let outcome = self.sums.check(&self.mapper, &cells).map(|()| Taken::Accepted);
                 tally.footer(row, outcome);
             }
-            Line::Blank { count, .. } => tally.blank(count),
-            Line::Broken { row, reason } => tally.reject_row(row, reason),
-            Line::Rejected { row, column, reason } => tally.outcome(row, Err((column.into(), reason))),
-            Line::Skipped { row, reason } => tally.outcome(row, Ok(Taken::Skipped(reason))),
+            None => {}
         }
     }
 }
@@ -738,8 +735,8 @@ impl Wide<'_, '_> {
 
 impl RowSink for Wide<'_, '_> {
     fn row(&mut self, tally: &mut Tally, line: Line<'_, '_>) {
-        match line {
-            Line::Data { row, cells } => {
+        match line.counted(tally) {
+            Some(Kept::Data { row, cells }) => {
                 let cells = self.mapper.nulled(cells);
                 if is_blank(&cells) {
                     return tally.blank(1);
@@ -748,15 +745,12 @@ impl RowSink for Wide<'_, '_> {
                 let outcome = self.data(&src, &cells);
                 tally.outcome(row, outcome);
             }
-            Line::Footer { row, cells } => {
+            Some(Kept::Footer { row, cells }) => {
                 let cells = self.mapper.nulled(cells);
                 let outcome = self.sums.check(&self.mapper, &cells).map(|()| Taken::Accepted);
                 tally.footer(row, outcome);
             }
-            Line::Blank { count, .. } => tally.blank(count),
-            Line::Broken { row, reason } => tally.reject_row(row, reason),
-            Line::Rejected { row, column, reason } => tally.outcome(row, Err((column.into(), reason))),
-            Line::Skipped { row, reason } => tally.outcome(row, Ok(Taken::Skipped(reason))),
+            None => {}
         }
     }
 }

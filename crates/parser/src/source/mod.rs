@@ -20,7 +20,7 @@ use billrecon_model::{InputReport, Rejection};
 use crate::error::ParseError;
 use crate::table::{Columns, Layout};
 
-pub use rows::{FileRef, Format, Line, RowSink, Run, RunSink};
+pub use rows::{FileRef, Format, Kept, Line, RowSink, Run, RunSink};
 pub(crate) use rows::{InOrder, Serial};
 
 /// Reads `file`'s table, `columns` looked for by header name, rows handed to `sink` one at a

@@ -53,6 +53,29 @@ pub enum Line<'c, 's> {
     Skipped { row: u32, reason: String },
 }
 
+/// A data or footer row: what a sink reads itself once [`Line::counted`] has counted the rest.
+#[derive(Debug)]
+pub enum Kept<'c, 's> {
+    Data { row: u32, cells: &'c [Cell<'s>] },
+    Footer { row: u32, cells: &'c [Cell<'s>] },
+}
+
+impl<'c, 's> Line<'c, 's> {
+    /// Counts in `tally` a line every sink counts the same way (blank, broken, rejected or
+    /// skipped by the source), or hands a data or footer row back to be read.
+    pub fn counted(self, tally: &mut Tally) -> Option<Kept<'c, 's>> {
+        match self {
+            Line::Data { row, cells } => return Some(Kept::Data { row, cells }),
+            Line::Footer { row, cells } => return Some(Kept::Footer { row, cells }),
+            Line::Blank { count } => tally.blank(count),
+            Line::Broken { row, reason } => tally.reject_row(row, reason),
+            Line::Rejected { row, column, reason } => tally.outcome(row, Err((column.into(), reason))),
+            Line::Skipped { row, reason } => tally.outcome(row, Ok(crate::table::Taken::Skipped(reason))),
+        }
+        None
+    }
+}
+
 /// A run of a table's rows in file order; its cells borrow from the run itself, so a consumer
 /// may keep a row's text while it goes through the rest of the run.
 pub trait Run: Sync {
