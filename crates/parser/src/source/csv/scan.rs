@@ -1,12 +1,16 @@
-//! One chunk of a CSV file parsed by BurntSushi's `csv-core`: RFC 4180 quoting (quoted fields,
-//! doubled quotes, delimiters and line breaks inside quotes), every record's unescaped fields,
-//! the line each record starts on, empty lines, and whether the chunk ended where a record
-//! ends (a chunk cut inside a quoted field does not).
+//! One chunk of a CSV file parsed: RFC 4180 quoting (quoted fields, doubled quotes, delimiters
+//! and line breaks inside quotes), every record's unescaped fields, the line each record starts
+//! on, empty lines, and whether the chunk ended where a record ends (a chunk cut inside a quoted
+//! field does not).
 //!
-//! `csv-core` is a byte-at-a-time state machine with a fast path for runs of plain bytes; it
-//! keeps the same speed whether a file quotes nothing or everything, which is why it was chosen
-//! (figures in docs/performance.md). It never fails: a stray quote is taken as text. The one
-//! problem it cannot see, a quote still open at the end of the file, is found here.
+//! A chunk holding a quote byte is parsed by BurntSushi's `csv-core`, a state machine that takes
+//! a stray quote inside a field as text (`10.9" iPad`), as the `csv` crate does. A chunk with no
+//! quote byte (or a file read without quoting) has nothing for that machine to do: RFC 4180
+//! reduces to cutting at delimiters and line breaks, done here eight bytes at a time at twice
+//! csv-core's speed (figures in docs/performance.md). Both give the same [`Parsed`]: a property
+//! test holds the cut to csv-core chunk by chunk, and the reader's property tests hold every
+//! file to the `csv` crate whichever way its chunks went. The one problem neither can see, a
+//! quote still open at the end of the file, is found here.
 
 use std::ops::Range;
 
@@ -37,12 +41,12 @@ pub(crate) enum End {
     Open { tail: usize, line: u64 },
 }
 
-/// A parsed chunk: the fields' text (validated UTF-8), their bounds, the records.
+/// A parsed chunk: the fields' text (validated UTF-8), their spans, the records.
 #[derive(Debug)]
 pub(crate) struct Parsed {
     text: String,
-    /// Field `i` is `text[bounds[i]..bounds[i + 1]]`.
-    bounds: Vec<u32>,
+    /// Field `i` is `text[spans[i][0]..spans[i][1]]`.
+    spans: Vec<[u32; 2]>,
     pub recs: Vec<Rec>,
     pub end: End,
     reader: Option<((u8, Option<u8>), csv_core::Reader)>,
@@ -51,7 +55,8 @@ pub(crate) struct Parsed {
 impl Parsed {
     /// The text of field `i` of the chunk.
     fn field(&self, i: u32) -> &str {
-        &self.text[self.bounds[i as usize] as usize..self.bounds[i as usize + 1] as usize]
+        let [a, b] = self.spans[i as usize];
+        &self.text[a as usize..b as usize]
     }
 
     /// Field `k` of a record (`k` < the record's number of fields); the last without the `\r`
@@ -59,7 +64,7 @@ impl Parsed {
     #[inline]
     pub fn field_of(&self, r: &Range<u32>, k: usize) -> &str {
         let i = r.start as usize + k;
-        let f = &self.text[self.bounds[i] as usize..self.bounds[i + 1] as usize];
+        let f = self.field(i as u32);
         if i + 1 == r.end as usize {
             f.strip_suffix('\r').unwrap_or(f)
         } else {
@@ -109,7 +114,7 @@ impl Scanner {
 #[derive(Default)]
 struct Buffers {
     out: Vec<u8>,
-    bounds: Vec<u32>,
+    spans: Vec<[u32; 2]>,
     recs: Vec<Rec>,
     reader: Option<((u8, Option<u8>), csv_core::Reader)>,
 }
@@ -120,27 +125,141 @@ thread_local! {
 
 /// Gives a parsed chunk's memory back to this thread for its next chunk.
 pub(crate) fn recycle(p: Parsed) {
-    let Parsed { text, bounds, recs, reader, .. } = p;
-    SPARE.with(|s| *s.borrow_mut() = Some(Buffers { out: text.into_bytes(), bounds, recs, reader }));
+    let Parsed { text, spans, recs, reader, .. } = p;
+    SPARE.with(|s| *s.borrow_mut() = Some(Buffers { out: text.into_bytes(), spans, recs, reader }));
 }
 
 /// Parses `bytes`, which start at a record boundary on line `first_line`. With `at_eof` they
 /// run to the end of the file. `label` names the file in an error (text that is not UTF-8).
 pub(crate) fn parse(bytes: &[u8], first_line: u64, at_eof: bool, scanner: &Scanner, label: &str) -> Result<Parsed, ParseError> {
-    let Buffers { mut out, mut bounds, mut recs, reader } = SPARE.with(|s| s.borrow_mut().take()).unwrap_or_default();
-    let mut rdr = match reader {
-        Some((d, mut r)) if d == scanner.dialect => {
-            r.reset();
-            r
-        }
-        _ => scanner.builder.build(),
-    };
-    // Fields never hold more bytes than their record.
+    let Buffers { mut out, mut spans, mut recs, reader } = SPARE.with(|s| s.borrow_mut().take()).unwrap_or_default();
     out.clear();
-    out.resize(bytes.len() + 1, 0);
-    bounds.clear();
-    bounds.push(0);
+    spans.clear();
     recs.clear();
+    let quoted = scanner.dialect.1.is_some_and(|q| memchr::memchr(q, bytes).is_some());
+    let (end, reader) = if quoted {
+        let mut rdr = match reader {
+            Some((d, mut r)) if d == scanner.dialect => {
+                r.reset();
+                r
+            }
+            _ => scanner.builder.build(),
+        };
+        let end = with_csv_core(bytes, first_line, at_eof, scanner, &mut rdr, &mut out, &mut spans, &mut recs);
+        (end, Some((scanner.dialect, rdr)))
+    } else {
+        (cut(bytes, first_line, at_eof, scanner.dialect.0, &mut out, &mut spans, &mut recs), reader)
+    };
+    let text = String::from_utf8(out).map_err(|e| {
+        // The line of the record holding the first byte that is not UTF-8.
+        let bad = e.utf8_error().valid_up_to() as u32;
+        let line = recs
+            .iter()
+            .rev()
+            .find_map(|r| match r {
+                Rec::Fields { line, fields, .. } if spans.get(fields.start as usize).is_some_and(|s| s[0] <= bad) => Some(*line),
+                _ => None,
+            })
+            .unwrap_or(first_line);
+        ParseError::NotUtf8 { file: label.to_string(), line }
+    })?;
+    Ok(Parsed { text, spans, recs, end, reader })
+}
+
+/// A chunk with no quote byte: records end at line breaks, fields at delimiters. The text is
+/// the chunk itself; a field's span leaves its delimiter out.
+fn cut(
+    bytes: &[u8],
+    first_line: u64,
+    at_eof: bool,
+    delimiter: u8,
+    out: &mut Vec<u8>,
+    spans: &mut Vec<[u32; 2]>,
+    recs: &mut Vec<Rec>,
+) -> End {
+    out.extend_from_slice(bytes);
+    let mut line = first_line;
+    // Where the record and the field being read start, and the record's first field.
+    let (mut record, mut field, mut first) = (0usize, 0usize, 0usize);
+    breaks(bytes, delimiter, |i| {
+        if bytes[i] == delimiter {
+            spans.push([field as u32, i as u32]);
+            field = i + 1;
+            return;
+        }
+        if i == record {
+            recs.push(Rec::Empty { line });
+        } else {
+            spans.push([field as u32, i as u32]);
+            recs.push(Rec::Fields { line, fields: first as u32..spans.len() as u32, unterminated: false });
+        }
+        line += 1;
+        record = i + 1;
+        field = record;
+        first = spans.len();
+    });
+    if record == bytes.len() {
+        End::Clean { next_line: line }
+    } else if at_eof {
+        // The last record, with no line break after it.
+        spans.push([field as u32, bytes.len() as u32]);
+        recs.push(Rec::Fields { line, fields: first as u32..spans.len() as u32, unterminated: false });
+        End::Clean { next_line: line }
+    } else {
+        spans.truncate(first);
+        out.truncate(record);
+        End::Open { tail: record, line }
+    }
+}
+
+/// Calls `f` with the position of every `delimiter` and line break in `bytes`, in order. Eight
+/// bytes are tested at a time (a field is a few bytes long, so a search that starts again after
+/// every hit, as `memchr2` does, spends more on starting than on searching; this is how the
+/// quote-free split keeps its speed, measured in docs/performance.md). The word test can flag a
+/// byte just after a true hit; each flagged byte is checked.
+#[inline]
+fn breaks(bytes: &[u8], delimiter: u8, mut f: impl FnMut(usize)) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let (d, n) = (LO * u64::from(delimiter), LO * u64::from(b'\n'));
+    let is_break = |b: u8| b == delimiter || b == b'\n';
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let v = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let (x, y) = (v ^ d, v ^ n);
+        let mut m = ((x.wrapping_sub(LO) & !x) | (y.wrapping_sub(LO) & !y)) & HI;
+        while m != 0 {
+            let k = (m.trailing_zeros() / 8) as usize;
+            if is_break(w[k]) {
+                f(at + k);
+            }
+            m &= m - 1;
+        }
+        at += 8;
+    }
+    for (k, &b) in words.remainder().iter().enumerate() {
+        if is_break(b) {
+            f(at + k);
+        }
+    }
+}
+
+/// A chunk holding a quote byte, parsed by `csv-core`: fields unescaped into `out` one after
+/// another.
+#[allow(clippy::too_many_arguments)]
+fn with_csv_core(
+    bytes: &[u8],
+    first_line: u64,
+    at_eof: bool,
+    scanner: &Scanner,
+    rdr: &mut csv_core::Reader,
+    out: &mut Vec<u8>,
+    spans: &mut Vec<[u32; 2]>,
+    recs: &mut Vec<Rec>,
+) -> End {
+    // Fields never hold more bytes than their record.
+    out.resize(bytes.len() + 1, 0);
     let mut scratch = [0usize; 64];
     let (mut pos, mut o) = (0usize, 0usize);
     let mut line = first_line;
@@ -154,11 +273,20 @@ pub(crate) fn parse(bytes: &[u8], first_line: u64, at_eof: bool, scanner: &Scann
         if pos == bytes.len() {
             break End::Clean { next_line: line };
         }
-        let (start, start_out, first_field, lines_before) = (pos, o, bounds.len() - 1, rdr.line());
+        let (start, start_out, first_field, lines_before) = (pos, o, spans.len(), rdr.line());
+        // Each field starts where the one before it ended (csv-core reports ends only).
+        let mut from = start_out as u32;
+        let mut push = |spans: &mut Vec<[u32; 2]>, ends: &[usize]| {
+            for &e in ends {
+                let to = (start_out + e) as u32;
+                spans.push([from, to]);
+                from = to;
+            }
+        };
         let finished = loop {
             let input = &bytes[pos..];
             let (res, nin, nout, nend) = rdr.read_record(input, &mut out[o..], &mut scratch);
-            bounds.extend(scratch[..nend].iter().map(|&e| (start_out + e) as u32));
+            push(spans, &scratch[..nend]);
             pos += nin;
             o += nout;
             match res {
@@ -169,13 +297,13 @@ pub(crate) fn parse(bytes: &[u8], first_line: u64, at_eof: bool, scanner: &Scann
                 csv_core::ReadRecordResult::InputEmpty | csv_core::ReadRecordResult::End => {
                     // The end of the file: an empty input finishes the last record.
                     let (res, _, _, nend) = rdr.read_record(&[], &mut out[o..], &mut scratch);
-                    bounds.extend(scratch[..nend].iter().map(|&e| (start_out + e) as u32));
+                    push(spans, &scratch[..nend]);
                     break matches!(res, csv_core::ReadRecordResult::Record);
                 }
             }
         };
         if !finished {
-            bounds.truncate(first_field + 1);
+            spans.truncate(first_field);
             o = start_out;
             break End::Open { tail: start, line };
         }
@@ -183,25 +311,11 @@ pub(crate) fn parse(bytes: &[u8], first_line: u64, at_eof: bool, scanner: &Scann
         let unterminated = at_eof
             && pos == bytes.len()
             && scanner.dialect.1.is_some_and(|q| bytes[start..pos].iter().filter(|&&b| b == q).count() % 2 == 1);
-        let fields = first_field as u32..(bounds.len() - 1) as u32;
-        recs.push(Rec::Fields { line, fields, unterminated });
+        recs.push(Rec::Fields { line, fields: first_field as u32..spans.len() as u32, unterminated });
         line += rdr.line() - lines_before;
     };
     out.truncate(o);
-    let text = String::from_utf8(out).map_err(|e| {
-        // The line of the record holding the first byte that is not UTF-8.
-        let bad = e.utf8_error().valid_up_to() as u32;
-        let line = recs
-            .iter()
-            .rev()
-            .find_map(|r| match r {
-                Rec::Fields { line, fields, .. } if bounds[fields.start as usize] <= bad => Some(*line),
-                _ => None,
-            })
-            .unwrap_or(first_line);
-        ParseError::NotUtf8 { file: label.to_string(), line }
-    })?;
-    Ok(Parsed { text, bounds, recs, end, reader: Some((scanner.dialect, rdr)) })
+    end
 }
 
 #[cfg(test)]
@@ -252,6 +366,44 @@ mod tests {
     fn without_quoting_a_quote_is_text() {
         let p = parse(b"a|\"b\nc|d\n", 1, true, &Scanner::new(Dialect { delimiter: b'|', quote: None }), "t").unwrap();
         assert_eq!(records(&p), vec![(1, vec!["a", "\"b"]), (2, vec!["c", "d"])]);
+    }
+
+    proptest::proptest! {
+        /// A chunk with no quote byte is cut exactly as csv-core parses it: same fields, lines,
+        /// empty lines and end, whether or not the chunk runs to the end of the file.
+        #[test]
+        fn cutting_a_quote_free_chunk_is_what_csv_core_reads(text in "[ab,\r\n]{0,40}", at_eof: bool) {
+            let bytes = text.as_bytes();
+            let scanner = comma();
+            let (mut o1, mut s1, mut r1) = (Vec::new(), Vec::new(), Vec::new());
+            let e1 = cut(bytes, 3, at_eof, b',', &mut o1, &mut s1, &mut r1);
+            let (mut o2, mut s2, mut r2) = (Vec::new(), Vec::new(), Vec::new());
+            let mut rdr = scanner.builder.build();
+            let e2 = with_csv_core(bytes, 3, at_eof, &scanner, &mut rdr, &mut o2, &mut s2, &mut r2);
+            let fields = |o: &[u8], s: &[[u32; 2]], r: &[Rec]| -> Vec<(u64, Vec<Vec<u8>>)> {
+                r.iter()
+                    .map(|r| match r {
+                        Rec::Empty { line } => (*line, vec![]),
+                        Rec::Fields { line, fields, .. } => {
+                            (*line, fields.clone().map(|i| o[s[i as usize][0] as usize..s[i as usize][1] as usize].to_vec()).collect())
+                        }
+                    })
+                    .collect()
+            };
+            proptest::prop_assert_eq!(fields(&o1, &s1, &r1), fields(&o2, &s2, &r2));
+            proptest::prop_assert_eq!(e1, e2);
+        }
+    }
+
+    proptest::proptest! {
+        /// Every delimiter and line break, in order, none else, whatever the bytes around them.
+        #[test]
+        fn breaks_finds_every_delimiter_and_line_break(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..80), d in proptest::sample::select(vec![b',', b'\t', b'|'])) {
+            let mut got = Vec::new();
+            breaks(&bytes, d, |i| got.push(i));
+            let want: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] == d || bytes[i] == b'\n').collect();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     #[test]
