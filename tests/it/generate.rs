@@ -97,3 +97,46 @@ fn generate_refuses_an_unwritable_folder() {
     let out = run_in(tmp.path(), &["generate", "--lines", "10", "--usage-rows", "10", "file/m"]);
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn generate_carrier_style_writes_as_exports_do_and_reconciles_to_the_same_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (style, dir) in [("plain", "p"), ("carrier", "c")] {
+        let out =
+            run_in(tmp.path(), &["generate", "--lines", "150", "--usage-rows", "6000", "--seed", "3", "--style", style, dir]);
+        assert!(out.starts_with("exit: 0\n"), "{out}");
+    }
+    let usage = std::fs::read_to_string(tmp.path().join("c/usage.csv")).unwrap();
+    let first = usage.lines().nth(1).unwrap();
+    assert!(usage.contains("\r\n") && first.starts_with("\"(") && usage.contains(",\"\"") && usage.contains("\"$"), "{first}");
+    let plain = std::fs::read_to_string(tmp.path().join("p/usage.csv")).unwrap();
+    assert!(!plain.contains('"') && !plain.contains('$') && !plain.contains('\r'));
+    for (dir, out) in [("p", "po"), ("c", "co")] {
+        let rec = run_in(tmp.path(), &["reconcile", dir, "--out", out, "--quiet"]);
+        assert!(rec.starts_with("exit: 1\n"), "{rec}");
+    }
+    let (p, c) = (tree(&tmp.path().join("po")), tree(&tmp.path().join("co")));
+    assert!(p.len() > 20, "{} output files", p.len());
+    assert_eq!(p.keys().collect::<Vec<_>>(), c.keys().collect::<Vec<_>>());
+    for (name, b) in &p {
+        assert!(c[name] == *b, "{name} differs between the plain and the carrier style");
+    }
+}
+
+/// Every file under `dir`, by its path inside it.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                let name = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.insert(name, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
