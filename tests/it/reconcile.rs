@@ -83,6 +83,17 @@ fn the_workbook_has_its_sheets_and_currency_cells() {
     assert_eq!(summary.get_value((2, 1)), Some(&Data::Float(850.17)));
     let findings = wb.worksheet_range("Findings").unwrap();
     assert_eq!(findings.height(), 17); // header + 16 findings
+                                       // People read labels; findings.csv and postings.csv keep the keys.
+    let column = |r: &calamine::Range<Data>, c: u32| -> std::collections::BTreeSet<String> {
+        (1..r.height() as u32).filter_map(|i| r.get_value((i, c)).map(|v| v.to_string())).collect()
+    };
+    assert!(column(&findings, 1).contains("Directory assistance"), "{:?}", column(&findings, 1));
+    assert!(column(&findings, 1).contains("Personal share of an overage"));
+    assert!(column(&findings, 2).contains("Employee repays"));
+    let postings = wb.worksheet_range("Postings").unwrap();
+    assert!(column(&postings, 4).contains("Share of account charges"), "{:?}", column(&postings, 4));
+    assert!(column(&postings, 5).contains("Voice overage"), "{:?}", column(&postings, 5));
+    assert!(!column(&postings, 5).iter().any(|c| c.contains('_')), "{:?}", column(&postings, 5));
     let journal = wb.worksheet_range("Journal").unwrap();
     let debits: f64 = (1..journal.height()).filter_map(|r| journal.get_value((r as u32, 4))?.as_f64()).sum();
     let credits: f64 = (1..journal.height()).filter_map(|r| journal.get_value((r as u32, 5))?.as_f64()).sum();

@@ -39,6 +39,11 @@ pub enum PostingKind {
 }
 
 impl PostingKind {
+    /// The words people read (statements, the workbook).
+    pub fn label(&self) -> &'static str {
+        billrecon_model::label(self.as_str())
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             PostingKind::LineCharge => "line_charge",

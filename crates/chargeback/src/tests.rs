@@ -209,3 +209,11 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn every_posting_kind_has_a_label() {
+    for k in [PostingKind::LineCharge, PostingKind::AccountShare, PostingKind::LiabilityOut, PostingKind::LiabilityIn] {
+        assert!(billrecon_model::labels::has_label(k.as_str()), "{}", k.as_str());
+    }
+    assert_eq!(PostingKind::AccountShare.label(), "Share of account charges");
+}

@@ -24,6 +24,11 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The words people read (statements, notices, the workbook).
+    pub fn label(&self) -> &'static str {
+        crate::labels::label(self.as_str())
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             Severity::Charge => "charge",
@@ -93,6 +98,11 @@ impl Rule {
             Rule::MissingAuthorization => "missing_authorization",
             Rule::NotBilled => "not_billed",
         }
+    }
+
+    /// The words people read (statements, notices, the workbook).
+    pub fn label(&self) -> &'static str {
+        crate::labels::label(self.as_str())
     }
 
     /// Short prefix of finding ids.

@@ -6,6 +6,7 @@
 
 pub mod book;
 pub mod finding;
+pub mod labels;
 pub mod money;
 pub mod month;
 pub mod period;
@@ -18,6 +19,7 @@ pub mod usage;
 
 pub use book::{DaySplit, LineBook};
 pub use finding::{stable_hash, Call, Finding, Overage, Rule, Severity};
+pub use labels::label;
 pub use money::{plain, round_cents, split_largest_remainder, usd, SplitError};
 pub use month::{Allocation, InputReport, JournalFormat, Month, Policy, Skip, DEFAULT_DISPUTE, DEFAULT_PAYMENT};
 pub use period::Period;

@@ -82,6 +82,13 @@ word_enum!(
     }
 );
 
+impl ChargeCategory {
+    /// The words people read (statements, notices, the workbook).
+    pub fn label(&self) -> &'static str {
+        crate::labels::label(self.as_str())
+    }
+}
+
 word_enum!(
     /// The status of a line's assignment.
     LineStatus {

@@ -58,7 +58,7 @@ pub const MANIFEST_FILE: &str = "billrecon.toml";
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawManifest {
-    period: String,
+    period: Option<String>,
     period_start: Option<String>,
     period_end: Option<String>,
     #[serde(default)]
@@ -183,16 +183,31 @@ impl Manifest {
     pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Manifest, ParseError> {
         let err = |reason: String| ParseError::Manifest { file: shown.to_string(), reason };
         let raw: RawManifest = toml::from_str(text).map_err(|e| err(toml_reason(&e, text)))?;
-        let mut period = Period::month(&raw.period).map_err(|e| err(format!("period: {e}")))?;
-        match (&raw.period_start, &raw.period_end) {
-            (None, None) => {}
-            (Some(s), Some(e)) => {
-                let s = value::date(value::Cell::Text(s)).map_err(|r| err(format!("period_start: {r}")))?;
-                let e = value::date(value::Cell::Text(e)).map_err(|r| err(format!("period_end: {r}")))?;
-                period = Period::new(&raw.period, s, e).map_err(|e| err(e.to_string()))?;
-            }
-            _ => return Err(err("period_start and period_end go together: give both or neither".into())),
-        }
+        let period =
+            match (&raw.period, &raw.period_start, &raw.period_end) {
+                (Some(month), None, None) => Period::month(month).map_err(|e| err(format!("period: {e}")))?,
+                (label, Some(s), Some(e)) => {
+                    let s = value::date(value::Cell::Text(s)).map_err(|r| err(format!("period_start: {r}")))?;
+                    let e = value::date(value::Cell::Text(e)).map_err(|r| err(format!("period_end: {r}")))?;
+                    // Named for the month the period ends in, as a bill is (the January bill runs
+                    // December 16 to January 15), unless `period` names it.
+                    let label = match label {
+                        Some(l) => {
+                            Period::month(l).map_err(|e| err(format!("period: {e}")))?;
+                            l.clone()
+                        }
+                        None => e.format("%Y-%m").to_string(),
+                    };
+                    Period::new(&label, s, e).map_err(|e| err(e.to_string()))?
+                }
+                (_, Some(_), None) | (_, None, Some(_)) => {
+                    return Err(err("period_start and period_end go together: give both or neither".into()))
+                }
+                (None, None, None) => return Err(err(
+                    "no period: give `period = \"YYYY-MM\"` (a calendar month) or `period_start` and `period_end` (a bill cycle)"
+                        .into(),
+                )),
+            };
         if raw.invoice.is_empty() {
             return Err(err("no [[invoice]] table: a month needs at least one carrier invoice".into()));
         }
@@ -464,6 +479,14 @@ payable_account = "2010-AP"
             ))
             .unwrap();
         assert_eq!(m.period.days(), 30);
+        // Without `period`, a bill cycle is named for the month it ends in.
+        let m =
+            parse(&GOOD.replace("period = \"2026-10\"", "period_start = \"2023-12-16\"\nperiod_end = \"2024-01-15\"")).unwrap();
+        assert_eq!((m.period.label.as_str(), m.period.days()), ("2024-01", 31));
+        assert_eq!(
+            parse(&GOOD.replace("period = \"2026-10\"\n", "")).unwrap_err(),
+            "m/billrecon.toml: no period: give `period = \"YYYY-MM\"` (a calendar month) or `period_start` and `period_end` (a bill cycle)"
+        );
     }
 
     #[test]

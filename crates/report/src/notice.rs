@@ -64,7 +64,7 @@ fn title_for(f: &Finding) -> String {
         Rule::PersonalCallCharge => "Personal call with its own charge".into(),
         Rule::PersonalOverage => format!("Share of a {} overage", f.overage.as_ref().map_or("usage", |o| o.pool.as_str())),
         Rule::ThirdPartyCharge => "Third-party purchase".into(),
-        other => other.to_string(),
+        other => other.label().to_string(),
     }
 }
 

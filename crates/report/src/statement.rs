@@ -116,7 +116,7 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
         let days = ps.iter().filter_map(|x| x.days).max().unwrap_or(0);
         let mut by_cat: BTreeMap<String, Decimal> = BTreeMap::new();
         for x in ps {
-            *by_cat.entry(x.category.map(|c| c.to_string()).unwrap_or_default()).or_default() += x.amount;
+            *by_cat.entry(x.category.map(|c| c.label()).unwrap_or_default().to_string()).or_default() += x.amount;
         }
         let cats: Vec<String> = by_cat.iter().map(|(c, v)| format!("{c} {}", usd(*v))).collect();
         let total: Decimal = ps.iter().map(|x| x.amount).sum();
@@ -131,7 +131,7 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
         .map(|x| {
             vec![
                 x.line.map(|l| l.pretty()).unwrap_or_default(),
-                x.category.map(|c| c.to_string()).unwrap_or_default(),
+                x.category.map(|c| c.label()).unwrap_or_default().to_string(),
                 x.basis.to_string(),
                 usd(x.amount),
             ]
@@ -166,7 +166,8 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
             vec![
                 x.line.map(|l| l.pretty()).unwrap_or_default(),
                 x.employee_id.clone(),
-                x.description.clone(),
+                // A liability's description is its rule's key.
+                billrecon_model::label(&x.description).to_string(),
                 x.finding.clone().unwrap_or_default(),
                 usd(x.amount),
             ]
@@ -183,7 +184,12 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
         let rows: Vec<Vec<String>> = fs
             .iter()
             .map(|f| {
-                vec![f.severity.to_string(), f.rule.to_string(), f.line.map(|l| l.pretty()).unwrap_or_default(), f.detail.clone()]
+                vec![
+                    f.severity.label().to_string(),
+                    f.rule.label().to_string(),
+                    f.line.map(|l| l.pretty()).unwrap_or_default(),
+                    f.detail.clone(),
+                ]
             })
             .collect();
         b.push_str(&table(&["Severity", "Rule", "Line", "Detail"], &rows, &[false, false, false, false]));

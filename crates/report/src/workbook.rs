@@ -129,8 +129,8 @@ fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, Xl
         .map(|f| {
             vec![
                 t(f.id.clone()),
-                t(f.rule.as_str()),
-                t(f.severity.as_str()),
+                t(f.rule.label()),
+                t(f.severity.label()),
                 t(f.line.map(|l| l.to_string()).unwrap_or_default()),
                 t(f.employee_id.clone()),
                 t(f.account_code.clone()),
@@ -152,7 +152,17 @@ fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, Xl
     let rows: Vec<Vec<Cell>> = postings
         .iter()
         .zip(&l.postings)
-        .map(|(row, p)| row.iter().enumerate().map(|(i, s)| if i == 8 { Cell::Money(p.amount) } else { t(s.as_str()) }).collect())
+        .map(|(row, p)| {
+            row.iter()
+                .enumerate()
+                .map(|(i, s)| match i {
+                    // Kind and category as people read them (postings.csv keeps the keys).
+                    4 | 5 => t(billrecon_model::label(s)),
+                    8 => Cell::Money(p.amount),
+                    _ => t(s.as_str()),
+                })
+                .collect()
+        })
         .collect();
     sheet(
         wb.add_worksheet_with_constant_memory()?,
