@@ -121,6 +121,7 @@ fn read_section(input: &InputRef, section: &str) -> Result<(InputReport, Vec<Rej
         "summary" => tables::read_summary(input).map(|(_, r, j)| (r, j)),
         "charges" => tables::read_charges(input, 0).map(|(_, r, j)| (r, j)),
         "lines" => tables::read_lines(input).map(|(_, r, j)| (r, j)),
+        "allowances" => tables::read_allowances(input).map(|(_, r, j)| (r, j)),
         "usage" => billrecon_parser::usage::read_usage(input, &mut UsageTable::default()),
         "inventory" => tables::read_inventory(input).map(|(_, r, j)| (r, j)),
         "employees" => tables::read_employees(input).map(|(_, r, j)| (r, j)),

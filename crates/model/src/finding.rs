@@ -151,6 +151,9 @@ pub struct Overage {
     pub plan: String,
     /// Allowance A.
     pub allowance: Decimal,
+    /// Where A comes from: `the plans table`, `the carrier's charges detail (FILE:ROW)`, or
+    /// `the plan's name`.
+    pub allowance_from: String,
     /// Usage U.
     pub used: Decimal,
     /// Personal P (attested or chargeable directory assistance).

@@ -4,6 +4,7 @@
 //! money is [`rust_decimal::Decimal`] (never a float), lines are [`PhoneNumber`]s,
 //! and every record carries the [`SourceRef`] (file, sheet, row) it came from.
 
+pub mod allowance;
 pub mod book;
 pub mod finding;
 pub mod labels;
@@ -17,6 +18,7 @@ pub mod source;
 pub mod testkit;
 pub mod usage;
 
+pub use allowance::{NamedAllowances, StatedAllowance};
 pub use book::{DaySplit, LineBook};
 pub use finding::{stable_hash, Call, Finding, Overage, Rule, Severity};
 pub use labels::label;

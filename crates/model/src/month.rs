@@ -59,7 +59,9 @@ pub struct Month {
     pub invoices: Vec<Invoice>,
     pub inventory: Vec<Assignment>,
     pub employees: Vec<Employee>,
-    pub plans: Vec<Plan>,
+    /// The plans table; `None` when the manifest names none (allowances then come from what
+    /// the carrier states, or from the plan's name).
+    pub plans: Option<Vec<Plan>>,
     pub attestations: Vec<Attestation>,
 }
 

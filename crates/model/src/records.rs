@@ -182,6 +182,9 @@ pub struct Invoice {
     pub summary: InvoiceSummary,
     pub charges: Vec<Charge>,
     pub lines: Vec<LineSummary>,
+    /// What the carrier states each line's plan includes (its usage summary rows), when the
+    /// manifest names them: where no plans table is given, the overage rule's allowance.
+    pub allowances: Vec<crate::allowance::StatedAllowance>,
 }
 
 /// One effective-dated assignment of a line (one inventory row).

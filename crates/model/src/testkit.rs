@@ -90,10 +90,13 @@ impl M {
                     },
                     charges: vec![],
                     lines: vec![],
+                    allowances: vec![],
                 }],
                 inventory: vec![],
                 employees: vec![],
-                plans: vec![],
+                // A plans table is given (empty until `plan` adds to it); `no_plans_table`
+                // takes it away.
+                plans: Some(vec![]),
                 attestations: vec![],
             },
             usage: UsageTable::default(),
@@ -251,14 +254,38 @@ impl M {
     }
 
     pub fn plan(mut self, name: &str, voice: Option<&str>, messages: Option<&str>) -> M {
-        let n = self.month.plans.len() + 2;
-        self.month.plans.push(Plan {
+        let plans = self.month.plans.get_or_insert_with(Vec::new);
+        let n = plans.len() + 2;
+        plans.push(Plan {
             plan: name.into(),
             voice_minutes: voice.map(d),
             messages: messages.map(d),
             data_mb: None,
             monthly_rate: None,
             source: src("plans.csv", n),
+        });
+        self
+    }
+
+    /// The manifest names no plans table.
+    pub fn no_plans_table(mut self) -> M {
+        self.month.plans = None;
+        self
+    }
+
+    /// A carrier's usage summary row: `line`'s plan includes `allowance` (`500`, `unlimited`,
+    /// `2.000(shared)`) of `pool`, on the first invoice.
+    pub fn stated(mut self, line: &str, pool: &str, allowance: &str) -> M {
+        let inv = &mut self.month.invoices[0];
+        let n = inv.allowances.len() + 2;
+        let (allowance, shared) = crate::allowance::parse_stated(allowance).unwrap();
+        inv.allowances.push(crate::StatedAllowance {
+            line: PhoneNumber::parse(line).unwrap(),
+            pool: pool.parse().unwrap(),
+            allowance,
+            shared,
+            used: None,
+            source: src("detail.txt", n),
         });
         self
     }

@@ -74,6 +74,9 @@ struct RawInvoice {
     charges: toml::Value,
     /// The carrier's per-line summary (optional): a cross-check of each line's items.
     lines: Option<toml::Value>,
+    /// What the carrier states each line's plan includes (optional): allowances where no plans
+    /// table is given.
+    allowances: Option<toml::Value>,
     /// The carrier profile for both tables, unless a table names its own.
     profile: Option<String>,
 }
@@ -119,6 +122,7 @@ pub struct InvoiceInputs {
     pub summary: InputRef,
     pub charges: InputRef,
     pub lines: Option<InputRef>,
+    pub allowances: Option<InputRef>,
 }
 
 /// A parsed manifest with every path resolved against the manifest's folder.
@@ -159,6 +163,7 @@ impl Manifest {
             out.push(&inv.summary);
             out.push(&inv.charges);
             out.extend(inv.lines.as_ref());
+            out.extend(inv.allowances.as_ref());
         }
         out.extend(self.usage.iter());
         out.push(&self.inventory);
@@ -172,6 +177,7 @@ impl Manifest {
             out.push(&mut inv.summary);
             out.push(&mut inv.charges);
             out.extend(inv.lines.as_mut());
+            out.extend(inv.allowances.as_mut());
         }
         out.extend(self.usage.iter_mut());
         out.push(&mut self.inventory);
@@ -230,6 +236,11 @@ impl Manifest {
                 summary: input(&format!("invoice[{}].summary", i + 1), &inv.summary, p)?,
                 charges: input(&format!("invoice[{}].charges", i + 1), &inv.charges, p)?,
                 lines: inv.lines.as_ref().map(|v| input(&format!("invoice[{}].lines", i + 1), v, p)).transpose()?,
+                allowances: inv
+                    .allowances
+                    .as_ref()
+                    .map(|v| input(&format!("invoice[{}].allowances", i + 1), v, p))
+                    .transpose()?,
             });
         }
         let usage_values = match &raw.inputs.usage {

@@ -53,7 +53,13 @@ pub fn load_month_with<S: UsageSink>(path: &Path, sink_for: impl FnOnce(&Month) 
             lines = v;
             invoice_reports.push((r, j));
         }
-        invoices.push(Invoice { summary, charges, lines });
+        let mut allowances = Vec::new();
+        if let Some(a) = &inv.allowances {
+            let (v, r, j) = tables::read_allowances(a)?;
+            allowances = v;
+            invoice_reports.push((r, j));
+        }
+        invoices.push(Invoice { summary, charges, lines, allowances });
     }
     let mut rest = Vec::new();
     let (inventory, r, j) = tables::read_inventory(&manifest.inventory)?;
@@ -64,10 +70,10 @@ pub fn load_month_with<S: UsageSink>(path: &Path, sink_for: impl FnOnce(&Month) 
         employees = v;
         rest.push((r, j));
     }
-    let mut plans = Vec::new();
+    let mut plans = None;
     if let Some(p) = &manifest.plans {
         let (v, r, j) = tables::read_plans(p)?;
-        plans = v;
+        plans = Some(v);
         rest.push((r, j));
     }
     let mut attestations = Vec::new();

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use billrecon_model::{
     normalize_word, Allowance, Assignment, Attestation, Charge, ChargeCategory, Employee, InputReport, InvoiceSummary,
-    LineStatus, LineSummary, Plan, Rejection, SourceRef,
+    LineStatus, LineSummary, Plan, Rejection, SourceRef, StatedAllowance, UsageType,
 };
 
 use crate::error::ParseError;
@@ -90,6 +90,12 @@ pub const LINES: TableSpec = TableSpec {
     required: &["line", "total"],
     optional: &["plan", "user_name", "voice_minutes", "messages", "data"],
 };
+pub const ALLOWANCES: TableSpec = TableSpec {
+    kind: "invoice allowances",
+    section: "allowances",
+    required: &["line", "pool", "allowance"],
+    optional: &["unit", "used"],
+};
 pub const USAGE: TableSpec = TableSpec {
     kind: "usage",
     section: "usage",
@@ -122,7 +128,7 @@ pub const ATTESTATIONS: TableSpec = TableSpec {
 };
 
 /// Every canonical table, for documentation and `--help`.
-pub const ALL: &[TableSpec] = &[SUMMARY, CHARGES, LINES, USAGE, INVENTORY, EMPLOYEES, PLANS, ATTESTATIONS];
+pub const ALL: &[TableSpec] = &[SUMMARY, CHARGES, LINES, ALLOWANCES, USAGE, INVENTORY, EMPLOYEES, PLANS, ATTESTATIONS];
 
 /// The canonical table a manifest key or profile section names (`charges`).
 pub fn by_section(section: &str) -> Option<TableSpec> {
@@ -256,6 +262,50 @@ pub fn read_lines(input: &dyn TableInput) -> Result<Read<Vec<LineSummary>>, Pars
             source: src.clone(),
         });
         first.insert(line, src.clone());
+        Ok(())
+    })?;
+    Ok((out, report, rejections))
+}
+
+/// What the carrier states each line's plan includes, pool by pool (its usage summary rows):
+/// `allowance` as carriers write it (`500`, `unlimited`, `2.000(shared)`), in `unit` (minutes,
+/// messages, MB, GB or KB; GB and KB are converted to MB). A line listed twice for one pool is
+/// rejected the second time.
+pub fn read_allowances(input: &dyn TableInput) -> Result<Read<Vec<StatedAllowance>>, ParseError> {
+    let mut out = Vec::new();
+    let mut first: BTreeMap<(billrecon_model::PhoneNumber, UsageType), SourceRef> = BTreeMap::new();
+    let (report, rejections) = input.read_table(&ALLOWANCES, &mut |src, c| {
+        let line = col("line", value::line(c[0]))?;
+        let pool: UsageType = col("pool", c[1].display().parse())?;
+        if pool == UsageType::Other {
+            return Err(("pool".into(), "`other` has no allowance: expected voice, text or data".into()));
+        }
+        let (allowance, shared) = col("allowance", billrecon_model::allowance::parse_stated(&c[2].display()))?;
+        let unit = c[3].display().trim().to_ascii_lowercase();
+        let scale = match (pool, unit.as_str()) {
+            (_, "") | (UsageType::Voice, "minutes" | "min") | (UsageType::Text, "messages" | "msg") | (UsageType::Data, "mb") => {
+                Decimal::ONE
+            }
+            (UsageType::Data, "gb") => Decimal::from(1024),
+            (UsageType::Data, "kb") => Decimal::ONE / Decimal::from(1024),
+            _ => return Err(("unit".into(), format!("`{unit}` is not a unit of {} use", pool.as_str()))),
+        };
+        let used = optional_quantity("used", c[4])?;
+        if let Some(f) = first.get(&(line, pool)) {
+            return Err((
+                "line".into(),
+                format!("line {} states a {} allowance twice (first at {f})", line.pretty(), pool.as_str()),
+            ));
+        }
+        first.insert((line, pool), src.clone());
+        out.push(StatedAllowance {
+            line,
+            pool,
+            allowance: allowance.map(|a| a * scale),
+            shared,
+            used: used.map(|u| u * scale),
+            source: src.clone(),
+        });
         Ok(())
     })?;
     Ok((out, report, rejections))

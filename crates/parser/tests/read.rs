@@ -274,7 +274,7 @@ fn a_minimal_month_loads() {
     let (l, _) = load_month(t.path()).unwrap();
     assert_eq!(l.inputs.len(), 7);
     assert_eq!(l.month.invoices[0].summary.current_charges, d("40.00"));
-    assert_eq!(l.month.plans[0].voice_minutes, Some(d("500")));
+    assert_eq!(l.month.plans.as_ref().unwrap()[0].voice_minutes, Some(d("500")));
     assert!(l.rejections.is_empty());
 }
 
@@ -340,4 +340,43 @@ fn month_level_errors() {
     let t = dir();
     let e = load_month(t.path()).unwrap_err().to_string();
     assert!(e.ends_with("billrecon.toml: cannot open: no such file"), "{e}");
+}
+
+#[test]
+fn stated_allowances_convert_units_and_reject_what_cannot_be_an_allowance() {
+    let t = dir();
+    write(
+        t.path(),
+        "allowances.csv",
+        "line,pool,allowance,unit,used\n\
+         860-555-0101,voice,500,minutes,560\n\
+         860-555-0101,data,2.000(shared),GB,1.5\n\
+         860-555-0102,text,unlimited,,\n\
+         860-555-0101,voice,450,minutes,\n\
+         860-555-0103,other,5,,\n\
+         860-555-0103,voice,lots,,\n\
+         860-555-0103,voice,10,GB,\n",
+    );
+    let (v, report, rej) = billrecon_parser::tables::read_allowances(&csv(t.path(), "allowances.csv")).unwrap();
+    #[allow(clippy::type_complexity)]
+    let got: Vec<(String, &str, Option<Decimal>, bool, Option<Decimal>)> =
+        v.iter().map(|a| (a.line.to_string(), a.pool.as_str(), a.allowance, a.shared, a.used)).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("8605550101".into(), "voice", Some(d("500")), false, Some(d("560"))),
+            ("8605550101".into(), "data", Some(d("2048")), true, Some(d("1536"))),
+            ("8605550102".into(), "text", None, false, None),
+        ]
+    );
+    assert_eq!((report.read, report.accepted, report.rejected), (7, 3, 4));
+    assert_eq!(
+        rej.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
+        vec![
+            "allowances.csv:5: line: line 860-555-0101 states a voice allowance twice (first at allowances.csv:2)",
+            "allowances.csv:6: pool: `other` has no allowance: expected voice, text or data",
+            "allowances.csv:7: allowance: `lots` is not an allowance (a number, `unlimited`, or either followed by `(shared)`)",
+            "allowances.csv:8: unit: `gb` is not a unit of voice use",
+        ]
+    );
 }

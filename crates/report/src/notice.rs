@@ -83,7 +83,7 @@ fn arithmetic(f: &Finding) -> Vec<String> {
         v.push(format!("Charge {}", usd(c.charge)));
     }
     if let Some(o) = &f.overage {
-        v.push(format!("Plan {}: allowance A = {} {}", o.plan, o.allowance, o.unit));
+        v.push(format!("Plan {}: allowance A = {} {} (from {})", o.plan, o.allowance, o.unit, o.allowance_from));
         v.push(format!("Used U = {} {}, of which personal P = {}", o.used, o.unit, o.personal));
         v.push(format!("Overage O = max(0, U - A) = {}", o.over));
         v.push(format!("Business use alone B = max(0, U - P - A) = {}", o.business_over));

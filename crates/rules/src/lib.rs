@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use billrecon_model::{
     stable_hash, Charge, Employee, Finding, LineBook, LineSummary, Month, PhoneNumber, Plan, Rule, Severity, SourceRef,
-    UsageTable,
+    StatedAllowance, UsageTable, UsageType,
 };
 
 pub use facts::{AttestationIndex, UsageFacts, UsageFold};
@@ -30,7 +30,11 @@ pub struct Ctx<'a> {
     /// What the carriers' per-line summaries say of each line, across invoices.
     pub line_summaries: BTreeMap<PhoneNumber, Vec<&'a LineSummary>>,
     pub employees: BTreeMap<&'a str, &'a Employee>,
-    pub plans: BTreeMap<&'a str, &'a Plan>,
+    /// The plans table by plan; `None` when the manifest names none.
+    pub plans: Option<BTreeMap<&'a str, &'a Plan>>,
+    /// What the carriers state each line's plan includes, by line and pool (the first
+    /// statement in invoice order).
+    pub stated: BTreeMap<(PhoneNumber, UsageType), &'a StatedAllowance>,
 }
 
 impl<'a> Ctx<'a> {
@@ -43,7 +47,11 @@ impl<'a> Ctx<'a> {
     pub fn with_facts(month: &'a Month, facts: UsageFacts) -> Ctx<'a> {
         let mut billed: BTreeMap<PhoneNumber, Vec<&Charge>> = BTreeMap::new();
         let mut line_summaries: BTreeMap<PhoneNumber, Vec<&LineSummary>> = BTreeMap::new();
+        let mut stated: BTreeMap<(PhoneNumber, UsageType), &StatedAllowance> = BTreeMap::new();
         for inv in &month.invoices {
+            for a in &inv.allowances {
+                stated.entry((a.line, a.pool)).or_insert(a);
+            }
             for c in &inv.charges {
                 if let Some(l) = c.line {
                     billed.entry(l).or_default().push(c);
@@ -62,7 +70,8 @@ impl<'a> Ctx<'a> {
             billed,
             line_summaries,
             employees: month.employees.iter().map(|e| (e.employee_id.as_str(), e)).collect(),
-            plans: month.plans.iter().map(|p| (p.plan.as_str(), p)).collect(),
+            plans: month.plans.as_ref().map(|ps| ps.iter().map(|p| (p.plan.as_str(), p)).collect()),
+            stated,
         }
     }
 }

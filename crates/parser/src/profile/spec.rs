@@ -72,14 +72,26 @@ impl Profile {
     /// The file name stems the profile's tables come in (`AccountSummary`, ...): what a carrier
     /// download holds.
     pub fn files(&self) -> Vec<&str> {
-        // In the order the profile's tables are documented (summary, charges, lines, usage, ...).
-        crate::tables::ALL.iter().filter_map(|spec| self.tables.get(spec.section)).filter_map(|t| t.file.as_deref()).collect()
+        // In the order the profile's tables are documented (summary, charges, lines, usage, ...),
+        // each once (allowances are read from the charges detail).
+        let mut out: Vec<&str> = Vec::new();
+        for f in crate::tables::ALL.iter().filter_map(|spec| self.tables.get(spec.section)).filter_map(|t| t.file.as_deref()) {
+            if !out.iter().any(|g| normalize_word(g) == normalize_word(f)) {
+                out.push(f);
+            }
+        }
+        out
     }
 
     /// The section whose file a file name is (`AccountSummary_202401.txt` is the `summary`).
     pub fn section_of_file(&self, name: &str) -> Option<&'static str> {
         let stem = normalize_word(crate::source::archive::stem_and_month(name).0);
-        self.tables.iter().find(|(_, t)| t.file.as_deref().is_some_and(|f| normalize_word(f) == stem)).map(|(s, _)| *s)
+        // The first in documented order: a charges detail is `charges` before `allowances`.
+        crate::tables::ALL
+            .iter()
+            .filter_map(|spec| self.tables.get_key_value(spec.section))
+            .find(|(_, t)| t.file.as_deref().is_some_and(|f| normalize_word(f) == stem))
+            .map(|(s, _)| *s)
     }
 }
 
@@ -124,6 +136,7 @@ struct RawProfile {
     plans: Option<RawTable>,
     attestations: Option<RawTable>,
     lines: Option<RawTable>,
+    allowances: Option<RawTable>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -392,7 +405,7 @@ pub(crate) fn kind_of(field: &str) -> Kind {
         "time" => Kind::Time,
         "amount" | "charge" | "monthly_rate" | "previous_balance" | "payments" | "adjustments" | "current_charges"
         | "total_due" | "total" => Kind::Money,
-        "quantity" | "voice_minutes" | "messages" | "data_mb" | "data" => Kind::Quantity,
+        "quantity" | "voice_minutes" | "messages" | "data_mb" | "data" | "used" => Kind::Quantity,
         _ => Kind::Text,
     }
 }
@@ -414,6 +427,7 @@ fn compile(text: &str, origin: &str) -> Result<Profile, ParseError> {
         (tables::SUMMARY, raw.summary),
         (tables::CHARGES, raw.charges),
         (tables::LINES, raw.lines),
+        (tables::ALLOWANCES, raw.allowances),
         (tables::USAGE, raw.usage),
         (tables::INVENTORY, raw.inventory),
         (tables::EMPLOYEES, raw.employees),
@@ -432,7 +446,9 @@ fn compile(text: &str, origin: &str) -> Result<Profile, ParseError> {
     let mut files: Vec<(&str, &str)> = Vec::new();
     for (section, t) in &tables {
         if let Some(f) = &t.file {
-            if let Some((other, _)) = files.iter().find(|(_, g)| normalize_word(g) == normalize_word(f)) {
+            // Allowances are the usage summary rows of a file another section reads.
+            let shares = |a: &str, b: &str| a == "allowances" || b == "allowances";
+            if let Some((other, _)) = files.iter().find(|(o, g)| normalize_word(g) == normalize_word(f) && !shares(o, section)) {
                 return Err(err(format!("[{section}] file: `{f}` is already the file of [{other}]")));
             }
             files.push((section, f));
@@ -623,7 +639,11 @@ fn divisor(at: &str, v: &toml::Value) -> Result<rust_decimal::Decimal, String> {
 fn check_value(section: &str, field: &str, v: &str) -> Result<(), String> {
     let r = match (section, field) {
         ("charges", "category") => v.parse::<ChargeCategory>().map(|_| ()),
-        ("usage", "type") => v.parse::<UsageType>().map(|_| ()),
+        ("usage", "type") | ("allowances", "pool") => v.parse::<UsageType>().map(|_| ()),
+        ("allowances", "unit") => match normalize_word(v).as_str() {
+            "minutes" | "min" | "messages" | "msg" | "mb" | "gb" | "kb" => Ok(()),
+            _ => Err(format!("`{v}` is not one of: minutes, messages, MB, GB, KB")),
+        },
         ("inventory", "status") => v.parse::<LineStatus>().map(|_| ()),
         ("summary", "field") => {
             if tables::SUMMARY_FIELDS.iter().any(|f| normalize_word(f) == normalize_word(v)) {

@@ -380,7 +380,7 @@ fn profile_errors_name_the_key_or_field() {
     assert!(Profile::parse(base, "t").is_ok());
     assert_eq!(
         err(&base.replace("name = ", "nmae = ")),
-        "profile test.toml: line 1: unknown field `nmae`, expected one of `name`, `description`, `format`, `summary`, `charges`, `usage`, `inventory`, `employees`, `plans`, `attestations`, `lines`"
+        "profile test.toml: line 1: unknown field `nmae`, expected one of `name`, `description`, `format`, `summary`, `charges`, `usage`, `inventory`, `employees`, `plans`, `attestations`, `lines`, `allowances`"
     );
     assert_eq!(
         err(&base.replace("amount = \"A\"", "amount = { colum = \"A\" }")),

@@ -2,8 +2,14 @@
 //! the responsibility of the employee." Per line and pool: O = max(0, U − A) is the overage,
 //! B = max(0, U − P − A) the overage business use alone would have caused, I = O − B the part
 //! personal use caused; the employee owes C × I / O (half away from zero, to the cent).
+//!
+//! A is the plans table's when the manifest names one (a plan missing from it is a review
+//! finding). Without a plans table, A is what the carrier states for the line (its charges
+//! detail's usage summary row), else what the plan's name says (`500 minutes`, `Unlimited`);
+//! a shared allowance, or none stated anywhere, is an info finding: the overage is not
+//! assessed, never guessed. The arithmetic names where A came from.
 
-use billrecon_model::{round_cents, ChargeCategory, Overage, Rule, Severity, UsageType};
+use billrecon_model::{round_cents, Assignment, ChargeCategory, Overage, PhoneNumber, Rule, Severity, SourceRef, UsageType};
 use rust_decimal::Decimal;
 
 use super::{money, who};
@@ -13,6 +19,103 @@ const POOLS: &[(UsageType, ChargeCategory, &str, &str)] = &[
     (UsageType::Voice, ChargeCategory::OverageVoice, "voice", "minutes"),
     (UsageType::Text, ChargeCategory::OverageText, "text", "messages"),
 ];
+
+/// Where a line's allowance for a pool was found.
+struct Known {
+    /// `None`: unlimited.
+    allowance: Option<Decimal>,
+    /// The plan as the finding names it.
+    plan: String,
+    /// For the arithmetic: `the plans table`, `the carrier's charges detail (FILE:ROW)`, ...
+    from: String,
+    /// What the detail adds after the allowance: empty for the plans table.
+    says: String,
+}
+
+/// Why a line's allowance cannot be known: the finding to raise instead.
+struct Unknown {
+    severity: Severity,
+    detail: String,
+    sources: Vec<SourceRef>,
+}
+
+/// The plan's name as the inventory (or fleet list) gives it, else as the carrier prints it.
+fn plan_name<'a>(ctx: &'a Ctx<'_>, line: &PhoneNumber, a: &'a Assignment) -> &'a str {
+    if !a.plan.trim().is_empty() {
+        return a.plan.trim();
+    }
+    ctx.line_summaries.get(line).and_then(|s| s.iter().map(|s| s.plan_name()).find(|p| !p.is_empty())).unwrap_or("")
+}
+
+/// The line's allowance for `kind`: from the plans table when the manifest names one; without
+/// one, from what the carrier states, else from the plan's name; never guessed.
+fn allowance(
+    ctx: &Ctx<'_>,
+    line: &PhoneNumber,
+    a: &Assignment,
+    kind: UsageType,
+    pool_name: &str,
+    c: Decimal,
+) -> Result<Known, Unknown> {
+    if let Some(plans) = &ctx.plans {
+        return match plans.get(a.plan.as_str()) {
+            Some(plan) => Ok(Known {
+                allowance: if kind == UsageType::Voice { plan.voice_minutes } else { plan.messages },
+                plan: plan.plan.clone(),
+                from: "the plans table".into(),
+                says: String::new(),
+            }),
+            None => Err(Unknown {
+                severity: Severity::Review,
+                detail: format!(
+                    "The line's plan `{}` is not in the plans table, so its {} overage of {} cannot be divided between business and personal use.",
+                    a.plan,
+                    pool_name,
+                    money(c)
+                ),
+                sources: vec![a.source.clone()],
+            }),
+        };
+    }
+    let name = plan_name(ctx, line, a);
+    if let Some(s) = ctx.stated.get(&(*line, kind)) {
+        if s.shared {
+            let amount = s.allowance.map_or("unlimited".to_string(), |x| x.normalize().to_string());
+            return Err(Unknown {
+                severity: Severity::Info,
+                detail: format!(
+                    "Allowance unknown; overage not assessed: the carrier states a shared {pool_name} allowance ({amount}, shared) for the line at {}, and no line's part of a shared pool can be known. Its {pool_name} overage of {} stays with the program.",
+                    s.source,
+                    money(c)
+                ),
+                sources: vec![s.source.clone()],
+            });
+        }
+        return Ok(Known {
+            allowance: s.allowance,
+            plan: if name.is_empty() { "(as the carrier states it)".into() } else { name.to_string() },
+            from: format!("the carrier's charges detail ({})", s.source),
+            says: ", as the carrier's charges detail states".into(),
+        });
+    }
+    if let Some(allowance) = billrecon_model::allowance::from_plan_name(name).get(kind) {
+        return Ok(Known {
+            allowance,
+            plan: name.to_string(),
+            from: "the plan's name".into(),
+            says: ", as the plan's name says".into(),
+        });
+    }
+    let named = if name.is_empty() { "it has no plan name".to_string() } else { format!("its plan name `{name}` names none") };
+    Err(Unknown {
+        severity: Severity::Info,
+        detail: format!(
+            "Allowance unknown; overage not assessed: no plans table is given, the carrier states no {pool_name} allowance for the line, and {named}. Its {pool_name} overage of {} stays with the program; add a plans table to assess it.",
+            money(c)
+        ),
+        sources: vec![a.source.clone()],
+    })
+}
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
@@ -25,26 +128,19 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
             }
             // The plan of the assignment in effect on the period's last assigned day.
             let Some((last_day, a)) = ctx.book.last_assigned(line) else { continue };
-            let Some(plan) = ctx.plans.get(a.plan.as_str()) else {
-                let detail = format!(
-                    "The line's plan `{}` is not in the plans table, so its {} overage of {} cannot be divided between business and personal use.",
-                    a.plan,
-                    pool_name,
-                    money(c)
-                );
-                let mut d = Draft::new(Rule::PersonalOverage, Severity::Review, Some(*line), detail);
-                d.employee_id = a.employee_id.clone();
-                d.account_code = a.account_code.clone();
-                d.amount = c;
-                d.sources = items.iter().map(|i| i.source.clone()).chain([a.source.clone()]).collect();
-                out.push(d);
-                continue;
+            let known = match allowance(ctx, line, a, *kind, pool_name, c) {
+                Ok(k) => k,
+                Err(u) => {
+                    let mut d = Draft::new(Rule::PersonalOverage, u.severity, Some(*line), u.detail);
+                    d.employee_id = a.employee_id.clone();
+                    d.account_code = a.account_code.clone();
+                    d.amount = c;
+                    d.sources = items.iter().map(|i| i.source.clone()).chain(u.sources).collect();
+                    out.push(d);
+                    continue;
+                }
             };
-            let allowance = match kind {
-                UsageType::Voice => plan.voice_minutes,
-                _ => plan.messages,
-            };
-            let Some(a_allow) = allowance else { continue }; // unlimited: no overage
+            let Some(a_allow) = known.allowance else { continue }; // unlimited: no overage
             let usage = ctx.facts.line(line);
             let pool = usage.map(|u| if *kind == UsageType::Voice { &u.voice } else { &u.text });
             let u = pool.map_or(Decimal::ZERO, |p| p.used);
@@ -57,8 +153,9 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
             }
             let liable = round_cents(c * i / o).min(c);
             let detail = format!(
-                "{u} {pool_name} {unit} used on plan {} ({a_allow} included), {p} of them personal: personal use caused {i} of the {o} {unit} over, so {} repays {} × {i} ÷ {o} = {}.",
-                plan.plan,
+                "{u} {pool_name} {unit} used on plan {} ({a_allow} included{}), {p} of them personal: personal use caused {i} of the {o} {unit} over, so {} repays {} × {i} ÷ {o} = {}.",
+                known.plan,
+                known.says,
                 who(a),
                 money(c),
                 money(liable)
@@ -73,11 +170,15 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
             if let Some(pool) = pool {
                 d.sources.extend(pool.personal_sources.iter().cloned());
             }
+            if let Some(s) = ctx.stated.get(&(*line, *kind)).filter(|_| known.from.starts_with("the carrier")) {
+                d.sources.push(s.source.clone());
+            }
             d.overage = Some(Overage {
                 pool: pool_name.to_string(),
                 unit: unit.to_string(),
-                plan: plan.plan.clone(),
+                plan: known.plan,
                 allowance: a_allow,
+                allowance_from: known.from,
                 used: u,
                 personal: p,
                 charge: c,
@@ -213,6 +314,59 @@ mod tests {
         assert_eq!(
             (f.employee_id.as_str(), f.account_code.as_str(), f.liable_on, f.employee_liable),
             ("E2", "TRANS", Some(day("2026-10-25")), d("4.50"))
+        );
+    }
+
+    fn on_plan(plan: &str) -> M {
+        M::new()
+            .no_plans_table()
+            .assign_with("8605550101", "E1", "ARTS", "2025-07-01", None, billrecon_model::LineStatus::Active, "D", plan)
+            .charge("8605550101", "overage_voice", "26.95")
+            .bulk("8605550101", "voice", "540")
+            .usage("8605550101", "2026-10-09", "18:42", "2035550188", "voice", "20", "", "")
+            .attest("8605550101", "2026-10-09", Some("18:42"), None)
+    }
+
+    #[test]
+    fn without_a_plans_table_the_carrier_s_statement_gives_the_allowance_and_is_named() {
+        let m = on_plan("FLEX 2GB").stated("8605550101", "voice", "500").stated("8605550101", "data", "2.000(shared)").build();
+        let f = crate::evaluate(&m, &m.usage).into_iter().find(|f| f.rule == Rule::PersonalOverage).unwrap();
+        assert_eq!(f.employee_liable, d("8.98"));
+        assert_eq!(
+            f.detail,
+            "560 voice minutes used on plan FLEX 2GB (500 included, as the carrier's charges detail states), 20 of them personal: personal use caused 20 of the 60 minutes over, so Name E1 (E1) repays $26.95 × 20 ÷ 60 = $8.98."
+        );
+        let o = f.overage.unwrap();
+        assert_eq!(o.allowance_from, "the carrier's charges detail (detail.txt:2)");
+        assert_eq!(
+            f.sources.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            vec!["charges.csv:2", "detail.txt:2", "usage.csv:3"]
+        );
+        // A plans table, when given, decides instead (and BIZ500 is not in this one).
+        let m = on_plan("FLEX 2GB").plan("OTHER", Some("100"), None).stated("8605550101", "voice", "500").build();
+        assert_eq!(run(&m, Rule::PersonalOverage)[0].split(' ').next(), Some("review"));
+    }
+
+    #[test]
+    fn without_a_plans_table_or_a_statement_the_plan_s_name_gives_the_allowance() {
+        let m = on_plan("Business Talk 500 minutes").build();
+        let f = crate::evaluate(&m, &m.usage).into_iter().find(|f| f.rule == Rule::PersonalOverage).unwrap();
+        assert_eq!(f.employee_liable, d("8.98"));
+        assert!(f.detail.contains("on plan Business Talk 500 minutes (500 included, as the plan's name says)"), "{}", f.detail);
+        assert_eq!(f.overage.unwrap().allowance_from, "the plan's name");
+        // `Unlimited` in the name: no overage to divide.
+        assert!(run(&on_plan("Business Unlimited Smartphone").build(), Rule::PersonalOverage).is_empty());
+    }
+
+    #[test]
+    fn an_allowance_that_cannot_be_known_is_an_info_finding_never_a_guess() {
+        assert_eq!(
+            run(&on_plan("Business Talk").build(), Rule::PersonalOverage),
+            vec!["info 8605550101 E1 ARTS 26.95 0 | charges.csv:2; inventory.csv:2 | Allowance unknown; overage not assessed: no plans table is given, the carrier states no voice allowance for the line, and its plan name `Business Talk` names none. Its voice overage of $26.95 stays with the program; add a plans table to assess it."]
+        );
+        assert_eq!(
+            run(&on_plan("Business Talk 500 minutes").stated("8605550101", "voice", "1,000(shared)").build(), Rule::PersonalOverage),
+            vec!["info 8605550101 E1 ARTS 26.95 0 | charges.csv:2; detail.txt:2 | Allowance unknown; overage not assessed: the carrier states a shared voice allowance (1000, shared) for the line at detail.txt:2, and no line's part of a shared pool can be known. Its voice overage of $26.95 stays with the program."]
         );
     }
 }

@@ -1,0 +1,198 @@
+//! What a line's plan includes, when no plans table says so: the carrier's own statement (a
+//! usage summary row of its charges detail) or the words of the plan's name.
+
+use rust_decimal::Decimal;
+
+use crate::phone::PhoneNumber;
+use crate::records::Allowance;
+use crate::source::SourceRef;
+use crate::usage::UsageType;
+
+/// What a carrier states a line's plan includes for one kind of use: a usage summary row of
+/// its charges detail (`Voice`, Allowance `500`, Used `560`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StatedAllowance {
+    pub line: PhoneNumber,
+    /// Voice (minutes), text (messages) or data (MB).
+    #[serde(serialize_with = "usage_type_word")]
+    pub pool: UsageType,
+    /// `None`: unlimited.
+    pub allowance: Allowance,
+    /// The carrier marks the allowance shared (`2.000(shared)`): a pool across lines, of which
+    /// no single line's part can be known.
+    pub shared: bool,
+    /// What the carrier says the line used, in the same unit.
+    pub used: Option<Decimal>,
+    pub source: SourceRef,
+}
+
+fn usage_type_word<S: serde::Serializer>(t: &UsageType, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(t.as_str())
+}
+
+/// An allowance as carriers write it: `unlimited`, `500`, `1,000`, `2.000(shared)`. Returns the
+/// amount (`None` = unlimited) and whether it is shared; `Err` names what is wrong.
+pub fn parse_stated(text: &str) -> Result<(Allowance, bool), String> {
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    let (body, shared) = match lower.strip_suffix("(shared)") {
+        Some(b) => (b.trim(), true),
+        None => (lower.as_str(), false),
+    };
+    if body == "unlimited" || body == "unl" {
+        return Ok((None, shared));
+    }
+    let n: Decimal = body
+        .replace(',', "")
+        .parse()
+        .map_err(|_| format!("`{t}` is not an allowance (a number, `unlimited`, or either followed by `(shared)`)"))?;
+    if n < Decimal::ZERO {
+        return Err(format!("`{t}` is negative"));
+    }
+    Ok((Some(n), shared))
+}
+
+/// What a plan's name says it includes, pool by pool: `None` where it says nothing,
+/// `Some(None)` for unlimited.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NamedAllowances {
+    pub voice_minutes: Option<Allowance>,
+    pub messages: Option<Allowance>,
+    pub data_mb: Option<Allowance>,
+}
+
+impl NamedAllowances {
+    pub fn get(&self, pool: UsageType) -> Option<Allowance> {
+        match pool {
+            UsageType::Voice => self.voice_minutes,
+            UsageType::Text => self.messages,
+            UsageType::Data => self.data_mb,
+            UsageType::Other => None,
+        }
+    }
+}
+
+/// Reads the allowances a plan's name states, as carriers and agencies write them:
+/// `Business Talk 500 minutes`, `450 MIN 1000 MSG`, `FLEX BUSINESS DATA DEVICE 2GB`,
+/// `Unlimited Talk & Text 5GB`, `BUSINESS UNLIMITED SMARTPHONE`. A number counts only with its
+/// unit beside it (`2GB`, `2 GB`, `500 minutes`); `unlimited` covers the pools named right after
+/// it (`Unlimited Talk & Text`), or, followed by none, every pool no number was given for.
+/// A price (`$35.00`) and anything after it is not read.
+pub fn from_plan_name(name: &str) -> NamedAllowances {
+    let name = name.split('$').next().unwrap_or("");
+    // Words: runs of letters, or of digits with their `.` and `,`; a number and its unit may
+    // be written together (`2GB`).
+    let mut words: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut digits = false;
+    for ch in name.chars() {
+        let is_digit = ch.is_ascii_digit() || (digits && (ch == '.' || ch == ','));
+        if ch.is_alphanumeric() || is_digit {
+            let now_digits = is_digit && !(ch.is_alphabetic());
+            if !cur.is_empty() && now_digits != digits {
+                words.push(std::mem::take(&mut cur));
+            }
+            digits = now_digits;
+            cur.push(ch.to_ascii_lowercase());
+        } else if !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    let pool_of = |w: &str| -> Option<UsageType> {
+        match w {
+            "min" | "mins" | "minute" | "minutes" | "talk" | "voice" | "calling" => Some(UsageType::Voice),
+            "msg" | "msgs" | "message" | "messages" | "text" | "texts" | "texting" | "sms" | "messaging" => Some(UsageType::Text),
+            "gb" | "mb" | "data" => Some(UsageType::Data),
+            _ => None,
+        }
+    };
+    let mut out = NamedAllowances::default();
+    let set = |out: &mut NamedAllowances, pool: UsageType, a: Allowance| {
+        let slot = match pool {
+            UsageType::Voice => &mut out.voice_minutes,
+            UsageType::Text => &mut out.messages,
+            UsageType::Data => &mut out.data_mb,
+            UsageType::Other => return,
+        };
+        if slot.is_none() {
+            *slot = Some(a);
+        }
+    };
+    let mut unlimited_for_all = false;
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        if w.starts_with(|c: char| c.is_ascii_digit()) {
+            if let (Ok(n), Some(unit)) = (w.replace(',', "").parse::<Decimal>(), words.get(i + 1)) {
+                match unit.as_str() {
+                    "gb" => set(&mut out, UsageType::Data, Some(n * Decimal::from(1024))),
+                    "mb" => set(&mut out, UsageType::Data, Some(n)),
+                    u => {
+                        if let Some(p @ (UsageType::Voice | UsageType::Text)) = pool_of(u) {
+                            if u != "talk" && u != "voice" && u != "calling" && u != "data" {
+                                set(&mut out, p, Some(n));
+                            }
+                        }
+                    }
+                }
+            }
+        } else if w == "unlimited" || w == "unl" {
+            // The pools named right after it: `Unlimited Talk & Text`, `Unlimited Data`.
+            let named: Vec<UsageType> = words[i + 1..].iter().take(3).map_while(|w| pool_of(w)).collect();
+            if named.is_empty() {
+                unlimited_for_all = true;
+            }
+            for p in named {
+                set(&mut out, p, None);
+            }
+        }
+        i += 1;
+    }
+    if unlimited_for_all {
+        for p in [UsageType::Voice, UsageType::Text, UsageType::Data] {
+            set(&mut out, p, None);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn stated_allowances_as_carriers_write_them() {
+        assert_eq!(parse_stated("unlimited"), Ok((None, false)));
+        assert_eq!(parse_stated("2.000(shared)"), Ok((Some(d("2.000")), true)));
+        assert_eq!(parse_stated(" 1,000 "), Ok((Some(d("1000")), false)));
+        assert_eq!(parse_stated("Unlimited (shared)"), Ok((None, true)));
+        assert_eq!(
+            parse_stated("lots").unwrap_err(),
+            "`lots` is not an allowance (a number, `unlimited`, or either followed by `(shared)`)"
+        );
+    }
+
+    #[test]
+    fn plan_names_state_what_they_include() {
+        let n = |s: &str| {
+            let a = from_plan_name(s);
+            (a.voice_minutes, a.messages, a.data_mb)
+        };
+        assert_eq!(n("Business Talk 500 minutes"), (Some(Some(d("500"))), None, None));
+        assert_eq!(n("450 MIN 1000 MSG"), (Some(Some(d("450"))), Some(Some(d("1000"))), None));
+        assert_eq!(n("FLEX BUSINESS DATA DEVICE 2GB $35.00 monthly access charge"), (None, None, Some(Some(d("2048")))));
+        assert_eq!(n("Unlimited Talk & Text 5 GB"), (Some(None), Some(None), Some(Some(d("5120")))));
+        assert_eq!(n("BUSINESS UNLIMITED SMARTPHONE"), (Some(None), Some(None), Some(None)));
+        assert_eq!(n("Pooled 1,000 minutes unlimited text"), (Some(Some(d("1000"))), Some(None), None));
+        assert_eq!(n("Business Talk 1000"), (None, None, None), "a number without its unit says nothing");
+        assert_eq!(n("Smartphone Plan"), (None, None, None));
+        assert_eq!(n("$500 minutes"), (None, None, None), "a price and what follows is not read");
+    }
+}
