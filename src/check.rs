@@ -15,7 +15,21 @@ pub fn run(month_dir: &Path, format: OutputFormat) -> anyhow::Result<u8> {
         OutputFormat::Json => render_json(&loaded)?,
     };
     emit(&text)?;
-    Ok(if loaded.rejected() > 0 { 1 } else { 0 })
+    Ok(if loaded.rejected() > 0 || !loaded.manifest.placeholders.is_empty() { 1 } else { 0 })
+}
+
+/// The policy accounts still holding `billrecon init`'s placeholder, as sentences.
+pub fn placeholder_lines(l: &Loaded) -> Vec<String> {
+    l.manifest
+        .placeholders
+        .iter()
+        .map(|k| {
+            format!(
+                "{}: {k} is still the placeholder `billrecon init` wrote: set it to your agency's account code before posting the journal",
+                l.manifest.path.display()
+            )
+        })
+        .collect()
 }
 
 fn render_text(l: &Loaded) -> String {
@@ -87,6 +101,13 @@ fn render_text(l: &Loaded) -> String {
             }
         }
     }
+    let unset = placeholder_lines(l);
+    if !unset.is_empty() {
+        let _ = writeln!(out, "\nPolicy accounts to set ({}):", unset.len());
+        for u in &unset {
+            let _ = writeln!(out, "{u}");
+        }
+    }
     if l.rejections.is_empty() {
         out.push_str("\nEvery row was accepted.\n");
     } else {
@@ -127,6 +148,7 @@ fn render_json(l: &Loaded) -> anyhow::Result<String> {
             "blank": l.inputs.iter().map(|i| i.blank).sum::<u64>(),
         },
         "rejected": rejected,
+        "unset_policy": l.manifest.placeholders,
     });
     Ok(serde_json::to_string_pretty(&doc)? + "\n")
 }

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
 mod findings;
+mod init;
 mod profile;
 mod progress;
 mod reconcile;
@@ -42,6 +43,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write a month's billrecon.toml from the files in its folder (a carrier download, a fleet list).
+    #[command(
+        long_about = "Looks at every file in DIR (CSV, TXT, XLSX, and the files inside zips), recognizes each by its header as a built-in carrier profile's table (Verizon's Raw Data Download, AT&T Premier), the agency's fleet list, or a canonical table, and writes DIR/billrecon.toml: the period (the invoice's bill period), one [[invoice]] per carrier invoice, the usage reports, the inventory (or fleet list), and the policy accounts as placeholders marked SET-ME that `check` flags until they are set. It prints what it recognized, where it placed it, and for a file it did not recognize the closest table and the columns missing. It never overwrites a manifest without --force.\n\n\
+Exit codes: 0 = every file was placed, 1 = some files were not (listed), 2 = no manifest could be written (the message says why)."
+    )]
+    Init {
+        /// The month folder: the carrier's download (zip or files) and the agency's fleet list.
+        dir: PathBuf,
+        /// Replace an existing billrecon.toml.
+        #[arg(long)]
+        force: bool,
+    },
     /// Read every input of a month and report what was accepted and what was rejected.
     #[command(long_about = "Reads the month's manifest and every input it names (invoices, usage \
 reports, inventory, employees, plans, attestations) and prints, for each input, how many rows were \
@@ -200,6 +213,7 @@ fn main() -> ExitCode {
     billrecon_parser::quiet_contained_panics();
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Init { dir, force } => init::run(&dir, force),
         Command::Check { month_dir, format } => check::run(&month_dir, format),
         Command::Findings { month_dir, format } => findings::run(&month_dir, format),
         Command::Reconcile { month_dir, out, as_of, quiet, timings } => reconcile::run(&month_dir, &out, as_of, quiet, timings),

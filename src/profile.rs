@@ -123,7 +123,11 @@ fn read_section(input: &InputRef, section: &str) -> Result<(InputReport, Vec<Rej
         "lines" => tables::read_lines(input).map(|(_, r, j)| (r, j)),
         "allowances" => tables::read_allowances(input).map(|(_, r, j)| (r, j)),
         "usage" => billrecon_parser::usage::read_usage(input, &mut UsageTable::default()),
-        "inventory" => tables::read_inventory(input).map(|(_, r, j)| (r, j)),
+        // No month here: a fleet list's rows are shown covering a period of its own.
+        "inventory" => {
+            let any = billrecon_model::Period::month("2000-01").expect("a month");
+            tables::read_inventory(input, &any, None).map(|(_, r, j)| (r, j))
+        }
         "employees" => tables::read_employees(input).map(|(_, r, j)| (r, j)),
         "plans" => tables::read_plans(input).map(|(_, r, j)| (r, j)),
         _ => tables::read_attestations(input).map(|(_, r, j)| (r, j)),

@@ -53,7 +53,12 @@ pub fn run(month_dir: &Path, out: &Path, as_of: Option<chrono::NaiveDate>, quiet
     if !quiet {
         emit(&report(&rec, written.into_inner(), out, rejected))?;
     }
-    Ok(if action > 0 || rejected > 0 { 1 } else { 0 })
+    // A journal posting to a placeholder account must not go unnoticed, even when quiet.
+    let unset = crate::check::placeholder_lines(&loaded);
+    for u in &unset {
+        eprintln!("{u}");
+    }
+    Ok(if action > 0 || rejected > 0 || !unset.is_empty() { 1 } else { 0 })
 }
 
 /// Stage wall times, kept only when `--timings` asks for the clock.

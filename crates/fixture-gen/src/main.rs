@@ -9,6 +9,7 @@
 //! XLSX time fractions, and every way of printing a phone number.
 
 mod carrier;
+mod fleet2024;
 mod rdd2024;
 
 use std::fmt::Write as _;
@@ -766,4 +767,5 @@ payable_account = "2010-AP"
     println!("wrote {}: {} Verizon and {} AT&T usage rows", dir.display(), vz.len(), att.len());
     carrier::write(&dir);
     rdd2024::write(dir.parent().unwrap_or(Path::new(".")));
+    fleet2024::write(dir.parent().unwrap_or(Path::new(".")));
 }

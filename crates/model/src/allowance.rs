@@ -77,15 +77,28 @@ impl NamedAllowances {
 /// `Unlimited Talk & Text 5GB`, `BUSINESS UNLIMITED SMARTPHONE`. A number counts only with its
 /// unit beside it (`2GB`, `2 GB`, `500 minutes`); `unlimited` covers the pools named right after
 /// it (`Unlimited Talk & Text`), or, followed by none, every pool no number was given for.
-/// A price (`$35.00`) and anything after it is not read.
+/// A price (`$35.00`, `$.45/min`) is not an allowance and is passed over.
 pub fn from_plan_name(name: &str) -> NamedAllowances {
-    let name = name.split('$').next().unwrap_or("");
     // Words: runs of letters, or of digits with their `.` and `,`; a number and its unit may
-    // be written together (`2GB`).
+    // be written together (`2GB`). A `$` and the number after it are a price: left out.
     let mut words: Vec<String> = Vec::new();
     let mut cur = String::new();
     let mut digits = false;
+    let mut price = false;
     for ch in name.chars() {
+        if ch == '$' {
+            price = true;
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if price {
+            if ch.is_ascii_digit() || ch == '.' || ch == ',' {
+                continue;
+            }
+            price = false;
+        }
         let is_digit = ch.is_ascii_digit() || (digits && (ch == '.' || ch == ','));
         if ch.is_alphanumeric() || is_digit {
             let now_digits = is_digit && !(ch.is_alphabetic());
@@ -193,6 +206,8 @@ mod tests {
         assert_eq!(n("Pooled 1,000 minutes unlimited text"), (Some(Some(d("1000"))), Some(None), None));
         assert_eq!(n("Business Talk 1000"), (None, None, None), "a number without its unit says nothing");
         assert_eq!(n("Smartphone Plan"), (None, None, None));
-        assert_eq!(n("$500 minutes"), (None, None, None), "a price and what follows is not read");
+        assert_eq!(n("$500 minutes"), (None, None, None), "a price is not an allowance");
+        assert_eq!(n("Business Talk 500 $30.00 (500 minutes, $.45/min after)"), (Some(Some(d("500"))), None, None));
+        assert_eq!(n("BUSINESS TALK 500 $30.00 monthly access charge $.25 per minute after allowance"), (None, None, None));
     }
 }

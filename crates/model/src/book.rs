@@ -152,6 +152,7 @@ mod tests {
             start,
             end,
             authorized_by: String::new(),
+            coverage: crate::Coverage::Dated,
             source: SourceRef::new("inventory.csv".into(), None, 2),
         }
     }

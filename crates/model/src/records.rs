@@ -201,7 +201,30 @@ pub struct Assignment {
     /// Inclusive; `None` = open.
     pub end: Option<NaiveDate>,
     pub authorized_by: String,
+    /// How the assignment's dates are known.
+    pub coverage: Coverage,
     pub source: SourceRef,
+}
+
+/// How an assignment's dates are known.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum Coverage {
+    /// Effective dates from the inventory.
+    Dated,
+    /// A fleet list, which has no dates: the line is assigned for the whole period, as the
+    /// list (`file`, as of the date it was saved, when known) says.
+    FleetList { file: String, as_of: Option<NaiveDate> },
+}
+
+impl fmt::Display for Coverage {
+    /// `the fleet list of 2024-02-10`, `the fleet list Fleet.xlsx`, `the inventory`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Coverage::Dated => f.write_str("the inventory"),
+            Coverage::FleetList { as_of: Some(d), .. } => write!(f, "the fleet list of {d}"),
+            Coverage::FleetList { file, as_of: None } => write!(f, "the fleet list {file}"),
+        }
+    }
 }
 
 impl Assignment {

@@ -133,6 +133,7 @@ impl M {
             start: day(start),
             end: end.map(day),
             authorized_by: auth.into(),
+            coverage: crate::Coverage::Dated,
             source: src("inventory.csv", n),
         });
         self

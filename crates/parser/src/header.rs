@@ -46,15 +46,14 @@ impl<'c> HeaderSearch<'c> {
         Ok(None)
     }
 
-    /// The error when no header was found: the file is empty, or the closest row and what it
-    /// lacks.
-    pub fn not_found(&self) -> ParseError {
+    /// The row that came closest to being the header (the first with the most required
+    /// columns), and the required columns it lacks; `None` when no row was offered.
+    pub fn closest(&self) -> Option<(u32, Vec<&'c str>, &[String])> {
         let c = self.columns;
         let count = |fields: &[String]| {
             let names: Vec<String> = fields.iter().map(|f| normalize_word(f)).collect();
             c.required.iter().filter(|r| names.contains(&normalize_word(r))).count()
         };
-        // The first row with the most required columns.
         let mut best: Option<(usize, &(u32, Vec<String>))> = None;
         for s in &self.seen {
             let n = count(&s.1);
@@ -62,17 +61,25 @@ impl<'c> HeaderSearch<'c> {
                 best = Some((n, s));
             }
         }
-        let Some((_, (row, fields))) = best else {
+        let (_, (row, fields)) = best?;
+        let names: Vec<String> = fields.iter().map(|f| normalize_word(f)).collect();
+        let missing: Vec<&'c str> = c.required.iter().filter(|r| !names.contains(&normalize_word(r))).copied().collect();
+        Some((*row, missing, fields))
+    }
+
+    /// The error when no header was found: the file is empty, or the closest row and what it
+    /// lacks.
+    pub fn not_found(&self) -> ParseError {
+        let c = self.columns;
+        let Some((row, missing, fields)) = self.closest() else {
             return ParseError::Empty { file: self.label.clone(), kind: c.kind.to_string(), required: c.required.join(", ") };
         };
-        let names: Vec<String> = fields.iter().map(|f| normalize_word(f)).collect();
-        let missing: Vec<&str> = c.required.iter().filter(|r| !names.contains(&normalize_word(r))).copied().collect();
         let shown: Vec<&str> = fields.iter().map(|f| f.trim()).filter(|f| !f.is_empty()).collect();
         ParseError::MissingColumns {
             file: self.label.clone(),
             kind: c.kind.to_string(),
             missing: missing.join(", "),
-            row: *row,
+            row,
             found: if shown.is_empty() { "nothing".into() } else { shown.join(", ") },
         }
     }

@@ -6,7 +6,8 @@
 //!
 //! Modules in layers, each using only those above it in this list:
 //! `value`, `error`, `progress` → `table`, `header` → `source` (CSV, XLSX, zip) → `tables`,
-//! `usage` (the canonical tables) → `profile` (carrier layouts) → `manifest` → `month`.
+//! `usage` (the canonical tables) → `profile` (carrier layouts) → `manifest` → `month` →
+//! `survey` (`billrecon init`: a folder's files recognized and placed).
 
 pub mod error;
 pub mod progress;
@@ -25,6 +26,8 @@ pub mod profile;
 pub mod manifest;
 
 pub mod month;
+
+pub mod survey;
 
 pub use billrecon_model::UsageSink;
 pub use error::ParseError;

@@ -51,9 +51,21 @@ impl TableInput for InputRef {
             None => self.file.read_runs(spec, sink),
         }
     }
+    fn covers_period(&self, spec: &TableSpec) -> bool {
+        self.profile.as_ref().is_some_and(|p| p.covers_period(spec.section))
+    }
 }
 
 pub const MANIFEST_FILE: &str = "billrecon.toml";
+
+/// What a policy account is until the clerk sets it (`billrecon init` writes
+/// `"SET-ME: suspense account"`): `check` and `reconcile` flag it.
+pub const PLACEHOLDER: &str = "SET-ME";
+
+/// Whether a policy value is still init's placeholder.
+pub fn is_placeholder(value: &str) -> bool {
+    value.trim().to_ascii_uppercase().starts_with(PLACEHOLDER)
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -134,10 +146,16 @@ pub struct Manifest {
     pub invoices: Vec<InvoiceInputs>,
     pub usage: Vec<InputRef>,
     pub inventory: InputRef,
+    /// The date a fleet list was saved (`as_of` on the inventory input): its statement says
+    /// "assigned for the whole period per the fleet list of DATE".
+    pub inventory_as_of: Option<chrono::NaiveDate>,
     pub employees: Option<InputRef>,
     pub plans: Option<InputRef>,
     pub attestations: Option<InputRef>,
     pub policy: Policy,
+    /// Policy keys still holding the placeholder `billrecon init` wrote (`SET-ME: ...`):
+    /// `check` and `reconcile` say so until they are set.
+    pub placeholders: Vec<String>,
 }
 
 impl Manifest {
@@ -218,16 +236,30 @@ impl Manifest {
             return Err(err("no [[invoice]] table: a month needs at least one carrier invoice".into()));
         }
         let mut profiles = Profiles::default();
+        let mut inventory_as_of = None;
         let mut input = |key: &str, v: &toml::Value, default_profile: Option<&str>| -> Result<InputRef, ParseError> {
-            let (spec, profile) = input_spec(key, v).map_err(&err)?;
-            let profile = match profile.as_deref().or(default_profile) {
-                None | Some("canonical") => None,
-                Some(name) => Some(profiles.get(name, base).map_err(|e| match e {
-                    ParseError::Profile { origin, reason } => err(format!("{key}: profile {origin}: {reason}")),
-                    other => other,
-                })?),
+            let spec = input_spec(key, v).map_err(&err)?;
+            let in_profile = |e: ParseError| match e {
+                ParseError::Profile { origin, reason } => err(format!("{key}: profile {origin}: {reason}")),
+                other => other,
             };
-            input_ref(key, &spec, base, profile).map_err(&err)
+            let mut profile = match spec.profile.as_deref().or(default_profile) {
+                None | Some("canonical") => None,
+                Some(name) => Some(profiles.get(name, base).map_err(in_profile)?),
+            };
+            if let Some(column) = &spec.account_column {
+                let Some(p) = &profile else {
+                    return Err(err(format!(
+                        "{key}.account_column: goes with a profile (a canonical inventory's account code is its `account_code` column)"
+                    )));
+                };
+                profile = Some(ProfileRef(Arc::new(p.with_column("inventory", "account_code", column).map_err(in_profile)?)));
+            }
+            if let Some(d) = &spec.as_of {
+                let d = value::date(value::Cell::Text(d)).map_err(|r| err(format!("{key}.as_of: {r}")))?;
+                inventory_as_of = Some(d);
+            }
+            input_ref(key, &spec.path, base, profile).map_err(&err)
         };
         let mut invoices = Vec::new();
         for (i, inv) in raw.invoice.iter().enumerate() {
@@ -279,7 +311,29 @@ impl Manifest {
             notice_dispute: raw.policy.notice_dispute.unwrap_or_else(|| DEFAULT_DISPUTE.to_string()),
             business_unit: raw.policy.business_unit.unwrap_or_default(),
         };
-        Ok(Manifest { path: PathBuf::from(shown), period, invoices, usage, inventory, employees, plans, attestations, policy })
+        // Accounts `billrecon init` left for the clerk to set.
+        let placeholders: Vec<String> = [
+            ("policy.suspense_account", &policy.suspense_account),
+            ("policy.employee_receivable_account", &policy.employee_receivable_account),
+            ("policy.payable_account", &policy.payable_account),
+        ]
+        .iter()
+        .filter(|(_, v)| is_placeholder(v))
+        .map(|(k, _)| k.to_string())
+        .collect();
+        Ok(Manifest {
+            placeholders,
+            path: PathBuf::from(shown),
+            period,
+            invoices,
+            usage,
+            inventory,
+            inventory_as_of,
+            employees,
+            plans,
+            attestations,
+            policy,
+        })
     }
 }
 
@@ -353,27 +407,41 @@ impl Profiles {
     }
 }
 
-/// The path and profile of an input as written.
-fn input_spec(key: &str, v: &toml::Value) -> Result<(String, Option<String>), String> {
+/// An input as written: its path and profile, and for the inventory the fleet list's own
+/// account column and date.
+#[derive(Default)]
+struct InputSpec {
+    path: String,
+    profile: Option<String>,
+    account_column: Option<String>,
+    as_of: Option<String>,
+}
+
+fn input_spec(key: &str, v: &toml::Value) -> Result<InputSpec, String> {
+    let inventory = key == "inputs.inventory";
     match v {
-        toml::Value::String(s) => Ok((s.clone(), None)),
+        toml::Value::String(s) => Ok(InputSpec { path: s.clone(), ..InputSpec::default() }),
         toml::Value::Table(t) => {
             for k in t.keys() {
-                if k != "path" && k != "profile" {
-                    return Err(format!("{key}: unknown key `{k}`, expected `path` or `profile`"));
+                let known = k == "path" || k == "profile" || (inventory && (k == "account_column" || k == "as_of"));
+                if !known {
+                    let expected =
+                        if inventory { "`path`, `profile`, `account_column` or `as_of`" } else { "`path` or `profile`" };
+                    return Err(format!("{key}: unknown key `{k}`, expected {expected}"));
                 }
             }
-            let path = match t.get("path") {
-                Some(toml::Value::String(s)) => s.clone(),
-                Some(_) => return Err(format!("{key}.path: expected a file name")),
-                None => return Err(format!("{key}: missing `path`")),
+            let text = |k: &str, what: &str| match t.get(k) {
+                None => Ok(None),
+                Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(format!("{key}.{k}: expected {what}")),
             };
-            let profile = match t.get("profile") {
-                None => None,
-                Some(toml::Value::String(s)) => Some(s.clone()),
-                Some(_) => return Err(format!("{key}.profile: expected a profile name or file")),
-            };
-            Ok((path, profile))
+            let Some(path) = text("path", "a file name")? else { return Err(format!("{key}: missing `path`")) };
+            Ok(InputSpec {
+                path,
+                profile: text("profile", "a profile name or file")?,
+                account_column: text("account_column", "a column name")?,
+                as_of: text("as_of", "a date")?,
+            })
         }
         _ => Err(format!("{key}: expected a file name or {{ path = \"...\", profile = \"...\" }}")),
     }
@@ -522,7 +590,7 @@ payable_account = "2010-AP"
         );
         assert_eq!(
             parse(&GOOD.replace("\"usage2.xlsx\"", "{ path = \"u.txt\", profile = \"sprint\" }")).unwrap_err(),
-            "m/billrecon.toml: inputs.usage: profile sprint: not a built-in profile (verizon-rdd, att-premier) nor a profile file"
+            "m/billrecon.toml: inputs.usage: profile sprint: not a built-in profile (verizon-rdd, att-premier, fleet) nor a profile file"
         );
         assert_eq!(
             parse(&GOOD.replace("\"usage2.xlsx\"", "\"u.txt\"")).unwrap_err(),

@@ -62,7 +62,7 @@ pub fn load_month_with<S: UsageSink>(path: &Path, sink_for: impl FnOnce(&Month) 
         invoices.push(Invoice { summary, charges, lines, allowances });
     }
     let mut rest = Vec::new();
-    let (inventory, r, j) = tables::read_inventory(&manifest.inventory)?;
+    let (inventory, r, j) = tables::read_inventory(&manifest.inventory, &manifest.period, manifest.inventory_as_of)?;
     rest.push((r, j));
     let mut employees = Vec::new();
     if let Some(e) = &manifest.employees {

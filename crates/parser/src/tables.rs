@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use billrecon_model::{
-    normalize_word, Allowance, Assignment, Attestation, Charge, ChargeCategory, Employee, InputReport, InvoiceSummary,
-    LineStatus, LineSummary, Plan, Rejection, SourceRef, StatedAllowance, UsageType,
+    normalize_word, Allowance, Assignment, Attestation, Charge, ChargeCategory, Coverage, Employee, InputReport, InvoiceSummary,
+    LineStatus, LineSummary, Period, Plan, Rejection, SourceRef, StatedAllowance, UsageType,
 };
+use chrono::NaiveDate;
 
 use crate::error::ParseError;
 use crate::source::{self, FileRef, Kept, Line, RowSink, RunSink};
@@ -35,6 +36,11 @@ pub trait TableInput: Sync {
     fn read_runs<S: RunSink>(&self, spec: &TableSpec, sink: &mut S) -> Option<Result<(InputReport, Vec<Rejection>), ParseError>>
     where
         Self: Sized;
+    /// Whether the rows of `spec` carry no dates and each covers the whole period (a fleet
+    /// list read through its profile).
+    fn covers_period(&self, _spec: &TableSpec) -> bool {
+        false
+    }
 }
 
 impl TableInput for FileRef {
@@ -320,13 +326,21 @@ fn optional_quantity(column: &'static str, c: Cell<'_>) -> Result<Option<Decimal
 }
 
 /// Line assignments. Overlapping assignments of one line are both rejected, each naming the other.
-pub fn read_inventory(input: &dyn TableInput) -> Result<Read<Vec<Assignment>>, ParseError> {
+/// A fleet list (an input whose rows cover the whole period) gives each line `period` whole,
+/// as the list of `as_of` says.
+pub fn read_inventory(
+    input: &dyn TableInput,
+    period: &Period,
+    as_of: Option<NaiveDate>,
+) -> Result<Read<Vec<Assignment>>, ParseError> {
     let mut out: Vec<Assignment> = Vec::new();
+    let whole = input.covers_period(&INVENTORY);
+    let coverage = if whole { Coverage::FleetList { file: input.name().to_string(), as_of } } else { Coverage::Dated };
     let (mut report, mut rejections) = input.read_table(&INVENTORY, &mut |src, c| {
         let line = col("line", value::line(c[0]))?;
         let employee_id = col("employee_id", value::text(c[1]))?;
         let account_code = col("account_code", value::required_text(c[2]))?;
-        let start = col("start_date", value::date(c[3]))?;
+        let start = if whole && c[3].is_blank() { period.start } else { col("start_date", value::date(c[3]))? };
         let employee_name = col("employee_name", value::text(c[4]))?;
         let program = col("program", value::text(c[5]))?;
         let plan = col("plan", value::text(c[6]))?;
@@ -349,6 +363,7 @@ pub fn read_inventory(input: &dyn TableInput) -> Result<Read<Vec<Assignment>>, P
             start,
             end,
             authorized_by,
+            coverage: coverage.clone(),
             source: src.clone(),
         });
         Ok(())

@@ -24,6 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["profile"],
     &["manifest"],
     &["month"],
+    &["survey"],
     &["lib"],
 ];
 

@@ -124,6 +124,23 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
     }
     rows.push(vec!["Total".into(), String::new(), String::new(), String::new(), usd(lines_total)]);
     b.push_str(&table(&["Line", "Employee", "Days", "Charges by category", "Amount"], &rows, &[false, false, true, false, true]));
+    // Lines known from a fleet list (no dates): say where their whole-period assignment comes from.
+    let mut listed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in by_line.keys() {
+        for a in book.in_period(line).filter(|a| a.account_code == acct) {
+            if matches!(a.coverage, billrecon_model::Coverage::FleetList { .. }) {
+                listed.entry(a.coverage.to_string()).or_default().push(line.pretty());
+            }
+        }
+    }
+    for (list, lines) in &listed {
+        let which = if lines.len() == by_line.len() {
+            "Every line above was".to_string()
+        } else {
+            format!("Lines {} were", lines.join(", "))
+        };
+        let _ = writeln!(b, "<p class=\"muted\">{which} assigned for the whole period per {}.</p>", esc(list));
+    }
 
     let prorated: Vec<Vec<String>> = ix
         .postings(acct)

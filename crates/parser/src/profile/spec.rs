@@ -18,6 +18,7 @@ use crate::tables;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("verizon-rdd", include_str!("../../profiles/verizon-rdd.toml")),
     ("att-premier", include_str!("../../profiles/att-premier.toml")),
+    ("fleet", include_str!("../../profiles/fleet.toml")),
 ];
 
 /// The built-in profile of that name, as TOML text.
@@ -33,6 +34,8 @@ pub struct Profile {
     /// Where it came from: a built-in name or the file's path as the user wrote it.
     pub origin: String,
     tables: BTreeMap<&'static str, TableProfile>,
+    /// The TOML it was compiled from.
+    text: String,
 }
 
 impl Profile {
@@ -58,6 +61,42 @@ impl Profile {
     /// Compiles profile TOML; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Profile, ParseError> {
         compile(text, origin)
+    }
+
+    /// The same profile with `[section] fields.field` read from `column` instead (a fleet
+    /// list whose account code is in a column of the agency's own naming).
+    pub fn with_column(&self, section: &str, field: &str, column: &str) -> Result<Profile, ParseError> {
+        let err = |reason: String| ParseError::Profile { origin: self.origin.clone(), reason };
+        let mut doc: toml::Table = self.text.parse().map_err(|e: toml::de::Error| err(e.to_string()))?;
+        let Some(toml::Value::Table(t)) = doc.get_mut(section) else {
+            return Err(err(format!("has no [{section}] section")));
+        };
+        let fields = t.entry("fields").or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if let toml::Value::Table(f) = fields {
+            f.insert(field.to_string(), toml::Value::String(column.to_string()));
+        }
+        let origin = format!("{} ({section}.{field} = \"{column}\")", self.origin);
+        let mut p = compile(&doc.to_string(), &origin)?;
+        p.name = self.name.clone();
+        Ok(p)
+    }
+
+    /// The columns `[section]`'s header must hold (and may hold), and its layout: what a
+    /// survey of a folder looks for.
+    pub(crate) fn header(&self, section: &str) -> Option<(crate::table::Columns<'_>, &Layout)> {
+        let tp = self.tables.get(section)?;
+        let kind = tables::by_section(section).map_or("table", |s| s.kind);
+        let columns = crate::table::Columns {
+            kind,
+            required: tp.required.iter().map(String::as_str).collect(),
+            optional: tp.optional.iter().map(String::as_str).collect(),
+        };
+        Some((columns, &tp.layout))
+    }
+
+    /// Whether `[section]`'s rows each cover the whole period (a fleet list).
+    pub fn covers_period(&self, section: &str) -> bool {
+        self.tables.get(section).is_some_and(|t| t.covers_period)
     }
 
     /// The canonical tables this profile maps, by section name (`summary`, `charges`, ...).
@@ -186,6 +225,8 @@ struct RawTable {
     footer: Option<RawFooter>,
     #[serde(default)]
     skip: Vec<RawSkip>,
+    /// `period`: the rows carry no dates and each covers the whole period (a fleet list).
+    covers: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -385,6 +426,8 @@ pub(crate) struct TableProfile {
     /// Source columns the header must hold, then those it may hold.
     pub required: Vec<String>,
     pub optional: Vec<String>,
+    /// Inventory rows with no dates, each covering the whole period (`covers = "period"`).
+    pub covers_period: bool,
 }
 
 /// What kind of value a canonical field holds (for date formats, decimal commas and signs).
@@ -454,7 +497,7 @@ fn compile(text: &str, origin: &str) -> Result<Profile, ParseError> {
             files.push((section, f));
         }
     }
-    Ok(Profile { name: raw.name, description: raw.description, origin: origin.to_string(), tables })
+    Ok(Profile { name: raw.name, description: raw.description, origin: origin.to_string(), tables, text: text.to_string() })
 }
 
 fn delimiter(s: &str) -> Result<u8, String> {
@@ -775,8 +818,18 @@ fn compile_table(spec: TableSpec, base: &RawFormat, t: RawTable) -> Result<Table
     if t.total.is_some() && items.is_empty() {
         return Err(format!("[{section}] total: checks the items of a row; there are no [[{section}.items]]"));
     }
-    // Every required canonical field must come from somewhere.
-    let required: Vec<&str> = if wide { tables::SUMMARY_REQUIRED.to_vec() } else { spec.required.to_vec() };
+    let covers_period = match (section, t.covers.as_deref()) {
+        (_, None) => false,
+        ("inventory", Some("period")) => true,
+        ("inventory", Some(other)) => return Err(format!("[inventory] covers: `{other}` is not one of: period")),
+        (_, Some(_)) => return Err(format!("[{section}] covers: only an [inventory] can cover the whole period")),
+    };
+    // Every required canonical field must come from somewhere (a list covering the period
+    // needs no start date).
+    let mut required: Vec<&str> = if wide { tables::SUMMARY_REQUIRED.to_vec() } else { spec.required.to_vec() };
+    if covers_period {
+        required.retain(|f| *f != "start_date");
+    }
     let from_items = |f: &str| !items.is_empty() && matches!(f, "amount" | "category");
     let missing: Vec<&str> =
         required.iter().filter(|f| !fields.contains_key(*f) && !maps.contains_key(*f) && !from_items(f)).copied().collect();
@@ -869,5 +922,6 @@ fn compile_table(spec: TableSpec, base: &RawFormat, t: RawTable) -> Result<Table
         footer,
         required: req,
         optional,
+        covers_period,
     })
 }

@@ -145,6 +145,87 @@ impl Run for SheetRun {
     }
 }
 
+/// Every sheet's first `rows` non-blank rows (row number, cell texts): what `billrecon init`
+/// looks at to recognize a table.
+#[allow(clippy::type_complexity)]
+pub(crate) fn peek(file: &FileRef, rows: usize) -> Result<Vec<(String, Vec<(u32, Vec<String>)>)>, ParseError> {
+    let name = file.name.clone();
+    match &file.member {
+        None => {
+            let wb: Xlsx<_> = contained(&name, || open_workbook(&file.path))?
+                .map_err(|e: calamine::XlsxError| ParseError::Workbook { file: name.clone(), reason: e.to_string() })?;
+            peek_sheets(wb, &name, rows)
+        }
+        Some(_) => {
+            let bytes = archive::read_member(file)?;
+            let wb = contained(&name, || Xlsx::new(std::io::Cursor::new(bytes)))?
+                .map_err(|e: calamine::XlsxError| ParseError::Workbook { file: name.clone(), reason: e.to_string() })?;
+            peek_sheets(wb, &name, rows)
+        }
+    }
+}
+
+#[allow(clippy::type_complexity)]
+fn peek_sheets<R: Read + Seek>(
+    mut wb: Xlsx<R>,
+    name: &str,
+    rows: usize,
+) -> Result<Vec<(String, Vec<(u32, Vec<String>)>)>, ParseError> {
+    let mut out = Vec::new();
+    for sheet in wb.sheet_names() {
+        let label = format!("{name}:{sheet}");
+        let mut reader = contained(&label, || wb.worksheet_cells_reader(&sheet))?
+            .map_err(|e| ParseError::Workbook { file: label.clone(), reason: e.to_string() })?;
+        let mut got: Vec<(u32, Vec<String>)> = Vec::new();
+        let mut current: Option<SheetRow> = None;
+        loop {
+            let next = contained(&label, || reader.next_cell())?
+                .map_err(|e| ParseError::Workbook { file: label.clone(), reason: e.to_string() })?;
+            let Some(cell) = next else { break };
+            let (r, c) = cell.get_position();
+            let v = convert(cell.get_value().clone());
+            if c >= MAX_COLUMNS || v == OwnedCell::Empty {
+                continue;
+            }
+            if current.as_ref().is_some_and(|cur| cur.row != r + 1) {
+                if let Some(done) = current.take().filter(|d| !d.is_blank()) {
+                    got.push((done.row, done.texts()));
+                }
+                if got.len() >= rows {
+                    break;
+                }
+            }
+            current.get_or_insert_with(|| SheetRow { row: r + 1, cells: Vec::new() }).cells.push((c, v));
+        }
+        if got.len() < rows {
+            if let Some(done) = current.take().filter(|d| !d.is_blank()) {
+                got.push((done.row, done.texts()));
+            }
+        }
+        out.push((sheet, got));
+    }
+    Ok(out)
+}
+
+/// The date a workbook on disk was last saved, from its document properties
+/// (`docProps/core.xml`, `dcterms:modified`, else `dcterms:created`), when it says.
+pub(crate) fn saved_on(file: &FileRef) -> Option<chrono::NaiveDate> {
+    if file.member.is_some() {
+        return None;
+    }
+    let f = std::fs::File::open(&file.path).ok()?;
+    let mut zip = zip::ZipArchive::new(f).ok()?;
+    let mut xml = String::new();
+    zip.by_name("docProps/core.xml").ok()?.take(64 << 10).read_to_string(&mut xml).ok()?;
+    let date_of = |tag: &str| -> Option<chrono::NaiveDate> {
+        let open = xml.find(&format!("<{tag}"))?;
+        let start = open + xml[open..].find('>')? + 1;
+        let text = xml[start..].get(..10)?;
+        chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    };
+    date_of("dcterms:modified").or_else(|| date_of("dcterms:created"))
+}
+
 /// Reads the sheet, handing runs of rows to `take` in sheet order.
 pub(crate) fn read<T: TakeRuns>(
     file: &FileRef,

@@ -44,7 +44,12 @@ fn plan_name<'a>(ctx: &'a Ctx<'_>, line: &PhoneNumber, a: &'a Assignment) -> &'a
     if !a.plan.trim().is_empty() {
         return a.plan.trim();
     }
-    ctx.line_summaries.get(line).and_then(|s| s.iter().map(|s| s.plan_name()).find(|p| !p.is_empty())).unwrap_or("")
+    ctx.line_summaries.get(line).and_then(|s| s.iter().map(|s| s.plan.as_str()).find(|p| !p.trim().is_empty())).unwrap_or("")
+}
+
+/// A plan's name as a finding shows it: without the price and terms printed after it.
+fn shown(name: &str) -> &str {
+    name.split('$').next().unwrap_or("").trim()
 }
 
 /// The line's allowance for `kind`: from the plans table when the manifest names one; without
@@ -93,7 +98,7 @@ fn allowance(
         }
         return Ok(Known {
             allowance: s.allowance,
-            plan: if name.is_empty() { "(as the carrier states it)".into() } else { name.to_string() },
+            plan: if shown(name).is_empty() { "(as the carrier states it)".into() } else { shown(name).to_string() },
             from: format!("the carrier's charges detail ({})", s.source),
             says: ", as the carrier's charges detail states".into(),
         });
@@ -101,12 +106,13 @@ fn allowance(
     if let Some(allowance) = billrecon_model::allowance::from_plan_name(name).get(kind) {
         return Ok(Known {
             allowance,
-            plan: name.to_string(),
-            from: "the plan's name".into(),
+            plan: shown(name).to_string(),
+            from: format!("the plan's name (`{name}`)"),
             says: ", as the plan's name says".into(),
         });
     }
-    let named = if name.is_empty() { "it has no plan name".to_string() } else { format!("its plan name `{name}` names none") };
+    let named =
+        if name.is_empty() { "it has no plan name".to_string() } else { format!("its plan name `{}` names none", shown(name)) };
     Err(Unknown {
         severity: Severity::Info,
         detail: format!(
@@ -353,7 +359,7 @@ mod tests {
         let f = crate::evaluate(&m, &m.usage).into_iter().find(|f| f.rule == Rule::PersonalOverage).unwrap();
         assert_eq!(f.employee_liable, d("8.98"));
         assert!(f.detail.contains("on plan Business Talk 500 minutes (500 included, as the plan's name says)"), "{}", f.detail);
-        assert_eq!(f.overage.unwrap().allowance_from, "the plan's name");
+        assert_eq!(f.overage.unwrap().allowance_from, "the plan's name (`Business Talk 500 minutes`)");
         // `Unlimited` in the name: no overage to divide.
         assert!(run(&on_plan("Business Unlimited Smartphone").build(), Rule::PersonalOverage).is_empty());
     }

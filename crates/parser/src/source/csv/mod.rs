@@ -24,7 +24,7 @@ use crate::error::ParseError;
 use crate::header::HeaderSearch;
 use crate::source::archive;
 use crate::source::rows::{FileRef, RowSink, RunSink, Serial, TakeRuns};
-use crate::table::{ColumnMap, Columns, Layout, Tally};
+use crate::table::{ColumnMap, Columns, Encoding, Layout, Tally};
 
 use scan::{Dialect, End, Scanner};
 use split::{row_number, CsvRun};
@@ -270,6 +270,45 @@ fn header(
         line = next;
     }
     Ok((at, line, None))
+}
+
+/// Bytes a peek reads at most: plenty for a header and the rows around it.
+const PEEK_BYTES: usize = 256 << 10;
+
+/// The first `rows` records of a file under `layout` (line number, field texts), empty lines
+/// left out: what `billrecon init` looks at to recognize a table. Reads at most 256 KiB.
+pub(crate) fn peek(file: &FileRef, layout: &Layout, rows: usize) -> Result<Vec<(u32, Vec<String>)>, ParseError> {
+    use std::io::Read;
+    let label = file.label(None);
+    let mut raw = Vec::new();
+    archive::with_reader(file, |r| r.take(PEEK_BYTES as u64).read_to_end(&mut raw))?
+        .map_err(|e| ParseError::Open { file: label.clone(), reason: crate::error::io_reason(&e) })?;
+    let at_eof = raw.len() < PEEK_BYTES;
+    let mut bytes = match layout.encoding {
+        Encoding::Utf8 => raw,
+        Encoding::Windows1252 => {
+            let mut out = Vec::with_capacity(raw.len());
+            decode::windows_1252_to_utf8(&raw, &mut out);
+            out
+        }
+    };
+    decode::strip_bom(&mut bytes);
+    if !at_eof {
+        let cut = memchr::memrchr(b'\n', &bytes).map_or(0, |i| i + 1);
+        bytes.truncate(cut);
+    }
+    let scanner = Scanner::new(Dialect { delimiter: layout.delimiter, quote: layout.quote });
+    let parsed = scan::parse(&bytes, 1, true, &scanner, &label)?;
+    let mut out = Vec::new();
+    for rec in &parsed.recs {
+        if let scan::Rec::Fields { line, fields, .. } = rec {
+            out.push((row_number(*line), parsed.fields(fields).map(str::to_string).collect()));
+            if out.len() >= rows {
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
