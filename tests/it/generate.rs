@@ -125,18 +125,5 @@ fn generate_carrier_style_writes_as_exports_do_and_reconciles_to_the_same_output
 
 /// Every file under `dir`, by its path inside it.
 fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                todo.push(p);
-            } else {
-                let name = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(name, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
+    crate::files(dir).into_iter().map(|f| (f.display().to_string(), std::fs::read(dir.join(&f)).unwrap())).collect()
 }

@@ -1,11 +1,9 @@
 //! `billrecon reconcile`: golden files of every output on the sample month, determinism, and the
 //! worked example's hand-computed result.
 
-use std::path::{Path, PathBuf};
-
 use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
 
-use crate::{root, run};
+use crate::{files, root, run};
 
 /// Runs reconcile into a fresh folder; returns the transcript and the folder.
 fn reconcile(month: &str, extra: &[&str]) -> (String, tempfile::TempDir) {
@@ -15,24 +13,6 @@ fn reconcile(month: &str, extra: &[&str]) -> (String, tempfile::TempDir) {
     args.extend_from_slice(extra);
     let transcript = run(&args).replace(dir.to_str().unwrap(), "[OUT]");
     (transcript, out)
-}
-
-/// Every file under `dir`, relative, sorted.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p.strip_prefix(dir).unwrap().to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]

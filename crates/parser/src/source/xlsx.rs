@@ -12,7 +12,7 @@ use std::cell::Cell as Flag;
 use std::io::{Read, Seek};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use calamine::{open_workbook, DataRef, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 
 use billrecon_model::{InputReport, Rejection};
 
@@ -147,61 +147,80 @@ impl Run for SheetRun {
 
 /// Every sheet's first `rows` non-blank rows (row number, cell texts): what `billrecon init`
 /// looks at to recognize a table.
-#[allow(clippy::type_complexity)]
-pub(crate) fn peek(file: &FileRef, rows: usize) -> Result<Vec<(String, Vec<(u32, Vec<String>)>)>, ParseError> {
+/// A workbook's bytes: a file on disk, or a member of a zip read into memory.
+trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+/// Opens the workbook `file` names (on disk or inside a zip), under `catch_unwind`.
+fn open(file: &FileRef) -> Result<Xlsx<Box<dyn ReadSeek>>, ParseError> {
     let name = file.name.clone();
-    match &file.member {
-        None => {
-            let wb: Xlsx<_> = contained(&name, || open_workbook(&file.path))?
-                .map_err(|e: calamine::XlsxError| ParseError::Workbook { file: name.clone(), reason: e.to_string() })?;
-            peek_sheets(wb, &name, rows)
-        }
-        Some(_) => {
-            let bytes = archive::read_member(file)?;
-            let wb = contained(&name, || Xlsx::new(std::io::Cursor::new(bytes)))?
-                .map_err(|e: calamine::XlsxError| ParseError::Workbook { file: name.clone(), reason: e.to_string() })?;
-            peek_sheets(wb, &name, rows)
-        }
+    if !file.path.exists() {
+        return Err(ParseError::Open { file: name, reason: "no such file".into() });
     }
+    let bytes: Box<dyn ReadSeek> = match &file.member {
+        None => Box::new(std::io::BufReader::new(
+            std::fs::File::open(&file.path)
+                .map_err(|e| ParseError::Open { file: name.clone(), reason: crate::error::io_reason(&e) })?,
+        )),
+        Some(_) => Box::new(std::io::Cursor::new(archive::read_member(file)?)),
+    };
+    contained(&name, || Xlsx::new(bytes))?
+        .map_err(|e: calamine::XlsxError| ParseError::Workbook { file: name.clone(), reason: e.to_string() })
 }
 
+/// Calls `f` with each row of `sheet` that holds a value, in sheet order (cells past
+/// [`MAX_COLUMNS`] and empty cells left out), until `f` says to stop.
+fn each_row<R: Read + Seek>(
+    wb: &mut Xlsx<R>,
+    sheet: &str,
+    label: &str,
+    mut f: impl FnMut(SheetRow) -> Result<bool, ParseError>,
+) -> Result<(), ParseError> {
+    let mut reader = contained(label, || wb.worksheet_cells_reader(sheet))?
+        .map_err(|e| ParseError::Workbook { file: label.to_string(), reason: e.to_string() })?;
+    let mut current: Option<SheetRow> = None;
+    loop {
+        let next = contained(label, || reader.next_cell())?
+            .map_err(|e| ParseError::Workbook { file: label.to_string(), reason: e.to_string() })?;
+        let Some(cell) = next else { break };
+        let (r, c) = cell.get_position();
+        if c >= MAX_COLUMNS {
+            continue;
+        }
+        let v = convert(cell.get_value().clone());
+        if v == OwnedCell::Empty {
+            continue;
+        }
+        if current.as_ref().is_some_and(|cur| cur.row != r + 1) {
+            if let Some(done) = current.take() {
+                if !f(done)? {
+                    return Ok(());
+                }
+            }
+        }
+        current.get_or_insert_with(|| SheetRow { row: r + 1, cells: Vec::new() }).cells.push((c, v));
+    }
+    if let Some(done) = current.take() {
+        f(done)?;
+    }
+    Ok(())
+}
+
+/// Every sheet's first `rows` non-blank rows (row number, cell texts): what `billrecon init`
+/// looks at to recognize a table.
 #[allow(clippy::type_complexity)]
-fn peek_sheets<R: Read + Seek>(
-    mut wb: Xlsx<R>,
-    name: &str,
-    rows: usize,
-) -> Result<Vec<(String, Vec<(u32, Vec<String>)>)>, ParseError> {
+pub(crate) fn peek(file: &FileRef, rows: usize) -> Result<Vec<(String, Vec<(u32, Vec<String>)>)>, ParseError> {
+    let mut wb = open(file)?;
     let mut out = Vec::new();
     for sheet in wb.sheet_names() {
-        let label = format!("{name}:{sheet}");
-        let mut reader = contained(&label, || wb.worksheet_cells_reader(&sheet))?
-            .map_err(|e| ParseError::Workbook { file: label.clone(), reason: e.to_string() })?;
+        let label = format!("{}:{sheet}", file.name);
         let mut got: Vec<(u32, Vec<String>)> = Vec::new();
-        let mut current: Option<SheetRow> = None;
-        loop {
-            let next = contained(&label, || reader.next_cell())?
-                .map_err(|e| ParseError::Workbook { file: label.clone(), reason: e.to_string() })?;
-            let Some(cell) = next else { break };
-            let (r, c) = cell.get_position();
-            let v = convert(cell.get_value().clone());
-            if c >= MAX_COLUMNS || v == OwnedCell::Empty {
-                continue;
+        each_row(&mut wb, &sheet, &label, |r| {
+            if !r.is_blank() {
+                got.push((r.row, r.texts()));
             }
-            if current.as_ref().is_some_and(|cur| cur.row != r + 1) {
-                if let Some(done) = current.take().filter(|d| !d.is_blank()) {
-                    got.push((done.row, done.texts()));
-                }
-                if got.len() >= rows {
-                    break;
-                }
-            }
-            current.get_or_insert_with(|| SheetRow { row: r + 1, cells: Vec::new() }).cells.push((c, v));
-        }
-        if got.len() < rows {
-            if let Some(done) = current.take().filter(|d| !d.is_blank()) {
-                got.push((done.row, done.texts()));
-            }
-        }
+            Ok(got.len() < rows)
+        })?;
         out.push((sheet, got));
     }
     Ok(out)
@@ -235,24 +254,8 @@ pub(crate) fn read<T: TakeRuns>(
 ) -> Result<(InputReport, Vec<Rejection>), ParseError> {
     let total = archive::size(file);
     crate::progress::report(|p| p.start(&file.label(None), total));
-    let name = file.name.clone();
-    if !file.path.exists() {
-        return Err(ParseError::Open { file: name, reason: "no such file".into() });
-    }
     let wanted = file.sheet.as_deref().or(layout.sheet.as_deref());
-    match &file.member {
-        None => {
-            let wb: Xlsx<_> = contained(&name, || open_workbook(&file.path))?
-                .map_err(|e: calamine::XlsxError| ParseError::Workbook { file: name.clone(), reason: e.to_string() })?;
-            read_sheet(wb, file, wanted, columns, layout, take, total)
-        }
-        Some(_) => {
-            let bytes = archive::read_member(file)?;
-            let wb = contained(&name, || Xlsx::new(std::io::Cursor::new(bytes)))?
-                .map_err(|e: calamine::XlsxError| ParseError::Workbook { file: name.clone(), reason: e.to_string() })?;
-            read_sheet(wb, file, wanted, columns, layout, take, total)
-        }
-    }
+    read_sheet(open(file)?, file, wanted, columns, layout, take, total)
 }
 
 /// How far a sheet is read: the header search, then runs of rows.
@@ -295,31 +298,7 @@ fn read_sheet<R: Read + Seek, T: TakeRuns>(
         run: SheetRun { rows: Vec::new(), columns: columns.width(), sheet: sheet.as_str().into() },
         last: 0,
     };
-    let mut reader = contained(&label, || wb.worksheet_cells_reader(&sheet))?
-        .map_err(|e| ParseError::Workbook { file: label.clone(), reason: e.to_string() })?;
-    let mut current: Option<SheetRow> = None;
-    loop {
-        let next = contained(&label, || reader.next_cell())?
-            .map_err(|e| ParseError::Workbook { file: label.clone(), reason: e.to_string() })?;
-        let Some(cell) = next else { break };
-        let (r, c) = cell.get_position();
-        if c >= MAX_COLUMNS {
-            continue;
-        }
-        let v = convert(cell.get_value().clone());
-        if v == OwnedCell::Empty {
-            continue;
-        }
-        if current.as_ref().is_some_and(|cur| cur.row != r + 1) {
-            if let Some(done) = current.take() {
-                state.row(done, layout, &mut tally, take)?;
-            }
-        }
-        current.get_or_insert_with(|| SheetRow { row: r + 1, cells: Vec::new() }).cells.push((c, v));
-    }
-    if let Some(done) = current.take() {
-        state.row(done, layout, &mut tally, take)?;
-    }
+    each_row(&mut wb, &sheet, &label, |r| state.row(r, layout, &mut tally, take).map(|()| true))?;
     if state.map.is_none() {
         return Err(state.search.not_found());
     }
