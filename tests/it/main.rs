@@ -4,6 +4,7 @@
 mod check;
 mod findings;
 mod generate;
+mod hostile;
 mod init;
 mod profiles;
 mod real_layouts;

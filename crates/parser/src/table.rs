@@ -84,6 +84,21 @@ impl Default for Layout {
     }
 }
 
+/// The most characters of a rejection's column or reason kept: enough to show the value, not a
+/// whole corrupt file.
+pub const MESSAGE_MAX: usize = 500;
+
+/// `s`, cut to [`MESSAGE_MAX`] characters with a marker saying how long it was.
+fn cap(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= MESSAGE_MAX {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(MESSAGE_MAX).collect();
+    out.push_str(&format!("… (cut: {n} characters)"));
+    out
+}
+
 /// Text encodings of delimited files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -131,7 +146,9 @@ impl Tally {
     /// Records a rejection of a row already counted as read.
     pub fn reject(&mut self, row: u32, column: &str, reason: String) {
         self.report.rejected += 1;
-        self.rejections.push(Rejection { source: self.source(row), column: column.to_string(), reason });
+        // A message quoting a corrupt cell (50 MB of it) says what is wrong in its first words.
+        let (column, reason) = (cap(column), cap(&reason));
+        self.rejections.push(Rejection { source: self.source(row), column, reason });
     }
 
     /// A row read and rejected as a whole (ragged, a quote never closed).

@@ -9,6 +9,9 @@ pub fn esc(s: &str) -> String {
 
 /// Appends `s` to `out`, escaped as [`esc`] does.
 pub fn push_esc(out: &mut String, s: &str) {
+    // Control characters are shown, never sent: `\u{1b}`.
+    let shown = crate::safe::visible(s);
+    let s = shown.as_ref();
     let mut from = 0;
     for (i, b) in s.bytes().enumerate() {
         let entity = match b {

@@ -6,6 +6,7 @@ pub mod findings;
 pub mod html;
 pub mod journal;
 pub mod notice;
+pub mod safe;
 pub mod statement;
 pub mod summary;
 pub mod text;
@@ -62,9 +63,9 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
-impl Reconciliation<'_> {
+impl<'a> Reconciliation<'a> {
     /// Program account codes: every account posted to except suspense and the receivable.
-    pub fn program_accounts(&self) -> Vec<&str> {
+    pub fn program_accounts(&self) -> Vec<&'a str> {
         let p = &self.month.policy;
         self.ledger
             .accounts
@@ -107,7 +108,7 @@ impl Reconciliation<'_> {
         let accounts = self.program_accounts();
         let programs = statement::Programs::new(self);
         each(&accounts, emit, |acct| {
-            let name = file_name(acct);
+            let name = programs.file_name(acct);
             [
                 OutFile { path: format!("statements/{name}.html"), bytes: statement::html(self, &programs, acct).into_bytes() },
                 OutFile { path: format!("statements/{name}.csv"), bytes: statement::csv(self, &programs, acct).into_bytes() },
@@ -116,8 +117,9 @@ impl Reconciliation<'_> {
         let debtors = notice::Debtors::new(self);
         let owing: Vec<&String> =
             self.ledger.employees.iter().filter(|(_, v)| v.is_sign_positive() && !v.is_zero()).map(|(k, _)| k).collect();
+        let names = file_names(owing.iter().map(|e| e.as_str()));
         each(&owing, emit, |emp| {
-            let name = file_name(emp);
+            let name = &names[emp.as_str()];
             [
                 OutFile { path: format!("notices/{name}.html"), bytes: notice::html(self, &debtors, emp).into_bytes() },
                 OutFile { path: format!("notices/{name}.txt"), bytes: notice::text(self, &debtors, emp).into_bytes() },
@@ -138,6 +140,38 @@ fn each<T: Sync>(
     results.into_iter().collect()
 }
 
+/// File names for a set of account codes or employee ids, unique by construction: each is
+/// [`file_name`] of its code, unless two codes would make the same name, or names differing only
+/// in case (one file on the case-insensitive file systems of Windows and macOS): then every
+/// code of the clash gets `-` and eight hex digits of its own hash (`2110_530_ARTS-1f03b2c4`),
+/// the same in every run. A name taken all the same (a code spelled like another's suffixed
+/// name) gets a counter.
+pub fn file_names<'a>(codes: impl IntoIterator<Item = &'a str>) -> std::collections::BTreeMap<&'a str, String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let codes: BTreeSet<&str> = codes.into_iter().collect();
+    let mut by_folded: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &codes {
+        *by_folded.entry(file_name(c).to_lowercase()).or_default() += 1;
+    }
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for c in codes {
+        let base = file_name(c);
+        let mut name = if by_folded[&base.to_lowercase()] > 1 {
+            format!("{base}-{:08x}", billrecon_model::stable_hash(&[c]))
+        } else {
+            base.clone()
+        };
+        let mut n = 2;
+        while !used.insert(name.to_lowercase()) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        out.insert(c, name);
+    }
+    out
+}
+
 /// An account code or employee id as a safe file name (letters, digits, `-`, `_`, `.`).
 pub fn file_name(s: &str) -> String {
     let cleaned: String =
@@ -147,5 +181,29 @@ pub fn file_name(s: &str) -> String {
         "_".into()
     } else {
         cleaned
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::file_names;
+
+    #[test]
+    fn names_that_would_collide_or_differ_only_in_case_get_a_stable_suffix_and_others_keep_theirs() {
+        let names = file_names(["2110/530/ARTS", "2110_530_ARTS", "E1", "e1", "TRANS", "TRANS-1"]);
+        let got: Vec<(&str, &str)> = names.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("2110/530/ARTS", "2110_530_ARTS-f0154c06"),
+                ("2110_530_ARTS", "2110_530_ARTS-f6e746a6"),
+                ("E1", "E1-b5fc39f4"),
+                ("TRANS", "TRANS"),
+                ("TRANS-1", "TRANS-1"),
+                ("e1", "e1-12340914"),
+            ]
+        );
+        // The same in every run, whatever the order the codes come in.
+        assert_eq!(file_names(["e1", "TRANS-1", "E1", "TRANS", "2110_530_ARTS", "2110/530/ARTS"]), names);
     }
 }

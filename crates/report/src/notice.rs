@@ -139,7 +139,8 @@ pub fn text(r: &Reconciliation<'_>, d: &Debtors<'_>, employee: &str) -> String {
     let _ = writeln!(s, "Total due: {}", usd(total));
     let _ = writeln!(s, "\nHow to pay: {}", r.month.policy.notice_payment);
     let _ = writeln!(s, "How to dispute: {}", r.month.policy.notice_dispute);
-    s
+    // Control characters in carrier or employee text are shown, not sent.
+    crate::safe::visible(&s).into_owned()
 }
 
 pub fn html(r: &Reconciliation<'_>, d: &Debtors<'_>, employee: &str) -> String {

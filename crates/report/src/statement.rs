@@ -17,6 +17,8 @@ use crate::Reconciliation;
 pub struct Programs<'a> {
     postings: BTreeMap<&'a str, Vec<&'a Posting>>,
     book: LineBook<'a>,
+    /// Each program's statement file name, unique even where codes are not ([`crate::file_names`]).
+    names: BTreeMap<&'a str, String>,
 }
 
 impl<'a> Programs<'a> {
@@ -25,7 +27,13 @@ impl<'a> Programs<'a> {
         for p in r.ledger.postings.iter() {
             postings.entry(p.account_code.as_str()).or_default().push(p);
         }
-        Programs { postings, book: LineBook::new(&r.month.period, &r.month.inventory) }
+        let names = crate::file_names(r.program_accounts());
+        Programs { postings, book: LineBook::new(&r.month.period, &r.month.inventory), names }
+    }
+
+    /// The statement's file name (without extension) of a program account.
+    pub fn file_name(&self, acct: &str) -> String {
+        self.names.get(acct).cloned().unwrap_or_else(|| crate::file_name(acct))
     }
 
     /// An account's postings, in ledger order.
@@ -214,7 +222,7 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
     let _ = writeln!(
         b,
         "<p class=\"muted\">Every amount traces to the carrier invoice rows listed in statements/{}.csv. Questions: the business office.</p>",
-        esc(&crate::file_name(acct))
+        esc(&ix.file_name(acct))
     );
     page(&title, &b)
 }

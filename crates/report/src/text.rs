@@ -2,6 +2,9 @@
 
 /// Columns separated by two spaces; `numeric` columns are right-aligned. Trailing spaces trimmed.
 pub fn table(header: &[&str], rows: &[Vec<String>], numeric: &[bool]) -> String {
+    // Control characters in input text are shown, never sent to a terminal.
+    let shown: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| crate::safe::visible(c).into_owned()).collect()).collect();
+    let rows = &shown;
     let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {

@@ -18,7 +18,16 @@ enum Cell<'a> {
     Count(u64),
 }
 
-fn sheet(ws: &mut Worksheet, name: &str, header: &[&str], rows: &[Vec<Cell<'_>>], widths: &[f64]) -> Result<(), XlsxError> {
+/// Writes a sheet. Text is shown safe (control characters visible) and cut to what a cell holds
+/// (the whole text is in `whole_in`, the CSV or JSON of the same rows).
+fn sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    header: &[&str],
+    rows: &[Vec<Cell<'_>>],
+    widths: &[f64],
+    whole_in: &str,
+) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold().set_background_color("#F1F4F7");
     let money = Format::new().set_num_format("$#,##0.00;[Red]-$#,##0.00");
     ws.set_name(name)?;
@@ -36,7 +45,8 @@ fn sheet(ws: &mut Worksheet, name: &str, header: &[&str], rows: &[Vec<Cell<'_>>]
             match cell {
                 Cell::Text(s) => {
                     if !s.is_empty() {
-                        ws.write_string(r, c, s.as_ref())?;
+                        let shown = crate::safe::visible(s);
+                        ws.write_string(r, c, crate::safe::fit(&shown, crate::safe::XLSX_CELL_MAX, whole_in).as_ref())?;
                     }
                 }
                 Cell::Money(d) => {
@@ -93,7 +103,7 @@ fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, Xl
         rows.push(vec![t(format!("invoice {} {} current charges", s.carrier, s.invoice_number)), Cell::Money(s.current_charges)]);
         rows.push(vec![t(format!("invoice {} {} items total", s.carrier, s.invoice_number)), Cell::Money(tot.items_total)]);
     }
-    sheet(wb.add_worksheet_with_constant_memory()?, "Summary", &["item", "amount"], &rows, &[48.0, 16.0])?;
+    sheet(wb.add_worksheet_with_constant_memory()?, "Summary", &["item", "amount"], &rows, &[48.0, 16.0], "summary.json")?;
 
     // How every input was read: read = accepted + rejected + skipped + blank on every row.
     let rows: Vec<Vec<Cell>> = r
@@ -121,6 +131,7 @@ fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, Xl
         &["input", "file", "sheet", "profile", "header row", "read", "accepted", "rejected", "skipped", "blank", "skipped rows"],
         &rows,
         &[16.0, 44.0, 12.0, 12.0, 10.0, 9.0, 9.0, 9.0, 9.0, 9.0, 80.0],
+        "summary.json",
     )?;
 
     let rows: Vec<Vec<Cell>> = r
@@ -147,6 +158,7 @@ fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, Xl
         crate::findings::CSV_HEADER,
         &rows,
         &[14.0, 22.0, 9.0, 13.0, 11.0, 15.0, 12.0, 12.0, 36.0, 90.0],
+        "findings.csv",
     )?;
 
     let rows: Vec<Vec<Cell>> = postings
@@ -170,6 +182,7 @@ fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, Xl
         crate::journal::POSTINGS_HEADER,
         &rows,
         &[14.0, 15.0, 11.0, 13.0, 13.0, 20.0, 30.0, 24.0, 12.0, 14.0, 36.0],
+        "postings.csv",
     )?;
 
     let rows: Vec<Vec<Cell>> = crate::journal::journal_rows(r)
@@ -192,6 +205,7 @@ fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, Xl
         crate::journal::JOURNAL_HEADER,
         &rows,
         &[9.0, 14.0, 15.0, 11.0, 12.0, 12.0, 60.0],
+        "journal.csv",
     )?;
 
     let rows: Vec<Vec<Cell>> = r
@@ -213,6 +227,7 @@ fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, Xl
         &["file", "sheet", "row", "column", "reason"],
         &rows,
         &[28.0, 14.0, 8.0, 16.0, 80.0],
+        "the rejected rows `billrecon check` lists",
     )?;
     wb.save_to_buffer()
 }
