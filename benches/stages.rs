@@ -28,7 +28,7 @@ fn stages(c: &mut Criterion) {
     let mut g = c.benchmark_group("1M usage rows");
     g.sample_size(10);
     g.bench_function("parser: read the month (usage counted, not kept)", |b| {
-        b.iter(|| load_month_with(dir, |_| CountUsage).expect("load"))
+        b.iter(|| load_month_with(dir, |_| CountUsage::default()).expect("load"))
     });
     g.bench_function("parser + usage fold", |b| b.iter(|| load_month_with(dir, UsageFold::new).expect("load")));
     let (loaded, fold) = load_month_with(dir, UsageFold::new).expect("load");

@@ -3,19 +3,37 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use billrecon_parser::usage::Outside;
 use billrecon_parser::{load_month_with, CountUsage, Loaded};
 
 use crate::{emit, OutputFormat};
 
 pub fn run(month_dir: &Path, format: OutputFormat) -> anyhow::Result<u8> {
     // Rows are counted and checked as they stream; none are kept.
-    let (loaded, _) = load_month_with(month_dir, |_| CountUsage)?;
+    let (loaded, count) = load_month_with(month_dir, |m| CountUsage::within(&m.period))?;
+    let dates = &count.outside;
     let text = match format {
-        OutputFormat::Text => render_text(&loaded),
-        OutputFormat::Json => render_json(&loaded)?,
+        OutputFormat::Text => render_text(&loaded, dates),
+        OutputFormat::Json => render_json(&loaded, dates)?,
     };
     emit(&text)?;
-    Ok(if loaded.rejected() > 0 || !loaded.manifest.placeholders.is_empty() { 1 } else { 0 })
+    // Not one usage row in the period: the period is wrong, or the usage is another month's.
+    let none_in_period = dates.rows > 0 && dates.outside == dates.rows;
+    Ok(if loaded.rejected() > 0 || !loaded.manifest.placeholders.is_empty() || none_in_period { 1 } else { 0 })
+}
+
+/// What check says of usage dated outside the period: nothing when all is inside.
+fn outside_lines(l: &Loaded, o: &Outside) -> Vec<String> {
+    let p = &l.month.period;
+    let Some((at, date)) = &o.first else { return vec![] };
+    let mut v = vec![format!(
+        "{} of {} usage rows are dated outside the period {} to {} (the first: {at}, {date}); they count only where the carrier charged them.",
+        o.outside, o.rows, p.start, p.end
+    )];
+    if o.outside == o.rows {
+        v.push(format!("No usage row is dated in the period: is the manifest's period right ({})?", l.manifest.path.display()));
+    }
+    v
 }
 
 /// The policy accounts still holding `billrecon init`'s placeholder, as sentences.
@@ -32,7 +50,7 @@ pub fn placeholder_lines(l: &Loaded) -> Vec<String> {
         .collect()
 }
 
-fn render_text(l: &Loaded) -> String {
+fn render_text(l: &Loaded, o: &Outside) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -101,6 +119,13 @@ fn render_text(l: &Loaded) -> String {
             }
         }
     }
+    let outside = outside_lines(l, o);
+    if !outside.is_empty() {
+        out.push('\n');
+        for line in &outside {
+            let _ = writeln!(out, "{line}");
+        }
+    }
     let unset = placeholder_lines(l);
     if !unset.is_empty() {
         let _ = writeln!(out, "\nPolicy accounts to set ({}):", unset.len());
@@ -113,13 +138,14 @@ fn render_text(l: &Loaded) -> String {
     } else {
         let _ = writeln!(out, "\nRejected rows ({}):", l.rejections.len());
         for r in &l.rejections {
-            let _ = writeln!(out, "{r}");
+            // A corrupt cell's control characters are shown, never sent to the terminal.
+            let _ = writeln!(out, "{}", billrecon_report::safe::visible(&r.to_string()));
         }
     }
     out
 }
 
-fn render_json(l: &Loaded) -> anyhow::Result<String> {
+fn render_json(l: &Loaded, o: &Outside) -> anyhow::Result<String> {
     let rejected: Vec<serde_json::Value> = l
         .rejections
         .iter()
@@ -149,6 +175,7 @@ fn render_json(l: &Loaded) -> anyhow::Result<String> {
         },
         "rejected": rejected,
         "unset_policy": l.manifest.placeholders,
+        "usage_outside_period": o.outside,
     });
     Ok(serde_json::to_string_pretty(&doc)? + "\n")
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests: run the `billrecon` binary as a user would and snapshot its exit code,
 //! stdout and stderr (in the style of uv's `crates/uv/tests/it/`).
 
+mod catalogue;
 mod check;
 mod findings;
 mod generate;

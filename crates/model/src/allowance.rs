@@ -141,7 +141,12 @@ pub fn from_plan_name(name: &str) -> NamedAllowances {
         if w.starts_with(|c: char| c.is_ascii_digit()) {
             if let (Ok(n), Some(unit)) = (w.replace(',', "").parse::<Decimal>(), words.get(i + 1)) {
                 match unit.as_str() {
-                    "gb" => set(&mut out, UsageType::Data, Some(n * Decimal::from(1024))),
+                    // A number too large to be gigabytes of anything says nothing.
+                    "gb" => {
+                        if let Some(mb) = n.checked_mul(Decimal::from(1024)) {
+                            set(&mut out, UsageType::Data, Some(mb));
+                        }
+                    }
                     "mb" => set(&mut out, UsageType::Data, Some(n)),
                     u => {
                         if let Some(p @ (UsageType::Voice | UsageType::Text)) = pool_of(u) {
@@ -207,6 +212,8 @@ mod tests {
         assert_eq!(n("Business Talk 1000"), (None, None, None), "a number without its unit says nothing");
         assert_eq!(n("Smartphone Plan"), (None, None, None));
         assert_eq!(n("$500 minutes"), (None, None, None), "a price is not an allowance");
+        // Found by fuzzing (fuzz/ values): a number that overflows as megabytes says nothing.
+        assert_eq!(n("777614614015,5015,550015257770.5GB07350015p1251"), (None, None, None));
         assert_eq!(n("Business Talk 500 $30.00 (500 minutes, $.45/min after)"), (Some(Some(d("500"))), None, None));
         assert_eq!(n("BUSINESS TALK 500 $30.00 monthly access charge $.25 per minute after allowance"), (None, None, None));
     }

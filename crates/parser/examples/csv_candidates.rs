@@ -51,7 +51,8 @@ fn main() {
         format: billrecon_parser::Format::Csv,
     };
     time("billrecon (converted, all cores)", rounds, || {
-        let (report, _) = billrecon_parser::usage::read_usage_with(&file, &mut billrecon_parser::CountUsage).expect("read");
+        let (report, _) =
+            billrecon_parser::usage::read_usage_with(&file, &mut billrecon_parser::CountUsage::default()).expect("read");
         (report.read, 0)
     });
 }

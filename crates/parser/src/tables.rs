@@ -307,9 +307,12 @@ pub fn read_allowances(input: &dyn TableInput) -> Result<Read<Vec<StatedAllowanc
         out.push(StatedAllowance {
             line,
             pool,
-            allowance: allowance.map(|a| a * scale),
+            allowance: allowance
+                .map(|a| a.checked_mul(scale))
+                .map(|a| a.ok_or(("allowance".into(), "is too large".to_string())))
+                .transpose()?,
             shared,
-            used: used.map(|u| u * scale),
+            used: used.map(|u| u.checked_mul(scale)).map(|u| u.ok_or(("used".into(), "is too large".to_string()))).transpose()?,
             source: src.clone(),
         });
         Ok(())

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use billrecon_model::{InputReport, Rejection, UsageSink, UsageSource, UsageTable, UsageType};
+use billrecon_model::{InputReport, Rejection, SourceRef, UsageSink, UsageSource, UsageTable, UsageType};
 
 use crate::error::ParseError;
 use crate::source::{Line, Run, RunSink};
@@ -81,15 +81,61 @@ impl UsageSink for KeepUsage {
     }
 }
 
-/// Keeps nothing: the rows are read, checked and counted (`billrecon check`, benches).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct CountUsage;
+/// Keeps nothing: the rows are read, checked and counted (`billrecon check`, benches); with a
+/// period, the rows dated outside it are counted too (a period typed wrong puts them all there).
+#[derive(Debug, Default, Clone)]
+pub struct CountUsage {
+    period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// Rows counted, and those dated outside the period.
+    pub outside: Outside,
+}
+
+/// Usage rows dated outside the period: how many of how many, and the first of them.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Outside {
+    pub rows: u64,
+    pub outside: u64,
+    /// The first such row in file order: where it is, and its date.
+    pub first: Option<(SourceRef, chrono::NaiveDate)>,
+}
+
+impl Outside {
+    fn then(mut self, b: Outside) -> Outside {
+        self.rows += b.rows;
+        self.outside += b.outside;
+        self.first = self.first.or(b.first);
+        self
+    }
+}
+
+impl CountUsage {
+    /// Counts the rows dated outside `period` as well.
+    pub fn within(period: &billrecon_model::Period) -> CountUsage {
+        CountUsage { period: Some((period.start, period.end)), outside: Outside::default() }
+    }
+}
 
 impl UsageSink for CountUsage {
-    type Part = ();
-    fn fold(&self, _: UsageTable) {}
-    fn merge(&self, _: (), _: ()) {}
-    fn absorb(&mut self, _: ()) {}
+    type Part = Outside;
+    fn fold(&self, rows: UsageTable) -> Outside {
+        let mut o = Outside { rows: rows.len() as u64, ..Outside::default() };
+        let Some((start, end)) = self.period else { return o };
+        for (i, d) in rows.date.iter().enumerate() {
+            if *d < start || *d > end {
+                o.outside += 1;
+                if o.first.is_none() {
+                    o.first = Some((rows.source_ref(i), *d));
+                }
+            }
+        }
+        o
+    }
+    fn merge(&self, a: Outside, b: Outside) -> Outside {
+        a.then(b)
+    }
+    fn absorb(&mut self, part: Outside) {
+        self.outside = std::mem::take(&mut self.outside).then(part);
+    }
 }
 
 /// One usage row, converted (text borrowed from the row).

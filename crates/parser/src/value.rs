@@ -95,13 +95,25 @@ pub fn text(c: Cell<'_>) -> Result<String, String> {
 /// Accepts `1234.5`, `$1,234.56`, `(12.00)` and `-12.00` (negative), `-$12.00`, `$-12.00`, and
 /// numeric XLSX cells. Fractions of a cent are rejected, never rounded silently.
 pub fn money(c: Cell<'_>) -> Result<Decimal, String> {
-    match c {
+    let d = match c {
         Cell::Number(f) => money_from_f64(f),
         Cell::Text(s) => money_from_str(s),
         Cell::Empty => Err("required value is empty".into()),
         Cell::Error(e) => Err(format!("cell holds the spreadsheet error #{e}")),
         other => Err(format!("`{}` is not an amount of money", other.display())),
+    }?;
+    within_bounds(d, &c)
+}
+
+/// The largest amount a single cell may hold: more than any telephone bill, and small enough
+/// that no sum or split of a month's amounts can overflow (a billion rows of it still fit).
+pub const MONEY_MAX: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0); // 1,000,000,000,000
+
+fn within_bounds(d: Decimal, c: &Cell<'_>) -> Result<Decimal, String> {
+    if d.abs() > MONEY_MAX {
+        return Err(format!("`{}` is more than any telephone charge (over $1,000,000,000,000): a corrupt cell?", c.display()));
     }
+    Ok(d)
 }
 
 /// Money where an empty cell means zero.
@@ -248,6 +260,15 @@ fn short_decimal(t: &str) -> Option<Decimal> {
 
 /// A non-money quantity (minutes, messages, MB, count): exact decimal, `1,234.5` allowed.
 pub fn quantity(c: Cell<'_>) -> Result<Decimal, String> {
+    let q = quantity_any(c)?;
+    // Minutes, messages and megabytes: the same bound as money keeps every sum in range.
+    if q.abs() > MONEY_MAX {
+        return Err(format!("`{}` is more than any line can use (over 1,000,000,000,000): a corrupt cell?", c.display()));
+    }
+    Ok(q)
+}
+
+fn quantity_any(c: Cell<'_>) -> Result<Decimal, String> {
     match c {
         Cell::Number(f) => Decimal::from_f64(f).map(|d| d.normalize()).ok_or_else(|| format!("`{f}` is not a number")),
         Cell::Text(s) => {
@@ -625,6 +646,12 @@ mod tests {
         assert_eq!(money(t("(-5)")), Err("`(-5)` is not an amount of money".into()));
         assert_eq!(money(t("")), Err("required value is empty".into()));
         assert_eq!(money(t("99999999999999999999999999999999")), Err("`99999999999999999999999999999999` is too large".into()));
+        assert_eq!(MONEY_MAX, Decimal::from(1_000_000_000_000u64));
+        assert_eq!(money(t("1000000000000.00")), Ok(MONEY_MAX));
+        assert_eq!(
+            money(t("-1000000000000.01")),
+            Err("`-1000000000000.01` is more than any telephone charge (over $1,000,000,000,000): a corrupt cell?".into())
+        );
         assert_eq!(money(Cell::Error("VALUE!")), Err("cell holds the spreadsheet error #VALUE!".into()));
     }
 

@@ -157,6 +157,18 @@ fn open(file: &FileRef) -> Result<Xlsx<Box<dyn ReadSeek>>, ParseError> {
     if !file.path.exists() {
         return Err(ParseError::Open { file: name, reason: "no such file".into() });
     }
+    // An OLE container, not a zip: a password-protected workbook, or an old binary .xls.
+    let mut head = [0u8; 8];
+    let ole = match &file.member {
+        None => std::fs::File::open(&file.path).and_then(|mut f| f.read_exact(&mut head)).is_ok(),
+        Some(_) => false,
+    } && head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if ole {
+        return Err(ParseError::Workbook {
+            file: name,
+            reason: "the workbook is password-protected (encrypted) or an old .xls: open it in Excel and save it as .xlsx without a password".into(),
+        });
+    }
     let bytes: Box<dyn ReadSeek> = match &file.member {
         None => Box::new(std::io::BufReader::new(
             std::fs::File::open(&file.path)

@@ -1,5 +1,7 @@
 //! `duplicate_charge` (review). Two or more charge items on one invoice identical in line,
-//! category, description and amount: one finding per extra copy, naming the first.
+//! category, description and amount: one finding per extra copy, naming the first. And a line
+//! billed a plan on more than one invoice of the month (two accounts, or two carriers): one
+//! finding per later invoice, naming the first plan charge.
 
 use std::collections::BTreeMap;
 
@@ -38,6 +40,38 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
             }
         }
     }
+    // A line's plan billed on two invoices.
+    let mut plans: BTreeMap<billrecon_model::PhoneNumber, BTreeMap<usize, &billrecon_model::Charge>> = BTreeMap::new();
+    for (i, inv) in ctx.month.invoices.iter().enumerate() {
+        for c in inv.charges.iter().filter(|c| c.category == billrecon_model::ChargeCategory::Plan) {
+            if let Some(l) = c.line {
+                plans.entry(l).or_default().entry(i).or_insert(c);
+            }
+        }
+    }
+    for (line, by_invoice) in plans.iter().filter(|(_, v)| v.len() > 1) {
+        let mut it = by_invoice.iter();
+        let Some((&i0, first)) = it.next() else { continue };
+        for (&i, c) in it {
+            let detail = format!(
+                "Line billed a plan on invoice {} ({} \"{}\") and on invoice {} ({}): a line on two accounts is paid twice; ask the carrier which one to cancel.",
+                ctx.month.invoices[i].summary.invoice_number,
+                money(c.amount),
+                c.description,
+                ctx.month.invoices[i0].summary.invoice_number,
+                first.source
+            );
+            let mut d = Draft::new(Rule::DuplicateCharge, Severity::Review, Some(*line), detail);
+            d.amount = c.amount;
+            d.invoice = Some(i);
+            if let Some((_, a)) = ctx.book.last_assigned(line) {
+                d.employee_id = a.employee_id.clone();
+                d.account_code = a.account_code.clone();
+            }
+            d.sources = vec![c.source.clone(), first.source.clone()];
+            out.push(d);
+        }
+    }
     out
 }
 
@@ -65,5 +99,21 @@ mod tests {
             "review 8605550110 E10 ARTS 5.00 0 | charges.csv:2; charges.csv:3 | Same feature charge \"Visual voicemail\" of $5.00 as charges.csv:2: ask the carrier whether it was billed twice.",
             "review 8605550110 E10 ARTS 5.00 0 | charges.csv:2; charges.csv:4 | Same feature charge \"Visual voicemail\" of $5.00 as charges.csv:2: ask the carrier whether it was billed twice.",
         ]);
+    }
+
+    #[test]
+    fn a_line_billed_a_plan_on_two_invoices() {
+        let m = M::new()
+            .assign("8605550110", "E10", "ARTS", "2025-07-01", None)
+            .charge_desc("8605550110", "plan", "Business 500", "40.00")
+            .charge_desc("8605550111", "plan", "Business 500", "40.00")
+            .invoice("INV-2")
+            .charge_desc("8605550110", "plan", "Business 500", "40.00")
+            .charge_desc("8605550112", "plan", "Business 500", "40.00")
+            .build();
+        assert_eq!(
+            run(&m, Rule::DuplicateCharge),
+            vec!["review 8605550110 E10 ARTS 40.00 0 | charges.csv:2; charges.csv:4 | Line billed a plan on invoice INV-2 ($40.00 \"Business 500\") and on invoice INV-1 (charges.csv:2): a line on two accounts is paid twice; ask the carrier which one to cancel."]
+        );
     }
 }

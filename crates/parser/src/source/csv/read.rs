@@ -122,6 +122,11 @@ fn produce(
         }
         if first {
             first = false;
+            if buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]) {
+                let reason = "the file is UTF-16 text (as Excel's \"Unicode Text\" saves it): save it as \"CSV UTF-8\"".into();
+                let _ = tx.send(Err(ParseError::Invalid { file: label.to_string(), reason }));
+                return;
+            }
             strip_bom(&mut buf);
         }
         if !at_eof {
