@@ -162,7 +162,8 @@ fn cents(c: i64) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    // PROPTEST_CASES raises (or lowers) it.
+    #![proptest_config(ProptestConfig::with_cases(std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300)))]
 
     #[test]
     fn postings_sum_to_billed_and_the_journal_balances(s in spec()) {

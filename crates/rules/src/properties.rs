@@ -179,7 +179,8 @@ fn check_bounds(f: &Finding) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    // PROPTEST_CASES raises (or lowers) it.
+    #![proptest_config(ProptestConfig::with_cases(std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200)))]
 
     #[test]
     fn liabilities_are_bounded_and_order_free(s in spec()) {
