@@ -107,7 +107,9 @@ fn test_one(p: &ProfileRef, input: &InputRef, section: Option<&str>, rows: usize
             Ok((report, rejections)) => {
                 return Ok((if report.rejected > 0 { 1 } else { 0 }, render(p, s, &report, &rejections, &captured)));
             }
-            Err(e @ (ParseError::MissingColumns { .. } | ParseError::Empty { .. })) if section.is_none() => {
+            Err(e @ (ParseError::MissingColumns { .. } | ParseError::NoHeader { .. } | ParseError::Empty { .. }))
+                if section.is_none() =>
+            {
                 misses.push(format!("  [{s}]: {e}"));
             }
             Err(e) => return Err(e.into()),

@@ -15,6 +15,11 @@ pub enum ParseError {
     NoSheet { file: String, sheet: String, available: String },
     #[error("{file}: no header row with the {kind} columns {missing} (closest: row {row} has {found})")]
     MissingColumns { file: String, kind: String, missing: String, row: u32, found: String },
+    /// No row among the first ones names any column looked for: the rows are data (or another
+    /// table), and none of their values is repeated in the message (they may be called numbers
+    /// or names, and messages go to logs).
+    #[error("{file}: no header row with the {kind} columns {required}: none of the first {rows} rows names any of them (is it the right file, with its header?)")]
+    NoHeader { file: String, kind: String, required: String, rows: usize },
     #[error("{file}: the file is empty; a {kind} table needs a header row with {required}")]
     Empty { file: String, kind: String, required: String },
     #[error("{file}:{row}: column `{column}` appears twice in the header")]

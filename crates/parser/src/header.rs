@@ -74,6 +74,15 @@ impl<'c> HeaderSearch<'c> {
         let Some((row, missing, fields)) = self.closest() else {
             return ParseError::Empty { file: self.label.clone(), kind: c.kind.to_string(), required: c.required.join(", ") };
         };
+        // A row naming none of the columns is data, not a header: it is not quoted.
+        if missing.len() == c.required.len() {
+            return ParseError::NoHeader {
+                file: self.label.clone(),
+                kind: c.kind.to_string(),
+                required: c.required.join(", "),
+                rows: self.seen.len(),
+            };
+        }
         let shown: Vec<&str> = fields.iter().map(|f| f.trim()).filter(|f| !f.is_empty()).collect();
         ParseError::MissingColumns {
             file: self.label.clone(),

@@ -174,7 +174,7 @@ fn title_rows_skip_rows_blank_lines_ragged_rows_and_an_open_quote() {
     assert_eq!(seen.blank, 3);
     let layout = Layout { skip_rows: 3, ..Layout::default() };
     let e = read_both(file.as_bytes(), 2, &layout).unwrap_err();
-    assert_eq!(e, "t.csv: no header row with the t columns c0, c1 (closest: row 4 has 1, 2)");
+    assert_eq!(e, "t.csv: no header row with the t columns c0, c1: none of the first 4 rows names any of them (is it the right file, with its header?)");
 }
 
 #[test]
