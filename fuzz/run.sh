@@ -14,7 +14,7 @@ run() {
   cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$S" -timeout=20 -rss_limit_mb=2048 \
     > "logs/$t.log" 2>&1
   local execs crashes
-  execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "logs/$t.log" | grep -oE '[0-9]+$' | tail -1)
+  execs=$(grep -oE '^Done [0-9]+ runs' "logs/$t.log" | grep -oE '[0-9]+' | tail -1)
   crashes=$(ls "artifacts/$t" 2>/dev/null | wc -l)
   echo "$t: ${execs:-?} executions in ${S}s, ${crashes} crashing inputs"
 }

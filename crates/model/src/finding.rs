@@ -24,6 +24,20 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity a key names (`review`).
+    pub fn from_key(key: &str) -> Option<Severity> {
+        [Severity::Charge, Severity::Action, Severity::Review, Severity::Info].into_iter().find(|s| s.as_str() == key)
+    }
+
+    /// One step more urgent: info → review → action (a charge stays a charge).
+    pub fn raised(self) -> Severity {
+        match self {
+            Severity::Info => Severity::Review,
+            Severity::Review | Severity::Action => Severity::Action,
+            Severity::Charge => Severity::Charge,
+        }
+    }
+
     /// The words people read (statements, notices, the workbook).
     pub fn label(&self) -> &'static str {
         crate::labels::label(self.as_str())
@@ -62,6 +76,11 @@ pub enum Rule {
     UnmatchedAttestation,
     MissingAuthorization,
     NotBilled,
+    // History rules: what earlier months in the ledger say (run only with a ledger).
+    ZeroUsageStreak,
+    CostSpike,
+    RepeatFinding,
+    CreditNotReceived,
 }
 
 impl Rule {
@@ -81,6 +100,14 @@ impl Rule {
         Rule::NotBilled,
     ];
 
+    /// The history rules: they compare with earlier months and run only with a ledger.
+    pub const HISTORY: &'static [Rule] = &[Rule::ZeroUsageStreak, Rule::CostSpike, Rule::RepeatFinding, Rule::CreditNotReceived];
+
+    /// The rule a key names (`unassigned_line`).
+    pub fn from_key(key: &str) -> Option<Rule> {
+        Rule::ALL.iter().chain(Rule::HISTORY).copied().find(|r| r.as_str() == key)
+    }
+
     /// The rule id used in every output.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -97,6 +124,10 @@ impl Rule {
             Rule::UnmatchedAttestation => "unmatched_attestation",
             Rule::MissingAuthorization => "missing_authorization",
             Rule::NotBilled => "not_billed",
+            Rule::ZeroUsageStreak => "zero_usage_streak",
+            Rule::CostSpike => "cost_spike",
+            Rule::RepeatFinding => "repeat_finding",
+            Rule::CreditNotReceived => "credit_not_received",
         }
     }
 
@@ -121,6 +152,10 @@ impl Rule {
             Rule::UnmatchedAttestation => "UAT",
             Rule::MissingAuthorization => "AUT",
             Rule::NotBilled => "NBL",
+            Rule::ZeroUsageStreak => "ZUS",
+            Rule::CostSpike => "SPK",
+            Rule::RepeatFinding => "RPT",
+            Rule::CreditNotReceived => "CNR",
         }
     }
 }

@@ -43,6 +43,10 @@ pub const LABELS: &[(&str, &str)] = &[
     ("unmatched_attestation", "Attested call not found"),
     ("missing_authorization", "No written authorization"),
     ("not_billed", "Assigned line not billed"),
+    ("zero_usage_streak", "No use for months"),
+    ("cost_spike", "Charges jumped"),
+    ("repeat_finding", "Still open from an earlier month"),
+    ("credit_not_received", "Disputed credit not received"),
     // Severities.
     ("charge", "Employee repays"),
     ("action", "Action needed"),
@@ -71,7 +75,7 @@ mod tests {
         for c in ChargeCategory::ALL {
             assert!(has_label(c.as_str()), "{c}");
         }
-        for r in Rule::ALL {
+        for r in Rule::ALL.iter().chain(Rule::HISTORY) {
             assert!(has_label(r.as_str()), "{r}");
         }
         for s in [Severity::Charge, Severity::Action, Severity::Review, Severity::Info] {

@@ -7,6 +7,7 @@
 pub mod allowance;
 pub mod book;
 pub mod finding;
+pub mod history;
 pub mod labels;
 pub mod money;
 pub mod month;
@@ -21,6 +22,7 @@ pub mod usage;
 pub use allowance::{NamedAllowances, StatedAllowance};
 pub use book::{DaySplit, LineBook};
 pub use finding::{stable_hash, Call, Finding, Overage, Rule, Severity};
+pub use history::{Dispute, History, LineMonth, OpenFinding, PastMonth};
 pub use labels::label;
 pub use money::{plain, round_cents, split_largest_remainder, usd, SplitError};
 pub use month::{Allocation, InputReport, JournalFormat, Month, Policy, Skip, DEFAULT_DISPUTE, DEFAULT_PAYMENT};

@@ -23,7 +23,12 @@ pub struct Policy {
     pub notice_dispute: String,
     /// PeopleSoft business unit (journal_format = "peoplesoft").
     pub business_unit: String,
+    /// Where employees' repayments are deposited (the ledger's `pay` debits it).
+    pub cash_account: String,
 }
+
+/// The deposit account when the manifest names none.
+pub const DEFAULT_CASH_ACCOUNT: &str = "CASH";
 
 /// Weights for account-level charges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]

@@ -71,6 +71,7 @@ impl M {
                     notice_payment: String::new(),
                     notice_dispute: String::new(),
                     business_unit: String::new(),
+                    cash_account: crate::month::DEFAULT_CASH_ACCOUNT.into(),
                 },
                 invoices: vec![Invoice {
                     summary: InvoiceSummary {

@@ -125,6 +125,8 @@ struct RawPolicy {
     notice_dispute: Option<String>,
     #[serde(default)]
     business_unit: Option<String>,
+    #[serde(default)]
+    cash_account: Option<String>,
 }
 
 /// One invoice's tables: its summary, its charge items, and the carrier's per-line summary
@@ -310,6 +312,10 @@ impl Manifest {
             notice_payment: raw.policy.notice_payment.unwrap_or_else(|| DEFAULT_PAYMENT.to_string()),
             notice_dispute: raw.policy.notice_dispute.unwrap_or_else(|| DEFAULT_DISPUTE.to_string()),
             business_unit: raw.policy.business_unit.unwrap_or_default(),
+            cash_account: match raw.policy.cash_account.as_deref() {
+                None => billrecon_model::month::DEFAULT_CASH_ACCOUNT.to_string(),
+                Some(c) => nonempty(c, "policy.cash_account").map_err(&err)?,
+            },
         };
         // Accounts `billrecon init` left for the clerk to set.
         let placeholders: Vec<String> = [
@@ -610,7 +616,7 @@ payable_account = "2010-AP"
         );
         assert_eq!(
             parse(&GOOD.replace("payable_account", "payables_account")).unwrap_err(),
-            "m/billrecon.toml: line 13: unknown field `payables_account`, expected one of `suspense_account`, `employee_receivable_account`, `payable_account`, `third_party_is_personal`, `account_level_allocation`, `journal_format`, `notice_due_days`, `notice_payment`, `notice_dispute`, `business_unit`"
+            "m/billrecon.toml: line 13: unknown field `payables_account`, expected one of `suspense_account`, `employee_receivable_account`, `payable_account`, `third_party_is_personal`, `account_level_allocation`, `journal_format`, `notice_due_days`, `notice_payment`, `notice_dispute`, `business_unit`, `cash_account`"
         );
         assert_eq!(
             parse(&GOOD.replace("2026-10", "2026-1")).unwrap_err(),

@@ -70,6 +70,7 @@ pub fn json(findings: &[Finding]) -> Value {
 
 /// Count of findings per rule, every rule listed (0 when none), in rule order.
 pub fn counts(findings: &[Finding]) -> BTreeMap<&'static str, usize> {
+    // Every month rule, found or not; history rules only when a ledger gave them.
     let mut m: BTreeMap<&'static str, usize> = Rule::ALL.iter().map(|r| (r.as_str(), 0)).collect();
     for f in findings {
         *m.entry(f.rule.as_str()).or_default() += 1;

@@ -5,6 +5,7 @@
 
 pub mod da;
 pub mod facts;
+pub mod history;
 #[cfg(test)]
 mod properties;
 mod rules;
@@ -112,7 +113,7 @@ impl Draft {
         }
     }
 
-    fn finish(mut self) -> Finding {
+    pub(crate) fn finish(mut self) -> Finding {
         // Sources in file and row order, whatever order the rows were read in.
         self.sources.sort();
         self.sources.dedup();

@@ -1,0 +1,209 @@
+//! The ledger's schema, versioned in code: each migration is applied once, in order, when a
+//! ledger is opened (`PRAGMA user_version` is the version reached). A ledger written by a newer
+//! billrecon is refused, never guessed at.
+
+use rusqlite::Connection;
+
+use crate::LedgerError;
+
+/// Every migration, in order: the ledger at version N has run the first N.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: months, invoices, entries, the journal, findings, receivables, events, payments.
+    r#"
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    month TEXT NOT NULL,
+    period_start TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    receivable_account TEXT NOT NULL,
+    suspense_account TEXT NOT NULL,
+    payable_account TEXT NOT NULL,
+    cash_account TEXT NOT NULL,
+    notice_due_days INTEGER NOT NULL
+);
+CREATE TABLE invoices (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    carrier TEXT NOT NULL,
+    account_number TEXT NOT NULL,
+    invoice_number TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    items INTEGER NOT NULL,
+    billed_cents INTEGER NOT NULL,
+    current_charges_cents INTEGER NOT NULL,
+    replaces INTEGER REFERENCES invoices(id)
+);
+CREATE INDEX invoices_key ON invoices(carrier, account_number, invoice_number);
+CREATE TABLE invoice_items (
+    invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+    n INTEGER NOT NULL,
+    line TEXT NOT NULL,
+    category TEXT NOT NULL,
+    description TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL
+);
+CREATE TABLE entries (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('posting', 'reversal', 'waiver')),
+    post_id INTEGER REFERENCES posts(id),
+    invoice_id INTEGER REFERENCES invoices(id),
+    event_id INTEGER REFERENCES events(id),
+    posting_kind TEXT NOT NULL,
+    account_code TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    line TEXT NOT NULL,
+    category TEXT NOT NULL,
+    description TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL,
+    basis TEXT NOT NULL,
+    finding_id TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    date TEXT NOT NULL
+);
+CREATE TABLE journal (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('posting', 'reversal', 'waiver', 'payment')),
+    post_id INTEGER REFERENCES posts(id),
+    invoice_id INTEGER REFERENCES invoices(id),
+    event_id INTEGER REFERENCES events(id),
+    payment_id INTEGER REFERENCES payments(id),
+    account_code TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    debit_cents INTEGER NOT NULL CHECK (debit_cents >= 0),
+    credit_cents INTEGER NOT NULL CHECK (credit_cents >= 0),
+    memo TEXT NOT NULL,
+    date TEXT NOT NULL
+);
+CREATE TABLE findings (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    finding_id TEXT NOT NULL,
+    month TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    line TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    account_code TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL,
+    liable_cents INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    sources TEXT NOT NULL
+);
+CREATE INDEX findings_id ON findings(finding_id);
+CREATE TABLE receivables (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    invoice_id INTEGER REFERENCES invoices(id),
+    finding_id TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    account_code TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL,
+    reverses INTEGER REFERENCES receivables(id),
+    notice_date TEXT NOT NULL,
+    due_date TEXT NOT NULL
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    finding_id TEXT NOT NULL,
+    event TEXT NOT NULL CHECK (event IN ('waive', 'dispute', 'resolve')),
+    reason TEXT NOT NULL,
+    by_name TEXT NOT NULL,
+    case_ref TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL,
+    date TEXT NOT NULL
+);
+CREATE TABLE payments (
+    id INTEGER PRIMARY KEY,
+    employee_id TEXT NOT NULL,
+    date TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    reference TEXT NOT NULL UNIQUE,
+    receivable_account TEXT NOT NULL,
+    cash_account TEXT NOT NULL
+);
+CREATE TABLE assignments (
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    line TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    account_code TEXT NOT NULL,
+    start TEXT NOT NULL,
+    end TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    status TEXT NOT NULL
+);
+"#,
+    // 2: what each line did each month, for the history rules and `billrecon history`.
+    r#"
+CREATE TABLE line_months (
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    month TEXT NOT NULL,
+    line TEXT NOT NULL,
+    charges_cents INTEGER NOT NULL,
+    credits TEXT NOT NULL,
+    voice_minutes TEXT NOT NULL,
+    messages TEXT NOT NULL,
+    used INTEGER NOT NULL,
+    employee_id TEXT NOT NULL,
+    account_code TEXT NOT NULL
+);
+CREATE INDEX line_months_line ON line_months(line, month);
+CREATE TABLE account_credits (
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    month TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL
+);
+"#,
+];
+
+/// The tables whose rows are never changed or removed once written.
+const APPEND_ONLY: &[&str] = &[
+    "posts",
+    "invoices",
+    "invoice_items",
+    "entries",
+    "journal",
+    "findings",
+    "receivables",
+    "events",
+    "payments",
+    "assignments",
+    "line_months",
+    "account_credits",
+];
+
+/// The schema version this billrecon writes.
+pub fn current() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Brings the ledger to version `to` (every migration when `None`), each in its own
+/// transaction; the append-only triggers are (re)made after.
+pub fn migrate(conn: &mut Connection, to: Option<i64>) -> Result<(), LedgerError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let target = to.unwrap_or_else(current);
+    if version > current() {
+        return Err(LedgerError::NewerSchema { found: version, supported: current() });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize).take((target - version).max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        tx.commit()?;
+    }
+    // Posted entries are append-only: the database itself refuses to change them.
+    let tables: Vec<String> = {
+        let mut st = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?;
+        let names = st.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        names
+    };
+    let mut sql = String::new();
+    for t in APPEND_ONLY.iter().filter(|t| tables.iter().any(|n| n == *t)) {
+        sql.push_str(&format!(
+            "CREATE TRIGGER IF NOT EXISTS {t}_no_update BEFORE UPDATE ON {t} BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END;\n\
+             CREATE TRIGGER IF NOT EXISTS {t}_no_delete BEFORE DELETE ON {t} BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END;\n"
+        ));
+    }
+    conn.execute_batch(&sql)?;
+    Ok(())
+}
