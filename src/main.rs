@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod check;
 mod findings;
 mod init;
+mod ledger;
 mod profile;
 mod progress;
 mod reconcile;
@@ -100,6 +101,98 @@ Exit codes: 0 = reconciled, nothing needs action; 1 = reconciled, with findings 
         /// Print each stage's wall time on stderr (read + fold, rules, chargeback, outputs).
         #[arg(long)]
         timings: bool,
+        /// A ledger holding earlier months: add the history findings (nothing is written to it).
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+    /// Reconcile a month and record it in the ledger (invoices, postings, journal, findings, notices).
+    #[command(
+        long_about = "Reconciles the month as `reconcile` does (without writing its files) and records it in the ledger: invoices, postings, the journal, findings, assignments, each line's month, and each employee liability as a notice due notice_due_days after --as-of. With earlier months in the ledger the history findings are added (zero_usage_streak, cost_spike, repeat_finding, credit_not_received).\n\n\
+An invoice is known by carrier, account number and invoice number. Posted before with the same content: nothing is written (\"already posted\"). With other content: refused, naming what differs, unless --replace, which reverses the earlier posting and posts this one (both stay in the ledger).\n\n\
+The ledger is --ledger, else $BILLRECON_LEDGER, else billrecon.db beside the month folder.\n\n\
+Exit codes: as reconcile (0, or 1 with findings that need action); 2 = not posted (the message says why)."
+    )]
+    Post {
+        month_dir: PathBuf,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+        /// Reverse an earlier posting of a changed invoice and post this one.
+        #[arg(long)]
+        replace: bool,
+        /// The run's date: notices are due notice_due_days after it. Default: the period's end.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<chrono::NaiveDate>,
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// What each employee owes: notices, payments, waivers, aging.
+    Receivables {
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+        /// Age on this date (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        employee: Option<String>,
+        #[arg(long, value_enum, default_value_t = ledger::ReceivablesFormat::Table)]
+        format: ledger::ReceivablesFormat,
+    },
+    /// Record an employee's payment (applied to the oldest open notice first), or a CSV of them.
+    Pay {
+        /// The employee id.
+        employee: Option<String>,
+        /// The amount paid.
+        amount: Option<String>,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<chrono::NaiveDate>,
+        /// The check or receipt number: recording it twice is a no-op.
+        #[arg(long = "ref")]
+        reference: Option<String>,
+        /// A CSV of payments: employee_id,date,amount,reference.
+        #[arg(long, conflicts_with_all = ["employee", "amount", "date", "reference"])]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+    /// Waive, dispute or resolve a finding (a waiver moves its liability back to the program).
+    Finding {
+        #[arg(value_enum)]
+        action: FindingAction,
+        /// The finding's id (`DA-8bd95ef0`).
+        id: String,
+        #[arg(long)]
+        reason: String,
+        /// Who decided.
+        #[arg(long)]
+        by: String,
+        /// The carrier's case reference (a dispute).
+        #[arg(long = "case", default_value = "")]
+        case: String,
+        /// The date of the decision (default: today).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+    /// The adjusting entries since a date (waivers, payments, replacements), as a balanced journal.
+    Journal {
+        #[arg(long, value_parser = parse_date)]
+        since: chrono::NaiveDate,
+        #[arg(long, value_enum, default_value_t = ledger::JournalFormat::Csv)]
+        format: ledger::JournalFormat,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+    /// A line month by month: charges, use, holder, account code, findings.
+    History {
+        line: String,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+    /// The ledger itself.
+    Ledger {
+        #[command(subcommand)]
+        action: LedgerAction,
     },
     /// Apply the policy rules to a month and list what they find.
     #[command(long_about = "Reads the month and applies the policy rules: chargeable directory \
@@ -117,6 +210,9 @@ Exit codes: 0 = nothing needs action, 1 = findings of severity action (or reject
         /// Output format.
         #[arg(long, value_enum, default_value_t = FindingsFormat::Table)]
         format: FindingsFormat,
+        /// A ledger: add the history findings, and show each finding's status and history.
+        #[arg(long)]
+        ledger: Option<PathBuf>,
     },
     /// Write a synthetic month of any size (canonical format, planted cases of every rule).
     #[command(long_about = "Writes a complete, valid month into OUT_DIR in the canonical format: \
@@ -149,6 +245,22 @@ profile of an invoice or input; docs/profiles.md documents every key.")]
     Profile {
         #[command(subcommand)]
         action: ProfileAction,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FindingAction {
+    Waive,
+    Dispute,
+    Resolve,
+}
+
+#[derive(Subcommand)]
+enum LedgerAction {
+    /// Recompute every balance from the entries; exit 2 with the first discrepancy.
+    Verify {
+        #[arg(long)]
+        ledger: Option<PathBuf>,
     },
 }
 
@@ -215,8 +327,30 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init { dir, force } => init::run(&dir, force),
         Command::Check { month_dir, format } => check::run(&month_dir, format),
-        Command::Findings { month_dir, format } => findings::run(&month_dir, format),
-        Command::Reconcile { month_dir, out, as_of, quiet, timings } => reconcile::run(&month_dir, &out, as_of, quiet, timings),
+        Command::Findings { month_dir, format, ledger } => findings::run(&month_dir, format, ledger.as_deref()),
+        Command::Reconcile { month_dir, out, as_of, quiet, timings, ledger } => {
+            reconcile::run(&month_dir, &out, as_of, quiet, timings, ledger.as_deref())
+        }
+        Command::Post { month_dir, ledger, replace, as_of, quiet } => {
+            ledger::post(&month_dir, ledger.as_deref(), replace, as_of, quiet)
+        }
+        Command::Receivables { ledger, as_of, employee, format } => {
+            ledger::receivables(ledger.as_deref(), as_of, employee.as_deref(), format)
+        }
+        Command::Pay { employee, amount, date, reference, file, ledger } => {
+            ledger::pay(ledger.as_deref(), employee.as_deref(), amount.as_deref(), date, reference.as_deref(), file.as_deref())
+        }
+        Command::Finding { action, id, reason, by, case, date, ledger } => {
+            let event = match action {
+                FindingAction::Waive => billrecon_ledger::Event::Waive,
+                FindingAction::Dispute => billrecon_ledger::Event::Dispute,
+                FindingAction::Resolve => billrecon_ledger::Event::Resolve,
+            };
+            ledger::finding(ledger.as_deref(), event, &id, &reason, &by, &case, date)
+        }
+        Command::Journal { since, format, ledger } => ledger::journal(ledger.as_deref(), since, format),
+        Command::History { line, ledger } => ledger::history(ledger.as_deref(), &line),
+        Command::Ledger { action: LedgerAction::Verify { ledger } } => ledger::verify(ledger.as_deref()),
         Command::Generate { lines, usage_rows, seed, style, out_dir } => generate(lines, usage_rows, seed, style, &out_dir),
         Command::Profile { action: ProfileAction::List } => profile::list(),
         Command::Profile { action: ProfileAction::Show { name } } => profile::show(&name),
@@ -251,6 +385,12 @@ fn generate(lines: u32, usage_rows: u64, seed: u64, style: GenerateStyle, out: &
     }
     eprint!("{text}");
     Ok(0)
+}
+
+/// Today's date (UTC), for ledger events given no date.
+fn today() -> chrono::NaiveDate {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("the epoch") + chrono::Duration::days((secs / 86_400) as i64)
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {

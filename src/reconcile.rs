@@ -12,11 +12,23 @@ use crate::emit;
 /// Written into every output folder, so a rerun may replace what a previous run wrote.
 const MARKER: &str = ".billrecon-output";
 
-pub fn run(month_dir: &Path, out: &Path, as_of: Option<chrono::NaiveDate>, quiet: bool, timings: bool) -> anyhow::Result<u8> {
+pub fn run(
+    month_dir: &Path,
+    out: &Path,
+    as_of: Option<chrono::NaiveDate>,
+    quiet: bool,
+    timings: bool,
+    ledger: Option<&Path>,
+) -> anyhow::Result<u8> {
     let mut clock = Timings::new(timings);
     let (loaded, facts) = crate::stream::load(month_dir, quiet)?;
     clock.lap("read and fold the inputs");
-    let findings = billrecon_rules::evaluate_ctx(&billrecon_rules::Ctx::with_facts(&loaded.month, facts));
+    let ctx = billrecon_rules::Ctx::with_facts(&loaded.month, facts);
+    let findings = match crate::ledger::history_for(ledger, &loaded.month)? {
+        // Without a ledger, exactly the month's own findings.
+        None => billrecon_rules::evaluate_ctx(&ctx),
+        Some(h) => billrecon_rules::evaluate_with_history(&ctx, Some(&h)).0,
+    };
     clock.lap("rules");
     let ledger = billrecon_chargeback::post(&loaded.month, &findings)?;
     clock.lap("chargeback");
@@ -124,6 +136,16 @@ fn prepare(out: &Path) -> anyhow::Result<()> {
 }
 
 fn report(r: &Reconciliation<'_>, files: usize, out: &Path, rejected: u64) -> String {
+    let mut s = summary(r, "Reconciled", rejected);
+    s.truncate(s.trim_end().len());
+    s.push_str("; see findings.csv\n");
+    let _ = writeln!(s, "Wrote {files} files to {}", out.display());
+    s
+}
+
+/// The month in a few lines: rows read, each invoice tying out, each account's net, the
+/// findings by severity. `verb` opens it (`Reconciled`, `Posted`).
+pub fn summary(r: &Reconciliation<'_>, verb: &str, rejected: u64) -> String {
     let l = r.ledger;
     let p = &r.month.period;
     let mut s = String::new();
@@ -131,10 +153,8 @@ fn report(r: &Reconciliation<'_>, files: usize, out: &Path, rejected: u64) -> St
     let (read, accepted, skipped, blank) = (sum(|i| i.read), sum(|i| i.accepted), sum(|i| i.skipped), sum(|i| i.blank));
     let _ = writeln!(
         s,
-        "Reconciled {} ({} to {}): {read} rows read: {accepted} accepted, {rejected} rejected, {skipped} skipped, {blank} blank\n",
-        p.label,
-        p.start,
-        p.end,
+        "{verb} {} ({} to {}): {read} rows read: {accepted} accepted, {rejected} rejected, {skipped} skipped, {blank} blank\n",
+        p.label, p.start, p.end,
     );
     let rows: Vec<Vec<String>> = r
         .month
@@ -171,13 +191,12 @@ fn report(r: &Reconciliation<'_>, files: usize, out: &Path, rejected: u64) -> St
     let count = |sev: Severity| r.findings.iter().filter(|f| f.severity == sev).count();
     let _ = writeln!(
         s,
-        "Findings: {} ({} charge, {} action, {} review, {} info); see findings.csv",
+        "Findings: {} ({} charge, {} action, {} review, {} info)",
         r.findings.len(),
         count(Severity::Charge),
         count(Severity::Action),
         count(Severity::Review),
         count(Severity::Info)
     );
-    let _ = writeln!(s, "Wrote {files} files to {}", out.display());
     s
 }

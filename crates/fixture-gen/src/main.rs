@@ -10,6 +10,7 @@
 
 mod carrier;
 mod fleet2024;
+mod ledger2026;
 mod rdd2024;
 
 use std::fmt::Write as _;
@@ -768,4 +769,5 @@ payable_account = "2010-AP"
     carrier::write(&dir);
     rdd2024::write(dir.parent().unwrap_or(Path::new(".")));
     fleet2024::write(dir.parent().unwrap_or(Path::new(".")));
+    ledger2026::write(dir.parent().unwrap_or(Path::new(".")));
 }

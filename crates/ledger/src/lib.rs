@@ -395,8 +395,12 @@ impl Ledger {
         // Findings (each once: ids are content hashes), the month's lines and assignments.
         let mut findings = 0;
         for f in input.findings {
-            let known: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM findings WHERE finding_id = ?1)", [&f.id], |r| r.get(0))?;
+            // Once a month: a line's same problem next month has the same id (a content hash).
+            let known: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM findings WHERE finding_id = ?1 AND month = ?2)",
+                params![f.id, m.period.label],
+                |r| r.get(0),
+            )?;
             if known {
                 continue;
             }
@@ -791,9 +795,10 @@ impl Ledger {
         }
         let mut open_findings = Vec::new();
         let mut disputes = Vec::new();
+        // Each finding once, as first found (its earliest month).
         let mut fs = self.conn.prepare(
             "SELECT f.finding_id, f.rule, f.severity, f.line, f.month, f.amount_cents FROM findings f
-             WHERE f.month < ?1 AND f.id = (SELECT MAX(g.id) FROM findings g WHERE g.finding_id = f.finding_id) ORDER BY f.month, f.finding_id",
+             WHERE f.month < ?1 AND f.id = (SELECT MIN(g.id) FROM findings g WHERE g.finding_id = f.finding_id) ORDER BY f.month, f.finding_id",
         )?;
         let rows: Vec<(String, String, String, String, String, i64)> = fs
             .query_map([month], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?

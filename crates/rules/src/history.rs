@@ -18,6 +18,9 @@ use rust_decimal::Decimal;
 
 use crate::{Ctx, Draft};
 
+/// Months in a row without use that make a `zero_usage_streak`.
+pub const ZERO_USAGE_MONTHS: usize = 3;
+
 /// Each billed or assigned line's month: its charges, credits, use and holder.
 pub fn line_months(ctx: &Ctx<'_>) -> Vec<LineMonth> {
     let mut lines: BTreeMap<PhoneNumber, LineMonth> = BTreeMap::new();
@@ -150,18 +153,21 @@ pub fn evaluate(
         }
     }
 
-    // repeat_finding: the same rule on the same line, still open from an earlier month.
-    for f in month_findings.iter().filter(|f| f.line.is_some() && !Rule::HISTORY.contains(&f.rule)) {
+    // repeat_finding: the same rule on the same line, still open from an earlier month. (A
+    // charge is settled by its notice, not left open.)
+    for f in
+        month_findings.iter().filter(|f| f.line.is_some() && f.severity != Severity::Charge && !Rule::HISTORY.contains(&f.rule))
+    {
         let earlier: Vec<_> =
             history.open_findings.iter().filter(|o| o.rule == f.rule && o.line == f.line && &o.month != label).collect();
         if let Some(first) = earlier.iter().min_by(|a, b| (&a.month, &a.id).cmp(&(&b.month, &b.id))) {
             let detail = format!(
-                "The same {} as in {} ({}), still open: {} now {}.",
+                "The same {} as first found in {} ({}), still open (not waived or resolved): now {}, one step more urgent than {}.",
                 f.rule.as_str(),
                 first.month,
                 first.id,
-                f.id,
-                f.severity.raised().as_str()
+                f.severity.raised().as_str(),
+                f.severity.as_str()
             );
             let mut d = Draft::new(Rule::RepeatFinding, f.severity.raised(), f.line, detail);
             d.amount = f.amount;
@@ -187,12 +193,12 @@ pub fn evaluate(
         if !found && months_since >= 2 {
             let since: Vec<String> = after.iter().map(|m| m.label.clone()).chain([label.clone()]).collect();
             let detail = format!(
-                "Disputed {} (case {}, finding {} of {}): no credit of {} on the invoices since ({}); follow up with the carrier.",
+                "Disputed {} (case {}, finding {} of {}): no credit of that amount on the {} invoices since ({}); follow up with the carrier.",
                 usd(dsp.amount),
                 if dsp.case.is_empty() { "with no reference" } else { dsp.case.as_str() },
                 dsp.finding_id,
                 dsp.month,
-                usd(-dsp.amount),
+                since.len(),
                 since.join(", ")
             );
             let mut d = Draft::new(Rule::CreditNotReceived, Severity::Action, dsp.line, detail);

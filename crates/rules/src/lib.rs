@@ -155,6 +155,31 @@ pub fn evaluate(month: &Month, usage: &UsageTable) -> Vec<Finding> {
 pub fn evaluate_ctx(ctx: &Ctx<'_>) -> Vec<Finding> {
     use rayon::prelude::*;
     let mut out: Vec<Finding> = Rule::ALL.par_iter().flat_map_iter(|rule| rules::run(*rule, ctx)).map(Draft::finish).collect();
-    out.par_sort_by(|a, b| (a.severity, a.rule, a.line, &a.sources, &a.id).cmp(&(b.severity, b.rule, b.line, &b.sources, &b.id)));
+    sort(&mut out);
     out
+}
+
+/// Puts findings in their one order: severity, rule, line, source rows, id.
+pub fn sort(findings: &mut [Finding]) {
+    use rayon::prelude::*;
+    findings.par_sort_by(|a, b| {
+        (a.severity, a.rule, a.line, &a.sources, &a.id).cmp(&(b.severity, b.rule, b.line, &b.sources, &b.id))
+    });
+}
+
+/// This month's findings, and the history rules' when a ledger holds earlier months (the month's
+/// lines and account credits are returned for the ledger to keep).
+pub fn evaluate_with_history(
+    ctx: &Ctx<'_>,
+    history: Option<&billrecon_model::History>,
+) -> (Vec<Finding>, Vec<billrecon_model::LineMonth>, Vec<rust_decimal::Decimal>) {
+    let mut found = evaluate_ctx(ctx);
+    let lines = history::line_months(ctx);
+    let credits = history::account_credits(ctx);
+    if let Some(h) = history.filter(|h| !h.is_empty()) {
+        let more = history::evaluate(ctx, &lines, h, &found, history::ZERO_USAGE_MONTHS);
+        found.extend(more);
+        sort(&mut found);
+    }
+    (found, lines, credits)
 }
