@@ -7,6 +7,7 @@ mod findings;
 mod generate;
 mod hostile;
 mod init;
+mod ledger;
 mod privacy;
 mod profiles;
 mod real_layouts;

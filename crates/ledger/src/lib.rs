@@ -29,6 +29,9 @@ use rust_decimal::Decimal;
 
 pub use schema::{current as schema_version, migrate, MIGRATIONS};
 
+/// Milliseconds `post` waits after writing and before committing: a test hook for the kill tests.
+pub const PAUSE_BEFORE_COMMIT: &str = "BILLRECON_TEST_PAUSE_BEFORE_COMMIT";
+
 /// Why a ledger command could not be carried out.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -454,6 +457,11 @@ impl Ledger {
                 params![post, a.line.to_string(), a.employee_id, a.account_code, a.start.to_string(), a.end.map(|e| e.to_string()).unwrap_or_default(), a.plan, a.status.as_str()],
             )?;
         }
+        // A test hook: everything written, nothing committed yet (the reliability tests kill the
+        // process here to show a post is all or nothing).
+        if let Some(ms) = std::env::var(PAUSE_BEFORE_COMMIT).ok().and_then(|v| v.parse::<u64>().ok()) {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
         tx.commit()?;
         Ok(PostOutcome::Posted { post, new, replaced, unchanged, receivables, findings })
     }
@@ -720,12 +728,16 @@ impl Ledger {
         Ok(EventOutcome::Recorded { status: event.status(), moved_back: money(back) })
     }
 
-    /// Journal lines of adjusting entries (reversals, waivers, payments) dated on or after
-    /// `since`, in the order recorded.
+    /// Journal lines of adjusting entries dated on or after `since`: reversals, waivers,
+    /// payments, and the new posting of a replaced invoice; by date, then as recorded.
     pub fn journal_since(&self, since: NaiveDate) -> Result<Vec<JournalRow>> {
         let mut st = self.conn.prepare(
-            "SELECT date, kind, account_code, employee_id, debit_cents, credit_cents, memo FROM journal
-             WHERE kind IN ('reversal', 'waiver', 'payment') AND date >= ?1 ORDER BY id",
+            "SELECT j.date, CASE WHEN j.kind = 'posting' THEN 'replacement' ELSE j.kind END, j.account_code, j.employee_id, j.debit_cents, j.credit_cents, j.memo
+             FROM journal j
+             WHERE (j.kind IN ('reversal', 'waiver', 'payment')
+                    OR (j.kind = 'posting' AND j.invoice_id IN (SELECT id FROM invoices WHERE replaces IS NOT NULL)))
+               AND j.date >= ?1
+             ORDER BY j.date, j.id",
         )?;
         let rows = st.query_map([since.to_string()], |r| {
             Ok(JournalRow {

@@ -180,15 +180,20 @@ pub fn current() -> i64 {
 /// Brings the ledger to version `to` (every migration when `None`), each in its own
 /// transaction; the append-only triggers are (re)made after.
 pub fn migrate(conn: &mut Connection, to: Option<i64>) -> Result<(), LedgerError> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let target = to.unwrap_or_else(current);
-    if version > current() {
-        return Err(LedgerError::NewerSchema { found: version, supported: current() });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize).take((target - version).max(0) as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+    // One migration at a time, each read and applied under the write lock, so two commands
+    // opening a new ledger at once take turns instead of both creating its tables.
+    loop {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > current() {
+            return Err(LedgerError::NewerSchema { found: version, supported: current() });
+        }
+        if version >= target {
+            break;
+        }
+        tx.execute_batch(MIGRATIONS[version as usize])?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", version + 1))?;
         tx.commit()?;
     }
     // Posted entries are append-only: the database itself refuses to change them.
