@@ -120,6 +120,33 @@ fn three_months_posted_paid_waived_disputed_and_verified() {
     insta::assert_snapshot!("ledger_post_replace", run(d, &["post", "2026-10", "--replace", "--as-of", "2026-11-25", "-q"]));
     insta::assert_snapshot!("ledger_journal", run(d, &["journal", "--since", "2026-09-01"]));
     insta::assert_snapshot!("ledger_verify", run(d, &["ledger", "verify"]));
+    insta::assert_snapshot!("ledger_receivables_csv", run(d, &["receivables", "--as-of", "2026-12-15", "--format", "csv"]));
+    insta::assert_snapshot!("ledger_journal_peoplesoft", run(d, &["journal", "--since", "2026-11-01", "--format", "peoplesoft"]));
+    let cnr = finding_id(d, "2026-10", "zero_usage");
+    insta::assert_snapshot!(
+        "ledger_resolve",
+        run(
+            d,
+            &[
+                "finding",
+                "resolve",
+                &cnr,
+                "--reason",
+                "line cancelled with the carrier",
+                "--by",
+                "A. Clerk",
+                "--date",
+                "2026-11-30"
+            ]
+        )
+    );
+    insta::assert_snapshot!("ledger_unknown_finding", run(d, &["finding", "waive", "DA-00000000", "--reason", "x", "--by", "y"]));
+
+    // A ledger changed behind billrecon's back (its guard removed first) fails verification.
+    let c = rusqlite::Connection::open(d.join("billrecon.db")).unwrap();
+    c.execute_batch("DROP TRIGGER entries_no_update; UPDATE entries SET amount_cents = amount_cents + 1 WHERE id = 1;").unwrap();
+    drop(c);
+    insta::assert_snapshot!("ledger_verify_tampered", run(d, &["ledger", "verify"]));
 
     // reconcile with the ledger adds the history findings; without it, exactly as before.
     let with = run(d, &["reconcile", "2026-10", "--out", "o1", "--ledger", "billrecon.db", "-q"]);
