@@ -306,11 +306,7 @@ fn bad_input_catalogue() {
     for c in &cases {
         let t = tempfile::tempdir().unwrap();
         let m = t.path().join("month");
-        std::fs::create_dir(&m).unwrap();
-        for e in std::fs::read_dir(fixture("worked-example")).unwrap() {
-            let p = e.unwrap().path();
-            std::fs::copy(&p, m.join(p.file_name().unwrap())).unwrap();
-        }
+        crate::copy_month(&fixture("worked-example"), &m);
         (c.setup)(&m);
         let args: Vec<&str> = match c.cmd {
             "reconcile" => vec!["reconcile", "month", "--out", "out", "-q"],

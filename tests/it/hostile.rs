@@ -12,11 +12,7 @@ use crate::{files, fixture, run_in};
 fn month_with(edits: &[(&str, &dyn Fn(String) -> String)]) -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     let m = t.path().join("month");
-    std::fs::create_dir(&m).unwrap();
-    for e in std::fs::read_dir(fixture("worked-example")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, m.join(p.file_name().unwrap())).unwrap();
-    }
+    crate::copy_month(&fixture("worked-example"), &m);
     for (name, edit) in edits {
         let p = m.join(name);
         std::fs::write(&p, edit(std::fs::read_to_string(&p).unwrap())).unwrap();

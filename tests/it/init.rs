@@ -9,11 +9,7 @@ use crate::{fixture, run_in};
 fn copy_of(name: &str) -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     let month = t.path().join("month");
-    std::fs::create_dir(&month).unwrap();
-    for e in std::fs::read_dir(fixture(name)).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, month.join(p.file_name().unwrap())).unwrap();
-    }
+    crate::copy_month(&fixture(name), &month);
     t
 }
 

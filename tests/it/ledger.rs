@@ -12,11 +12,7 @@ fn months() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     for m in ["2026-08", "2026-09", "2026-10"] {
         let dir = t.path().join(m);
-        std::fs::create_dir(&dir).unwrap();
-        for e in std::fs::read_dir(fixture("ledger").join(m)).unwrap() {
-            let p = e.unwrap().path();
-            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
-        }
+        crate::copy_month(&fixture("ledger").join(m), &dir);
     }
     t
 }

@@ -59,11 +59,7 @@ fn nothing_personal_reaches_stderr() {
     // report whose header lacks a column.
     let t = tempfile::tempdir().unwrap();
     let m = t.path().join("m");
-    std::fs::create_dir(&m).unwrap();
-    for e in std::fs::read_dir(fixture("2026-10")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, m.join(p.file_name().unwrap())).unwrap();
-    }
+    crate::copy_month(&fixture("2026-10"), &m);
     let usage = std::fs::read_to_string(m.join("usage-verizon.csv")).unwrap();
     std::fs::write(m.join("usage-verizon.csv"), usage.lines().skip(1).collect::<Vec<_>>().join("\n")).unwrap();
     let headerless = run_in(t.path(), &["reconcile", "m", "--out", "o"]);
