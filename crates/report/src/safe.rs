@@ -15,7 +15,10 @@ fn hidden(c: char) -> bool {
 
 /// `s` with each control character (other than tab, CR and LF) written as `\u{1b}`.
 pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(hidden) {
+    // Every control character starts with a byte below 0x20, 0x7F, or 0xC2 (U+0080..U+009F):
+    // text with none of those bytes (nearly all text) is returned as it is, unscanned by char.
+    let maybe = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0x7F || *b == 0xC2;
+    if !s.as_bytes().iter().any(maybe) || !s.chars().any(hidden) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -32,6 +35,10 @@ pub fn visible(s: &str) -> Cow<'_, str> {
 /// `s` cut to at most `max` characters when longer, ending with a marker that says how long it
 /// was and where the whole text is.
 pub fn fit<'s>(s: &'s str, max: usize, whole_in: &str) -> Cow<'s, str> {
+    // No more bytes than the limit: no more characters either.
+    if s.len() <= max {
+        return Cow::Borrowed(s);
+    }
     let n = s.chars().count();
     if n <= max {
         return Cow::Borrowed(s);

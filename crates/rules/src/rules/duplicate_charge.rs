@@ -40,19 +40,28 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
             }
         }
     }
-    // A line's plan billed on two invoices.
-    let mut plans: BTreeMap<billrecon_model::PhoneNumber, BTreeMap<usize, &billrecon_model::Charge>> = BTreeMap::new();
-    for (i, inv) in ctx.month.invoices.iter().enumerate() {
-        for c in inv.charges.iter().filter(|c| c.category == billrecon_model::ChargeCategory::Plan) {
-            if let Some(l) = c.line {
-                plans.entry(l).or_default().entry(i).or_insert(c);
+    // A line's plan billed on two invoices: the plan items sorted by line and invoice.
+    let mut plans: Vec<(billrecon_model::PhoneNumber, usize, &billrecon_model::Charge)> = ctx
+        .month
+        .invoices
+        .iter()
+        .enumerate()
+        .flat_map(|(i, inv)| {
+            inv.charges
+                .iter()
+                .filter(|c| c.category == billrecon_model::ChargeCategory::Plan)
+                .filter_map(move |c| c.line.map(|l| (l, i, c)))
+        })
+        .collect();
+    plans.sort_by_key(|(l, i, c)| (*l, *i, c.source.clone()));
+    for same in plans.chunk_by(|a, b| a.0 == b.0) {
+        let (line, i0, first) = same[0];
+        let mut seen = i0;
+        for &(_, i, c) in same.iter().filter(|(_, i, _)| *i != i0) {
+            if i == seen {
+                continue;
             }
-        }
-    }
-    for (line, by_invoice) in plans.iter().filter(|(_, v)| v.len() > 1) {
-        let mut it = by_invoice.iter();
-        let Some((&i0, first)) = it.next() else { continue };
-        for (&i, c) in it {
+            seen = i;
             let detail = format!(
                 "Line billed a plan on invoice {} ({} \"{}\") and on invoice {} ({}): a line on two accounts is paid twice; ask the carrier which one to cancel.",
                 ctx.month.invoices[i].summary.invoice_number,
@@ -61,10 +70,10 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
                 ctx.month.invoices[i0].summary.invoice_number,
                 first.source
             );
-            let mut d = Draft::new(Rule::DuplicateCharge, Severity::Review, Some(*line), detail);
+            let mut d = Draft::new(Rule::DuplicateCharge, Severity::Review, Some(line), detail);
             d.amount = c.amount;
             d.invoice = Some(i);
-            if let Some((_, a)) = ctx.book.last_assigned(line) {
+            if let Some((_, a)) = ctx.book.last_assigned(&line) {
                 d.employee_id = a.employee_id.clone();
                 d.account_code = a.account_code.clone();
             }
