@@ -26,7 +26,7 @@ use crate::source::archive;
 use crate::source::rows::{FileRef, RowSink, RunSink, Serial, TakeRuns};
 use crate::table::{ColumnMap, Columns, Encoding, Layout, Tally};
 
-use scan::{Dialect, End, Scanner};
+use scan::{End, Scanner};
 use split::{row_number, CsvRun};
 
 /// Bytes parsed at a time by one core: small enough that a block keeps both cores busy to its
@@ -40,6 +40,9 @@ struct Body<'b> {
     line: u64,
     at_eof: bool,
     map: &'b ColumnMap,
+    /// The file's parser (built once per read) and its name for messages.
+    scanner: &'b Scanner,
+    label: &'b str,
 }
 
 /// A chunk parsed and converted: where its parse ended, and what the sink made of it.
@@ -56,10 +59,8 @@ pub(crate) fn read_rows<S: RowSink>(
     layout: &Layout,
     sink: &mut S,
 ) -> Result<(InputReport, Vec<Rejection>), ParseError> {
-    let label = file.label(None);
-    let scanner = Scanner::new(Dialect { delimiter: layout.delimiter, quote: layout.quote });
     read(file, columns, layout, |tally, body| {
-        let parsed = scan::parse(body.bytes, body.line, body.at_eof, &scanner, &label)?;
+        let parsed = scan::parse(body.bytes, body.line, body.at_eof, body.scanner, body.label)?;
         Serial(sink).take(tally, &CsvRun::new(&parsed, body.map, layout));
         let end = parsed.end;
         scan::recycle(parsed);
@@ -75,8 +76,6 @@ pub(crate) fn read_runs<S: RunSink>(
     sink: &mut S,
 ) -> Result<(InputReport, Vec<Rejection>), ParseError> {
     use rayon::prelude::*;
-    let label = file.label(None);
-    let scanner = Scanner::new(Dialect { delimiter: layout.delimiter, quote: layout.quote });
     read(file, columns, layout, |tally, body| {
         let cuts = split::chunks(body.bytes, CHUNK);
         // The line each chunk starts on, from the line breaks before it.
@@ -93,7 +92,7 @@ pub(crate) fn read_runs<S: RunSink>(
         let at_eof = |r: &std::ops::Range<usize>| body.at_eof && r.end == body.bytes.len();
         let shared: &S = sink;
         let run = |bytes: &[u8], line: u64, eof: bool| -> Result<(End, S::Part), ParseError> {
-            let parsed = scan::parse(bytes, line, eof, &scanner, &label)?;
+            let parsed = scan::parse(bytes, line, eof, body.scanner, body.label)?;
             let part = shared.run(&CsvRun::new(&parsed, body.map, layout));
             let end = parsed.end;
             scan::recycle(parsed);
@@ -108,7 +107,7 @@ pub(crate) fn read_runs<S: RunSink>(
         for (k, r) in cuts.iter().enumerate() {
             let (end, part, base) = match open.take() {
                 None => {
-                    let (end, part) = results[k].take().unwrap_or_else(|| Err(lost(&label)))?;
+                    let (end, part) = results[k].take().unwrap_or_else(|| Err(lost(body.label)))?;
                     (end, part, r.start)
                 }
                 Some((from, line)) => {
@@ -165,7 +164,7 @@ where
         });
     }
     crate::progress::report(|p| p.start(&label, archive::size(file)));
-    let scanner = Scanner::new(Dialect { delimiter: layout.delimiter, quote: layout.quote });
+    let scanner = Scanner::for_layout(layout);
     let mut tally = Tally::new(columns.kind, &file.name, None, None);
     let mut search = HeaderSearch::new(columns, &label);
     let mut map: Option<ColumnMap> = None;
@@ -193,7 +192,8 @@ where
             }
         }
         if let Some(m) = &map {
-            let (used, next) = body(&mut tally, &Body { bytes: &bytes[at..], line, at_eof: block.at_eof, map: m })?;
+            let chunk = Body { bytes: &bytes[at..], line, at_eof: block.at_eof, map: m, scanner: &scanner, label: &label };
+            let (used, next) = body(&mut tally, &chunk)?;
             at += used;
             line = next;
         }
@@ -297,8 +297,7 @@ pub(crate) fn peek(file: &FileRef, layout: &Layout, rows: usize) -> Result<Vec<(
         let cut = memchr::memrchr(b'\n', &bytes).map_or(0, |i| i + 1);
         bytes.truncate(cut);
     }
-    let scanner = Scanner::new(Dialect { delimiter: layout.delimiter, quote: layout.quote });
-    let parsed = scan::parse(&bytes, 1, true, &scanner, &label)?;
+    let parsed = scan::parse(&bytes, 1, true, &Scanner::for_layout(layout), &label)?;
     let mut out = Vec::new();
     for rec in &parsed.recs {
         if let scan::Rec::Fields { line, fields, .. } = rec {

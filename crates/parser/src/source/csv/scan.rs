@@ -96,6 +96,11 @@ pub(crate) struct Scanner {
 }
 
 impl Scanner {
+    /// The parser of a table's layout (its delimiter and quote).
+    pub fn for_layout(layout: &crate::table::Layout) -> Scanner {
+        Scanner::new(Dialect { delimiter: layout.delimiter, quote: layout.quote })
+    }
+
     pub fn new(d: Dialect) -> Scanner {
         let mut builder = csv_core::ReaderBuilder::new();
         builder
