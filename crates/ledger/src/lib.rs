@@ -246,19 +246,20 @@ impl Ledger {
     /// post is refused, unless `replace`, which reverses the earlier posting and posts this one.
     pub fn post(&mut self, input: &PostInput<'_>, replace: bool) -> Result<PostOutcome> {
         let m = input.month;
-        let mut plan: Vec<(usize, Option<i64>)> = Vec::new(); // invoice index, replaced row
+        // What to write: each new or changed invoice with its content and the row it replaces.
+        let mut plan: Vec<(usize, Option<i64>, Content)> = Vec::new();
         let (mut new, mut replaced, mut unchanged, mut changes) = (vec![], vec![], vec![], vec![]);
         for (i, inv) in m.invoices.iter().enumerate() {
             let s = &inv.summary;
             let name = format!("{} {} {}", s.carrier, s.account_number, s.invoice_number);
-            let (digest, _) = invoice_digest(inv);
-            let billed: Decimal = inv.charges.iter().map(|c| c.amount).sum();
+            let content = invoice_digest(inv);
+            let (digest, billed) = (&content.0, content.2);
             match self.latest_invoice(&s.carrier, &s.account_number, &s.invoice_number)? {
                 None => {
                     new.push(name);
-                    plan.push((i, None));
+                    plan.push((i, None, content));
                 }
-                Some((_, d, ..)) if d == digest => unchanged.push(name),
+                Some((_, d, ..)) if &d == digest => unchanged.push(name),
                 Some((id, _, n, old_billed, old_current)) => {
                     changes.push(format!(
                         "invoice {name} was posted with current charges {} in {n} items billing {}; this one has {} in {} items billing {}{}",
@@ -267,10 +268,10 @@ impl Ledger {
                         usd(s.current_charges),
                         inv.charges.len(),
                         usd(billed),
-                        self.first_difference(id, inv)?.map(|d| format!(" (first difference: {d})")).unwrap_or_default()
+                        self.first_difference(id, &content.1)?.map(|d| format!(" (first difference: {d})")).unwrap_or_default()
                     ));
                     replaced.push(name);
-                    plan.push((i, Some(id)));
+                    plan.push((i, Some(id), content));
                 }
             }
         }
@@ -305,18 +306,16 @@ impl Ledger {
         let due = (input.as_of + chrono::Duration::days(i64::from(p.notice_due_days))).to_string();
         let mut receivables = 0;
         let mut invoice_rows: BTreeMap<usize, i64> = BTreeMap::new();
-        for (i, old) in &plan {
+        for (i, old, (digest, items, billed)) in &plan {
             let inv = &m.invoices[*i];
             let s = &inv.summary;
-            let (digest, items) = invoice_digest(inv);
-            let billed: Decimal = inv.charges.iter().map(|c| c.amount).sum();
             if let Some(old) = old {
                 reverse_invoice(&tx, *old, post, &date)?;
             }
             tx.execute(
                 "INSERT INTO invoices (post_id, carrier, account_number, invoice_number, digest, items, billed_cents, current_charges_cents, replaces)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![post, s.carrier, s.account_number, s.invoice_number, digest, inv.charges.len() as i64, cents(billed), cents(s.current_charges), old],
+                params![post, s.carrier, s.account_number, s.invoice_number, digest, inv.charges.len() as i64, cents(*billed), cents(s.current_charges), old],
             )?;
             let inv_id = tx.last_insert_rowid();
             invoice_rows.insert(*i, inv_id);
@@ -467,18 +466,17 @@ impl Ledger {
     }
 
     /// The first item where a posted invoice and this one differ, in words.
-    fn first_difference(&self, invoice: i64, inv: &billrecon_model::Invoice) -> Result<Option<String>> {
+    fn first_difference(&self, invoice: i64, new: &[Item]) -> Result<Option<String>> {
         let mut st = self
             .conn
             .prepare("SELECT line, category, description, amount_cents FROM invoice_items WHERE invoice_id = ?1 ORDER BY n")?;
         let old: Vec<(String, String, String, i64)> = st
             .query_map([invoice], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<std::result::Result<_, _>>()?;
-        let (_, new) = invoice_digest(inv);
         let show = |x: &(String, String, String, i64)| {
             format!("{} {} \"{}\" {}", if x.0.is_empty() { "account" } else { &x.0 }, x.1, x.2, usd(money(x.3)))
         };
-        for (n, (a, b)) in old.iter().zip(&new).enumerate() {
+        for (n, (a, b)) in old.iter().zip(new).enumerate() {
             if a != b {
                 return Ok(Some(format!("item {}: was {}, now {}", n + 1, show(a), show(b))));
             }
@@ -493,7 +491,8 @@ impl Ledger {
     /// Receivable positions on `as_of`, per employee (all, or one): payments apply to the oldest
     /// notice first; a waiver cancels its finding's notice.
     pub fn receivables(&self, as_of: NaiveDate, employee: Option<&str>) -> Result<Vec<Receivable>> {
-        let notices = self.notices()?;
+        // A replaced notice nets to nothing: only what is owed counts.
+        let notices: Vec<Notice> = self.notices()?.into_iter().filter(|n| n.amount > 0).collect();
         let waived = self.waivers()?;
         let mut paid: BTreeMap<String, i64> = BTreeMap::new();
         {
@@ -547,23 +546,18 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Every notice (a receivable net of its reversals), oldest due first.
+    /// Every notice (a receivable net of its reversals; a replaced one nets to nothing), oldest
+    /// due first.
     fn notices(&self) -> Result<Vec<Notice>> {
         let mut st = self.conn.prepare(
             "SELECT r.id, r.employee_id, r.finding_id, r.amount_cents + COALESCE((SELECT SUM(x.amount_cents) FROM receivables x WHERE x.reverses = r.id), 0),
-                    r.due_date, r.account_code
+                    r.due_date
              FROM receivables r WHERE r.reverses IS NULL ORDER BY r.due_date, r.id",
         )?;
         let rows = st.query_map([], |r| {
-            Ok(Notice {
-                employee: r.get(1)?,
-                finding: r.get(2)?,
-                amount: r.get(3)?,
-                due: day(&r.get::<_, String>(4)?),
-                account: r.get(5)?,
-            })
+            Ok(Notice { employee: r.get(1)?, finding: r.get(2)?, amount: r.get(3)?, due: day(&r.get::<_, String>(4)?) })
         })?;
-        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?.into_iter().filter(|n| n.amount > 0).collect())
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
     }
 
     /// Waived cents by finding: the receivable side of its waiver entries, net of reversals.
@@ -949,7 +943,6 @@ impl Ledger {
             if n.amount < 0 {
                 return Err(LedgerError::Discrepancy(format!("notice of {} for {} is negative", n.employee, n.finding)));
             }
-            let _ = &n.account;
         }
         Ok(Verified { invoices: invoices.len(), journals: journals.len(), employees: positions.len() })
     }
@@ -972,14 +965,18 @@ struct Notice {
     finding: String,
     amount: i64,
     due: NaiveDate,
-    account: String,
 }
 
-/// An invoice's content as the ledger compares it: a digest of its summary and items, and the
-/// items (line, category, description, cents) in order.
-fn invoice_digest(inv: &billrecon_model::Invoice) -> (String, Vec<(String, String, String, i64)>) {
+/// An invoice item as the ledger keeps it: line, category, description, cents.
+type Item = (String, String, String, i64);
+
+/// An invoice's content as the ledger compares and records it: a digest of its summary and
+/// items, the items in order, and what it billed.
+type Content = (String, Vec<Item>, Decimal);
+
+fn invoice_digest(inv: &billrecon_model::Invoice) -> Content {
     let s = &inv.summary;
-    let items: Vec<(String, String, String, i64)> = inv
+    let items: Vec<Item> = inv
         .charges
         .iter()
         .map(|c| {
@@ -1009,7 +1006,7 @@ fn invoice_digest(inv: &billrecon_model::Invoice) -> (String, Vec<(String, Strin
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    (format!("{h:016x}-{}", text.len()), items)
+    (format!("{h:016x}-{}", text.len()), items, inv.charges.iter().map(|c| c.amount).sum())
 }
 
 /// A waiver's money: `amount` back to the program's `account` (debited) from the employee's

@@ -179,6 +179,7 @@ pub fn evaluate(
     }
 
     // credit_not_received: no credit of the disputed amount on the two invoices since.
+    let credits_now = account_credits(ctx);
     for dsp in &history.disputes {
         let after: Vec<&billrecon_model::PastMonth> = past.iter().filter(|m| m.label > dsp.month).collect();
         let months_since = after.len() + 1; // the earlier months since, and this one
@@ -189,7 +190,7 @@ pub fn evaluate(
         });
         found |=
             current.iter().filter(|l| dsp.line.is_none_or(|x| x == l.line)).flat_map(|l| l.credits.iter()).any(|c| *c == wanted)
-                || account_credits(ctx).contains(&wanted);
+                || credits_now.contains(&wanted);
         if !found && months_since >= 2 {
             let since: Vec<String> = after.iter().map(|m| m.label.clone()).chain([label.clone()]).collect();
             let detail = format!(
