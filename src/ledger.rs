@@ -355,32 +355,27 @@ pub fn journal(ledger: Option<&Path>, since: NaiveDate, format: JournalFormat) -
                 .collect::<Vec<_>>(),
         ),
         JournalFormat::Peoplesoft => {
-            let mut s = String::new();
-            let _ = writeln!(
-                s,
-                "H{:<5}{:<10}{:<10}{:<10}{:<3}{:<30}",
+            // The same batch layout as reconcile's journal-peoplesoft.txt; each line's reference
+            // is its date. The ledger keeps no business unit: BU001, PeopleSoft's default.
+            let dates: Vec<String> = rows.iter().map(|r| r.date.to_string()).collect();
+            let lines: Vec<billrecon_report::journal::PeopleSoftLine<'_>> = rows
+                .iter()
+                .zip(&dates)
+                .map(|(r, d)| billrecon_report::journal::PeopleSoftLine {
+                    account_code: &r.account_code,
+                    employee_id: &r.employee_id,
+                    debit: r.debit,
+                    credit: r.credit,
+                    reference: d,
+                    memo: &r.memo,
+                })
+                .collect();
+            billrecon_report::journal::peoplesoft_batch(
                 "BU001",
-                "NEXT",
-                since.format("%m/%d/%Y"),
-                "ACTUALS",
-                "TEL",
-                "adjustments since"
-            );
-            for (n, r) in rows.iter().enumerate() {
-                let signed = r.debit - r.credit;
-                let _ = writeln!(
-                    s,
-                    "L{:<5}{:09}{:<10}{:<30}{:>18}{:<11}{:<30}",
-                    "BU001",
-                    n + 1,
-                    "ACTUALS",
-                    r.account_code.chars().take(30).collect::<String>(),
-                    format!("{signed:.2}"),
-                    r.employee_id.chars().take(11).collect::<String>(),
-                    format!("{} {}", r.date, r.memo).chars().take(30).collect::<String>()
-                );
-            }
-            s
+                &since.format("%m/%d/%Y").to_string(),
+                "adjustments since",
+                &lines,
+            )
         }
     };
     emit(&text)?;

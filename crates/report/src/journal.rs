@@ -86,44 +86,75 @@ fn amount(d: Decimal, w: usize) -> String {
     format!("{:>w$}", plain(d))
 }
 
-/// The PeopleSoft flat-file journal: per invoice one `H` record, its `L` records, and a `C`
-/// control record. Fixed-width fields; see docs/outputs.md for the layout.
+/// One journal line of a PeopleSoft batch.
+pub struct PeopleSoftLine<'a> {
+    pub account_code: &'a str,
+    pub employee_id: &'a str,
+    pub debit: Decimal,
+    pub credit: Decimal,
+    /// Ten characters: the invoice number (or the entry's date, for adjusting entries).
+    pub reference: &'a str,
+    pub memo: &'a str,
+}
+
+/// One PeopleSoft batch: an `H` record (business unit, date `MM/DD/YYYY`, description), an `L`
+/// record per line (signed amount), and a `C` control record (count, debits, credits).
+/// Fixed-width fields; see docs/outputs.md for the layout.
+pub fn peoplesoft_batch(bu: &str, date: &str, description: &str, lines: &[PeopleSoftLine<'_>]) -> String {
+    let mut out = format!(
+        "H{}{}{}{}{}{}\n",
+        fixed(bu, 5),
+        fixed("NEXT", 10),
+        fixed(date, 10),
+        fixed("ACTUALS", 10),
+        fixed("TEL", 3),
+        fixed(description, 30)
+    );
+    let mut debits = Decimal::ZERO;
+    let mut credits = Decimal::ZERO;
+    for (n, j) in lines.iter().enumerate() {
+        debits += j.debit;
+        credits += j.credit;
+        out.push_str(&format!(
+            "L{}{:09}{}{}{}{}{}{}\n",
+            fixed(bu, 5),
+            n + 1,
+            fixed("ACTUALS", 10),
+            fixed(j.account_code, 30),
+            amount(j.debit - j.credit, 18),
+            fixed(j.employee_id, 11),
+            fixed(j.reference, 10),
+            fixed(j.memo, 30)
+        ));
+    }
+    out.push_str(&format!("C{:09}{}{}\n", lines.len(), amount(debits, 18), amount(credits, 18)));
+    out
+}
+
+/// The PeopleSoft flat-file journal: one batch per invoice.
 pub fn peoplesoft(r: &Reconciliation<'_>) -> String {
     let policy = &r.month.policy;
     let bu = if policy.business_unit.is_empty() { "BU001" } else { policy.business_unit.as_str() };
     let date = r.as_of.format("%m/%d/%Y").to_string();
     let mut out = String::new();
     for (i, inv) in r.month.invoices.iter().enumerate() {
-        let lines: Vec<_> = r.ledger.journal.iter().filter(|j| j.invoice == i).collect();
         let s = &inv.summary;
-        out.push_str(&format!(
-            "H{}{}{}{}{}{}\n",
-            fixed(bu, 5),
-            fixed("NEXT", 10),
-            fixed(&date, 10),
-            fixed("ACTUALS", 10),
-            fixed("TEL", 3),
-            fixed(&format!("{} {} {}", r.month.period.label, s.carrier, s.invoice_number), 30)
-        ));
-        let mut debits = Decimal::ZERO;
-        let mut credits = Decimal::ZERO;
-        for (n, j) in lines.iter().enumerate() {
-            let signed = j.debit - j.credit;
-            debits += j.debit;
-            credits += j.credit;
-            out.push_str(&format!(
-                "L{}{:09}{}{}{}{}{}{}\n",
-                fixed(bu, 5),
-                n + 1,
-                fixed("ACTUALS", 10),
-                fixed(&j.account_code, 30),
-                amount(signed, 18),
-                fixed(&j.employee_id, 11),
-                fixed(&s.invoice_number, 10),
-                fixed(&j.memo, 30)
-            ));
-        }
-        out.push_str(&format!("C{:09}{}{}\n", lines.len(), amount(debits, 18), amount(credits, 18)));
+        let lines: Vec<PeopleSoftLine<'_>> = r
+            .ledger
+            .journal
+            .iter()
+            .filter(|j| j.invoice == i)
+            .map(|j| PeopleSoftLine {
+                account_code: &j.account_code,
+                employee_id: &j.employee_id,
+                debit: j.debit,
+                credit: j.credit,
+                reference: &s.invoice_number,
+                memo: &j.memo,
+            })
+            .collect();
+        let description = format!("{} {} {}", r.month.period.label, s.carrier, s.invoice_number);
+        out.push_str(&peoplesoft_batch(bu, &date, &description, &lines));
     }
     out
 }
