@@ -190,13 +190,15 @@ pub fn receivables(
             let body: Vec<Vec<String>> = rows
                 .iter()
                 .map(|r| {
-                    let mut c = cells(r);
-                    for v in c.iter_mut().skip(1).take(9) {
-                        *v = usd(v.parse().unwrap_or_default());
-                    }
-                    if r.outstanding < Decimal::ZERO {
-                        c[4] = format!("{} credit", usd(-r.outstanding));
-                    }
+                    let outstanding = if r.outstanding < Decimal::ZERO {
+                        format!("{} credit", usd(-r.outstanding))
+                    } else {
+                        usd(r.outstanding)
+                    };
+                    let mut c =
+                        vec![r.employee_id.clone(), usd(r.billed), usd(r.paid), usd(r.waived), outstanding, usd(r.current)];
+                    c.extend(r.aged.iter().map(|a| usd(*a)));
+                    c.push(r.oldest_due.map(|d| d.to_string()).unwrap_or_default());
                     c
                 })
                 .collect();
