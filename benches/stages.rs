@@ -17,7 +17,13 @@ const LINES: u32 = 10_000;
 const ROWS: u64 = 1_000_000;
 
 fn month(dir: &Path) {
-    let opts = billrecon_synth::Options { lines: LINES, usage_rows: ROWS, seed: 1, style: billrecon_synth::Style::Plain };
+    let opts = billrecon_synth::Options {
+        lines: LINES,
+        usage_rows: ROWS,
+        seed: 1,
+        style: billrecon_synth::Style::Plain,
+        period: Default::default(),
+    };
     billrecon_synth::generate(opts, dir).expect("generate");
 }
 

@@ -4,22 +4,22 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use billrecon_parser::usage::Outside;
-use billrecon_parser::{load_month_with, CountUsage, Loaded};
+use billrecon_parser::Loaded;
 
-use crate::{emit, OutputFormat};
+use crate::cli::OutputFormat;
+use crate::emit::emit;
+use crate::outcome::Outcome;
 
-pub fn run(month_dir: &Path, format: OutputFormat) -> anyhow::Result<u8> {
+pub fn run(month_dir: &Path, format: OutputFormat) -> anyhow::Result<Outcome> {
     // Rows are counted and checked as they stream; none are kept.
-    let (loaded, count) = load_month_with(month_dir, |m| CountUsage::within(&m.period))?;
-    let dates = &count.outside;
+    let checked = billrecon_pipeline::check(month_dir)?;
+    let (loaded, dates) = (&checked.loaded, &checked.outside);
     let text = match format {
-        OutputFormat::Text => render_text(&loaded, dates),
-        OutputFormat::Json => render_json(&loaded, dates)?,
+        OutputFormat::Text => render_text(loaded, dates),
+        OutputFormat::Json => render_json(loaded, dates)?,
     };
     emit(&text)?;
-    // Not one usage row in the period: the period is wrong, or the usage is another month's.
-    let none_in_period = dates.rows > 0 && dates.outside == dates.rows;
-    Ok(if loaded.rejected() > 0 || !loaded.manifest.placeholders.is_empty() || none_in_period { 1 } else { 0 })
+    Ok(Outcome::Month(checked.attention()))
 }
 
 /// What check says of usage dated outside the period: nothing when all is inside.

@@ -7,9 +7,10 @@ use anyhow::bail;
 use billrecon_parser::survey::{survey, Entry, Found};
 use billrecon_parser::MANIFEST_FILE;
 
-use crate::emit;
+use crate::emit::emit;
+use crate::outcome::Outcome;
 
-pub fn run(dir: &Path, force: bool) -> anyhow::Result<u8> {
+pub fn run(dir: &Path, force: bool) -> anyhow::Result<Outcome> {
     if !dir.is_dir() {
         bail!("{}: not a folder (give the folder holding the carrier's download and the fleet list)", dir.display());
     }
@@ -46,7 +47,7 @@ pub fn run(dir: &Path, force: bool) -> anyhow::Result<u8> {
                 );
             }
             emit(&out)?;
-            Ok(if unplaced.is_empty() { 0 } else { 1 })
+            Ok(if unplaced.is_empty() { Outcome::Done } else { Outcome::Incomplete })
         }
         Err(why) => {
             emit(&out)?;

@@ -5,12 +5,13 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use billrecon_ledger::{Event, EventOutcome, Ledger, PayOutcome, Payment, PostInput, PostOutcome};
-use billrecon_model::{usd, Decimal, PhoneNumber, Severity};
-use billrecon_report::{text, Reconciliation};
+use billrecon_ledger::{Decision, Event, EventOutcome, Ledger, PayOutcome, Payment, PostOutcome, Source, Stamp};
+use billrecon_model::{usd, Decimal, FreeText, PhoneNumber};
 use chrono::NaiveDate;
 
-use crate::emit;
+use crate::cli::{JournalFormat, ReceivablesFormat};
+use crate::emit::emit;
+use crate::outcome::Outcome;
 
 /// The environment variable naming the ledger when `--ledger` does not.
 pub const LEDGER_ENV: &str = "BILLRECON_LEDGER";
@@ -45,35 +46,38 @@ pub fn open_existing(path: &Path) -> anyhow::Result<Ledger> {
     Ledger::open(path).with_context(|| format!("{}", path.display()))
 }
 
+/// Who runs this command: the operating system's login (`$USER`, else `$LOGNAME`), as the actor
+/// of what it writes; `unknown` when neither is set or it is not plain text.
+fn stamp() -> Stamp {
+    let login = ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()));
+    let actor = login
+        .and_then(|l| FreeText::parse("login", &l).ok())
+        .unwrap_or_else(|| FreeText::parse("login", "unknown").expect("plain text"));
+    Stamp { actor, source: Source::Cli, at: now() }
+}
+
 /// `billrecon post`: reconcile the month and record it.
-pub fn post(month_dir: &Path, ledger: Option<&Path>, replace: bool, as_of: Option<NaiveDate>, quiet: bool) -> anyhow::Result<u8> {
-    let (loaded, facts) = crate::stream::load(month_dir, quiet)?;
+pub fn post(
+    month_dir: &Path,
+    ledger: Option<&Path>,
+    replace: bool,
+    as_of: Option<NaiveDate>,
+    quiet: bool,
+) -> anyhow::Result<Outcome> {
+    let read = crate::progress::read_month(month_dir, quiet)?;
     let lpath = path(ledger, Some(month_dir));
     let mut db = Ledger::open(&lpath).with_context(|| format!("{}", lpath.display()))?;
-    let history = db.history(&loaded.month.period.label)?;
-    let ctx = billrecon_rules::Ctx::with_facts(&loaded.month, facts);
-    let (findings, lines, credits) = billrecon_rules::evaluate_with_history(&ctx, Some(&history));
-    let posted = billrecon_chargeback::post(&loaded.month, &findings)?;
-    let as_of = as_of.unwrap_or(loaded.month.period.end);
-    let input =
-        PostInput { month: &loaded.month, findings: &findings, posted: &posted, as_of, lines: &lines, account_credits: &credits };
-    let outcome = db.post(&input, replace).map_err(|e| anyhow::anyhow!("{}: {e}", lpath.display()))?;
-    let r = Reconciliation {
-        month: &loaded.month,
-        inputs: &loaded.inputs,
-        rejections: &loaded.rejections,
-        findings: &findings,
-        ledger: &posted,
-        as_of,
-    };
-    let rejected = loaded.rejected();
+    let posted = billrecon_pipeline::post(&read, &mut db, replace, as_of, &stamp())?;
+    let run = &posted.run;
+    let r = run.reconciliation(posted.as_of);
+    let attention = run.attention();
     let mut s = String::new();
-    match &outcome {
+    match &posted.outcome {
         PostOutcome::AlreadyPosted { month, invoices } => {
             let _ = writeln!(s, "{month} is already posted in {} ({}): nothing written.", lpath.display(), invoices.join(", "));
         }
         PostOutcome::Posted { new, replaced, unchanged, receivables, findings: recorded, .. } => {
-            s.push_str(&crate::reconcile::summary(&r, "Posted", rejected));
+            s.push_str(&billrecon_report::text::month_summary(&r, "Posted", attention.rejected_rows));
             let _ = writeln!(s, "\nLedger {}:", lpath.display());
             for (what, names) in
                 [("new", new), ("replaced (the earlier posting reversed)", replaced), ("unchanged, left as posted", unchanged)]
@@ -82,12 +86,12 @@ pub fn post(month_dir: &Path, ledger: Option<&Path>, replace: bool, as_of: Optio
                     let _ = writeln!(s, "  invoice {n}: {what}");
                 }
             }
-            let owed: Decimal = posted.employees.values().sum();
+            let owed: Decimal = run.postings.employees.values().sum();
             let _ = writeln!(s, "  notices to employees: {receivables} ({}); findings recorded: {recorded}", usd(owed));
             let from_history: Vec<String> = billrecon_model::Rule::HISTORY
                 .iter()
                 .filter_map(|rule| {
-                    let n = findings.iter().filter(|f| f.rule == *rule).count();
+                    let n = run.findings.iter().filter(|f| f.rule == *rule).count();
                     (n > 0).then(|| format!("{n} {}", rule.as_str()))
                 })
                 .collect();
@@ -99,11 +103,10 @@ pub fn post(month_dir: &Path, ledger: Option<&Path>, replace: bool, as_of: Optio
     if !quiet {
         emit(&s)?;
     }
-    for u in crate::check::placeholder_lines(&loaded) {
+    for u in crate::check::placeholder_lines(&read.loaded) {
         eprintln!("{u}");
     }
-    let action = findings.iter().any(|f| f.severity == Severity::Action);
-    Ok(if action || rejected > 0 || !loaded.manifest.placeholders.is_empty() { 1 } else { 0 })
+    Ok(Outcome::Month(attention))
 }
 
 /// The history findings `reconcile --ledger` and `findings --ledger` add.
@@ -113,120 +116,22 @@ pub fn history_for(ledger: Option<&Path>, month: &billrecon_model::Month) -> any
     Ok(Some(db.history(&month.period.label)?))
 }
 
-/// Output formats of `receivables`.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum ReceivablesFormat {
-    Table,
-    Csv,
-    Json,
-}
-
 /// `billrecon receivables`.
 pub fn receivables(
     ledger: Option<&Path>,
     as_of: Option<NaiveDate>,
     employee: Option<&str>,
     format: ReceivablesFormat,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Outcome> {
     let db = open_existing(&path(ledger, None))?;
-    let as_of = as_of.unwrap_or_else(crate::today);
+    let as_of = as_of.unwrap_or_else(today);
     let rows = db.receivables(as_of, employee)?;
-    let cells = |r: &billrecon_ledger::Receivable| -> Vec<String> {
-        vec![
-            r.employee_id.clone(),
-            r.billed.to_string(),
-            r.paid.to_string(),
-            r.waived.to_string(),
-            r.outstanding.to_string(),
-            r.current.to_string(),
-            r.aged[0].to_string(),
-            r.aged[1].to_string(),
-            r.aged[2].to_string(),
-            r.aged[3].to_string(),
-            r.oldest_due.map(|d| d.to_string()).unwrap_or_default(),
-        ]
-    };
-    let text = match format {
-        ReceivablesFormat::Json => {
-            let v: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "employee_id": r.employee_id,
-                        "billed": r.billed.to_string(),
-                        "paid": r.paid.to_string(),
-                        "waived": r.waived.to_string(),
-                        "outstanding": r.outstanding.to_string(),
-                        "credit": (-r.outstanding).max(Decimal::ZERO).to_string(),
-                        "current": r.current.to_string(),
-                        "days_0_30": r.aged[0].to_string(),
-                        "days_31_60": r.aged[1].to_string(),
-                        "days_61_90": r.aged[2].to_string(),
-                        "days_over_90": r.aged[3].to_string(),
-                        "oldest_due": r.oldest_due.map(|d| d.to_string()),
-                    })
-                })
-                .collect();
-            serde_json::to_string_pretty(&v)? + "\n"
-        }
-        ReceivablesFormat::Csv => billrecon_report::csv::table(
-            &[
-                "employee_id",
-                "billed",
-                "paid",
-                "waived",
-                "outstanding",
-                "current",
-                "days_0_30",
-                "days_31_60",
-                "days_61_90",
-                "days_over_90",
-                "oldest_due",
-            ],
-            &rows.iter().map(cells).collect::<Vec<_>>(),
-        ),
-        ReceivablesFormat::Table => {
-            let mut s = format!("Receivables on {as_of} (days past the notice's due date)\n\n");
-            let body: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| {
-                    let outstanding = if r.outstanding < Decimal::ZERO {
-                        format!("{} credit", usd(-r.outstanding))
-                    } else {
-                        usd(r.outstanding)
-                    };
-                    let mut c =
-                        vec![r.employee_id.clone(), usd(r.billed), usd(r.paid), usd(r.waived), outstanding, usd(r.current)];
-                    c.extend(r.aged.iter().map(|a| usd(*a)));
-                    c.push(r.oldest_due.map(|d| d.to_string()).unwrap_or_default());
-                    c
-                })
-                .collect();
-            s.push_str(&text::table(
-                &[
-                    "EMPLOYEE",
-                    "BILLED",
-                    "PAID",
-                    "WAIVED",
-                    "OUTSTANDING",
-                    "NOT YET DUE",
-                    "0-30",
-                    "31-60",
-                    "61-90",
-                    "90+",
-                    "OLDEST DUE",
-                ],
-                &body,
-                &[false, true, true, true, true, true, true, true, true, true, false],
-            ));
-            let total: Decimal = rows.iter().map(|r| r.outstanding.max(Decimal::ZERO)).sum();
-            let credit: Decimal = rows.iter().map(|r| (-r.outstanding).max(Decimal::ZERO)).sum();
-            let _ = writeln!(s, "\nOutstanding {}; credits {}", usd(total), usd(credit));
-            s
-        }
-    };
-    emit(&text)?;
-    Ok(0)
+    emit(&match format {
+        ReceivablesFormat::Json => billrecon_report::ledger::receivables_json(&rows),
+        ReceivablesFormat::Csv => billrecon_report::ledger::receivables_csv(&rows),
+        ReceivablesFormat::Table => billrecon_report::ledger::receivables_table(&rows, as_of),
+    })?;
+    Ok(Outcome::Done)
 }
 
 /// `billrecon pay`: one payment, or a CSV of them (`employee_id,date,amount,reference`).
@@ -237,7 +142,7 @@ pub fn pay(
     date: Option<NaiveDate>,
     reference: Option<&str>,
     file: Option<&Path>,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Outcome> {
     let mut payments = Vec::new();
     match (file, employee, amount) {
         (Some(f), None, None) => {
@@ -260,19 +165,23 @@ pub fn pay(
                     .with_context(|| format!("{at}: date: `{}` is not YYYY-MM-DD", c[1]))?;
                 let amount: Decimal =
                     c[2].trim_start_matches('$').parse().with_context(|| format!("{at}: amount: `{}` is not an amount", c[2]))?;
-                payments.push(Payment { employee_id: c[0].to_string(), date, amount, reference: c[3].to_string() });
+                let employee_id = FreeText::parse(format!("{at}: employee_id"), c[0])?;
+                let reference = FreeText::parse(format!("{at}: reference"), c[3])?;
+                payments.push(Payment { employee_id, date, amount, reference });
             }
         }
         (None, Some(e), Some(a)) => {
             let Some(date) = date else { bail!("give the payment's --date") };
             let Some(reference) = reference else { bail!("give the payment's --ref (a check or receipt number)") };
             let amount: Decimal = a.trim_start_matches('$').parse().with_context(|| format!("`{a}` is not an amount"))?;
-            payments.push(Payment { employee_id: e.to_string(), date, amount, reference: reference.to_string() });
+            let employee_id = FreeText::parse("EMPLOYEE", e)?;
+            let reference = FreeText::parse("--ref", reference)?;
+            payments.push(Payment { employee_id, date, amount, reference });
         }
         _ => bail!("give EMPLOYEE AMOUNT --date DATE --ref REF, or --file payments.csv"),
     }
     let mut db = open_existing(&path(ledger, None))?;
-    let out = db.pay(&payments)?;
+    let out = db.pay(&payments, &stamp())?;
     let mut s = String::new();
     for (o, p) in out.iter().zip(&payments) {
         match o {
@@ -290,22 +199,29 @@ pub fn pay(
         }
     }
     emit(&s)?;
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
-/// `billrecon finding waive|dispute|resolve`.
+/// `billrecon finding waive|dispute|resolve`. The free text is checked before the ledger is
+/// opened: refused text writes nothing.
 pub fn finding(
     ledger: Option<&Path>,
     event: Event,
     id: &str,
     reason: &str,
     by: &str,
-    case: &str,
+    case: Option<&str>,
     date: Option<NaiveDate>,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Outcome> {
+    let reason = FreeText::parse("--reason", reason)?;
+    let by = FreeText::parse("--by", by)?;
+    let case = case.map(|c| FreeText::parse("--case", c)).transpose()?;
+    let id = FreeText::parse("ID", id)?;
+    let id = id.as_str();
     let mut db = open_existing(&path(ledger, None))?;
-    let date = date.unwrap_or_else(crate::today);
-    let s = match db.event(id, event, reason, by, case, date)? {
+    let date = date.unwrap_or_else(today);
+    let decision = Decision { finding: id, event, reason: &reason, by: &by, case: case.as_ref(), date, expect_version: None };
+    let s = match db.event(&decision, &stamp())? {
         EventOutcome::Already { status } => format!("Finding {id} is already {status}: nothing written\n"),
         EventOutcome::Recorded { status, moved_back } if moved_back > Decimal::ZERO => {
             format!(
@@ -316,18 +232,11 @@ pub fn finding(
         EventOutcome::Recorded { status, .. } => format!("Finding {id} {status} on {date} by {by}\n"),
     };
     emit(&s)?;
-    Ok(0)
-}
-
-/// Output formats of `journal`.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum JournalFormat {
-    Csv,
-    Peoplesoft,
+    Ok(Outcome::Done)
 }
 
 /// `billrecon journal --since DATE`: the adjusting entries, balanced.
-pub fn journal(ledger: Option<&Path>, since: NaiveDate, format: JournalFormat) -> anyhow::Result<u8> {
+pub fn journal(ledger: Option<&Path>, since: NaiveDate, format: JournalFormat) -> anyhow::Result<Outcome> {
     let db = open_existing(&path(ledger, None))?;
     let rows = db.journal_since(since)?;
     let (dr, cr) = rows.iter().fold((Decimal::ZERO, Decimal::ZERO), |(d, c), r| (d + r.debit, c + r.credit));
@@ -338,87 +247,27 @@ pub fn journal(ledger: Option<&Path>, since: NaiveDate, format: JournalFormat) -
             usd(cr)
         );
     }
-    let text = match format {
-        JournalFormat::Csv => billrecon_report::csv::table(
-            &["date", "kind", "account_code", "employee_id", "debit", "credit", "memo"],
-            &rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.date.to_string(),
-                        r.kind.clone(),
-                        r.account_code.clone(),
-                        r.employee_id.clone(),
-                        r.debit.to_string(),
-                        r.credit.to_string(),
-                        r.memo.clone(),
-                    ]
-                })
-                .collect::<Vec<_>>(),
-        ),
-        JournalFormat::Peoplesoft => {
-            // The same batch layout as reconcile's journal-peoplesoft.txt; each line's reference
-            // is its date. The ledger keeps no business unit: BU001, PeopleSoft's default.
-            let dates: Vec<String> = rows.iter().map(|r| r.date.to_string()).collect();
-            let lines: Vec<billrecon_report::journal::PeopleSoftLine<'_>> = rows
-                .iter()
-                .zip(&dates)
-                .map(|(r, d)| billrecon_report::journal::PeopleSoftLine {
-                    account_code: &r.account_code,
-                    employee_id: &r.employee_id,
-                    debit: r.debit,
-                    credit: r.credit,
-                    reference: d,
-                    memo: &r.memo,
-                })
-                .collect();
-            billrecon_report::journal::peoplesoft_batch(
-                "BU001",
-                &since.format("%m/%d/%Y").to_string(),
-                "adjustments since",
-                &lines,
-            )
-        }
-    };
-    emit(&text)?;
-    Ok(0)
+    emit(&match format {
+        JournalFormat::Csv => billrecon_report::ledger::journal_csv(&rows),
+        JournalFormat::Peoplesoft => billrecon_report::ledger::journal_peoplesoft(&rows, since),
+    })?;
+    Ok(Outcome::Done)
 }
 
 /// `billrecon history LINE`.
-pub fn history(ledger: Option<&Path>, line: &str) -> anyhow::Result<u8> {
+pub fn history(ledger: Option<&Path>, line: &str) -> anyhow::Result<Outcome> {
     let db = open_existing(&path(ledger, None))?;
     let l = PhoneNumber::parse(line).map_err(|e| anyhow::anyhow!("{line}: {e}"))?;
     let rows = db.line_history(&l)?;
     if rows.is_empty() {
         bail!("line {} is in no posted month of {}", l.pretty(), db.path.display());
     }
-    let body: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.month.clone(),
-                usd(r.charges),
-                r.voice_minutes.clone(),
-                r.messages.clone(),
-                if r.used { "yes" } else { "no" }.into(),
-                if r.employee_id.is_empty() { "(nobody)".into() } else { r.employee_id.clone() },
-                r.account_code.clone(),
-                r.findings.join("; "),
-            ]
-        })
-        .collect();
-    let mut s = format!("Line {}, month by month\n\n", l.pretty());
-    s.push_str(&text::table(
-        &["MONTH", "CHARGES", "MINUTES", "MESSAGES", "USED", "HOLDER", "ACCOUNT", "FINDINGS"],
-        &body,
-        &[false, true, true, true, false, false, false, false],
-    ));
-    emit(&s)?;
-    Ok(0)
+    emit(&billrecon_report::ledger::line_history(&l, &rows))?;
+    Ok(Outcome::Done)
 }
 
 /// `billrecon ledger verify`.
-pub fn verify(ledger: Option<&Path>) -> anyhow::Result<u8> {
+pub fn verify(ledger: Option<&Path>) -> anyhow::Result<Outcome> {
     let db = open_existing(&path(ledger, None))?;
     let v = db.verify().map_err(|e| anyhow::anyhow!("{}: {e}", db.path.display()))?;
     emit(&format!(
@@ -428,5 +277,16 @@ pub fn verify(ledger: Option<&Path>) -> anyhow::Result<u8> {
         v.journals,
         v.employees
     ))?;
-    Ok(0)
+    Ok(Outcome::Done)
+}
+
+/// Now, UTC: the one clock the binary reads for the ledger (today's date for events given no
+/// date, and the time each write is stamped with).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+}
+
+/// Today's date (UTC), for ledger events given no date.
+fn today() -> chrono::NaiveDate {
+    now().date_naive()
 }

@@ -1,330 +1,46 @@
 //! `billrecon`: reconciles a public agency's monthly telecom carrier bills.
 //!
-//! Exit codes: 0 = done, nothing needs attention; 1 = done, with rows rejected (or, for later
-//! commands, findings that need action); 2 = the month could not be read.
-//! Data goes to stdout; errors go to stderr.
+//! `main` parses the command line (`cli`), runs one command, and turns what it did (an
+//! [`Outcome`]) into the exit code in one place, [`exit_code`]. Data goes to stdout; errors go to
+//! stderr.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::Parser;
+
+use cli::{Cli, Command, FindingAction, GenerateStyle, LedgerAction, ProfileAction};
+use outcome::{exit_code, Outcome};
 
 mod check;
+mod cli;
+mod emit;
 mod findings;
 mod init;
 mod ledger;
+mod outcome;
 mod profile;
 mod progress;
 mod reconcile;
-mod stream;
 
 /// mimalloc: the month allocates millions of short strings and vectors from several threads;
 /// the system allocator spent a sixth of a statewide run in malloc and free.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[derive(Parser)]
-#[command(
-    name = "billrecon",
-    version,
-    about = "Reconciles a month of telecom carrier bills, penny-exact.",
-    long_about = "Reconciles a public agency's monthly telecom carrier bills: checks that each invoice \
-ties out, finds the charges employees must repay, and posts every invoice dollar to a program \
-account code, the employee receivable account or suspense.\n\n\
-A month is a folder with a billrecon.toml manifest naming the invoices, usage reports, line \
-inventory, employees, plans and attestations (see docs/formats.md).\n\n\
-Exit codes: 0 = nothing needs attention, 1 = rows were rejected (or findings need action), \
-2 = the month could not be read."
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Write a month's billrecon.toml from the files in its folder (a carrier download, a fleet list).
-    #[command(
-        long_about = "Looks at every file in DIR (CSV, TXT, XLSX, and the files inside zips), recognizes each by its header as a built-in carrier profile's table (Verizon's Raw Data Download, AT&T Premier), the agency's fleet list, or a canonical table, and writes DIR/billrecon.toml: the period (the invoice's bill period), one [[invoice]] per carrier invoice, the usage reports, the inventory (or fleet list), and the policy accounts as placeholders marked SET-ME that `check` flags until they are set. It prints what it recognized, where it placed it, and for a file it did not recognize the closest table and the columns missing. It never overwrites a manifest without --force.\n\n\
-Exit codes: 0 = every file was placed, 1 = some files were not (listed), 2 = no manifest could be written (the message says why)."
-    )]
-    Init {
-        /// The month folder: the carrier's download (zip or files) and the agency's fleet list.
-        dir: PathBuf,
-        /// Replace an existing billrecon.toml.
-        #[arg(long)]
-        force: bool,
-    },
-    /// Read every input of a month and report what was accepted and what was rejected.
-    #[command(long_about = "Reads the month's manifest and every input it names (invoices, usage \
-reports, inventory, employees, plans, attestations) and prints, for each input, how many rows were \
-read, accepted, rejected and blank, then every rejected row as FILE[:SHEET]:ROW: COLUMN: reason.\n\n\
-Run it first when a new month's files arrive: fix or explain every rejected row before reconciling.\n\n\
-Exit codes: 0 = every row was accepted, 1 = some rows were rejected, 2 = the month could not be \
-read (missing file, unknown sheet, missing columns, a manifest error...).")]
-    Check {
-        /// The month folder holding billrecon.toml (or the path of a manifest file).
-        month_dir: PathBuf,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-        format: OutputFormat,
-    },
-    /// Reconcile a month: post every invoice dollar and write the statements, notices and journal.
-    #[command(long_about = "Reconciles a month end to end: reads every input, applies the policy rules, \
-posts every charge item to the program account codes that own the lines (prorated by days), the \
-employee receivable account (personal-use charges employees repay) or suspense (unassigned lines), and \
-writes into --out:\n\n\
-  summary.json          totals, accounts, invoices, findings and inputs\n\
-  findings.csv          every finding with its source rows\n\
-  postings.csv          every posting with the invoice rows it came from\n\
-  journal.csv           the balanced journal for a GL import (journal-peoplesoft.txt too when\n\
-                        [policy] journal_format = \"peoplesoft\")\n\
-  statements/ACCT.html  one chargeback statement per program account (and .csv)\n\
-  notices/EMP.html      one reimbursement notice per employee who owes money (and .txt)\n\
-  reconciliation.xlsx   Summary, Findings, Postings, Journal and Rejected sheets\n\n\
-The same inputs always give byte-identical files. docs/outputs.md shows each output.\n\n\
-Exit codes: 0 = reconciled, nothing needs action; 1 = reconciled, with findings that need action \
-(or rejected input rows); 2 = the month could not be reconciled (the message says why).")]
-    Reconcile {
-        /// The month folder holding billrecon.toml (or the path of a manifest file).
-        month_dir: PathBuf,
-        /// Folder to write the outputs into (created if missing; must be empty or a previous output).
-        #[arg(long)]
-        out: PathBuf,
-        /// The run's date (YYYY-MM-DD): notices are due notice_due_days after it. Default: the period's end.
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<chrono::NaiveDate>,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
-        /// Print each stage's wall time on stderr (read + fold, rules, chargeback, outputs).
-        #[arg(long)]
-        timings: bool,
-        /// A ledger holding earlier months: add the history findings (nothing is written to it).
-        #[arg(long)]
-        ledger: Option<PathBuf>,
-    },
-    /// Reconcile a month and record it in the ledger (invoices, postings, journal, findings, notices).
-    #[command(
-        long_about = "Reconciles the month as `reconcile` does (without writing its files) and records it in the ledger: invoices, postings, the journal, findings, assignments, each line's month, and each employee liability as a notice due notice_due_days after --as-of. With earlier months in the ledger the history findings are added (zero_usage_streak, cost_spike, repeat_finding, credit_not_received).\n\n\
-An invoice is known by carrier, account number and invoice number. Posted before with the same content: nothing is written (\"already posted\"). With other content: refused, naming what differs, unless --replace, which reverses the earlier posting and posts this one (both stay in the ledger).\n\n\
-The ledger is --ledger, else $BILLRECON_LEDGER, else billrecon.db beside the month folder.\n\n\
-Exit codes: as reconcile (0, or 1 with findings that need action); 2 = not posted (the message says why)."
-    )]
-    Post {
-        month_dir: PathBuf,
-        #[arg(long)]
-        ledger: Option<PathBuf>,
-        /// Reverse an earlier posting of a changed invoice and post this one.
-        #[arg(long)]
-        replace: bool,
-        /// The run's date: notices are due notice_due_days after it. Default: the period's end.
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<chrono::NaiveDate>,
-        #[arg(long, short)]
-        quiet: bool,
-    },
-    /// What each employee owes: notices, payments, waivers, aging.
-    Receivables {
-        #[arg(long)]
-        ledger: Option<PathBuf>,
-        /// Age on this date (default: today).
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<chrono::NaiveDate>,
-        #[arg(long)]
-        employee: Option<String>,
-        #[arg(long, value_enum, default_value_t = ledger::ReceivablesFormat::Table)]
-        format: ledger::ReceivablesFormat,
-    },
-    /// Record an employee's payment (applied to the oldest open notice first), or a CSV of them.
-    Pay {
-        /// The employee id.
-        employee: Option<String>,
-        /// The amount paid.
-        amount: Option<String>,
-        #[arg(long, value_parser = parse_date)]
-        date: Option<chrono::NaiveDate>,
-        /// The check or receipt number: recording it twice is a no-op.
-        #[arg(long = "ref")]
-        reference: Option<String>,
-        /// A CSV of payments: employee_id,date,amount,reference.
-        #[arg(long, conflicts_with_all = ["employee", "amount", "date", "reference"])]
-        file: Option<PathBuf>,
-        #[arg(long)]
-        ledger: Option<PathBuf>,
-    },
-    /// Waive, dispute or resolve a finding (a waiver moves its liability back to the program).
-    Finding {
-        #[arg(value_enum)]
-        action: FindingAction,
-        /// The finding's id (`DA-8bd95ef0`).
-        id: String,
-        #[arg(long)]
-        reason: String,
-        /// Who decided.
-        #[arg(long)]
-        by: String,
-        /// The carrier's case reference (a dispute).
-        #[arg(long = "case", default_value = "")]
-        case: String,
-        /// The date of the decision (default: today).
-        #[arg(long, value_parser = parse_date)]
-        date: Option<chrono::NaiveDate>,
-        #[arg(long)]
-        ledger: Option<PathBuf>,
-    },
-    /// The adjusting entries since a date (waivers, payments, replacements), as a balanced journal.
-    Journal {
-        #[arg(long, value_parser = parse_date)]
-        since: chrono::NaiveDate,
-        #[arg(long, value_enum, default_value_t = ledger::JournalFormat::Csv)]
-        format: ledger::JournalFormat,
-        #[arg(long)]
-        ledger: Option<PathBuf>,
-    },
-    /// A line month by month: charges, use, holder, account code, findings.
-    History {
-        line: String,
-        #[arg(long)]
-        ledger: Option<PathBuf>,
-    },
-    /// The ledger itself.
-    Ledger {
-        #[command(subcommand)]
-        action: LedgerAction,
-    },
-    /// Apply the policy rules to a month and list what they find.
-    #[command(long_about = "Reads the month and applies the policy rules: chargeable directory \
-assistance (OPM), personal-use overages and personal calls with their own charge (CREC), unassigned, \
-inactive and unbilled lines, lines of employees who have left, invoices that do not tie out, \
-duplicate and third-party charges, attestations that match no call, and missing authorizations.\n\n\
-Each finding has a severity: charge (the employee owes it), action (finance must act), review, or \
-info; the rows it rests on (FILE[:SHEET]:ROW); and one sentence saying why. docs/rules.md explains \
-every rule.\n\n\
-Exit codes: 0 = nothing needs action, 1 = findings of severity action (or rejected input rows), \
-2 = the month could not be read.")]
-    Findings {
-        /// The month folder holding billrecon.toml (or the path of a manifest file).
-        month_dir: PathBuf,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = FindingsFormat::Table)]
-        format: FindingsFormat,
-        /// A ledger: add the history findings, and show each finding's status and history.
-        #[arg(long)]
-        ledger: Option<PathBuf>,
-    },
-    /// Write a synthetic month of any size (canonical format, planted cases of every rule).
-    #[command(long_about = "Writes a complete, valid month into OUT_DIR in the canonical format: \
-manifest, several invoices with account-level charges, effective-dated inventory with mid-month \
-reassignments, employees, plans, attestations and the usage report, with planted cases of every \
-rule at realistic rates (about 1 in 1,000 usage rows a chargeable directory-assistance call). The \
-same seed gives the same bytes; the usage report is streamed, so 20 million rows need no memory.\n\n\
-The statewide benchmark month: --lines 50000 --usage-rows 20000000 (about 1 GB of usage CSV).")]
-    Generate {
-        /// Lines (phones) on the account.
-        #[arg(long)]
-        lines: u32,
-        /// Usage rows (call detail) in the month.
-        #[arg(long)]
-        usage_rows: u64,
-        /// Seed: the same seed writes the same bytes.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// How the CSV files are spelled: `plain` (no quotes, ten-digit numbers, LF) or `carrier`
-        /// (every text field quoted, `$` amounts, `(860) 555-0101` numbers, CRLF), the same month.
-        #[arg(long, value_enum, default_value_t = GenerateStyle::Plain)]
-        style: GenerateStyle,
-        /// Folder to write the month into (created if missing).
-        out_dir: PathBuf,
-    },
-    /// Carrier profiles: list the built-in ones, print one to adapt, or try one on a file.
-    #[command(long_about = "A carrier profile maps a carrier's own export (Verizon's Raw Data \
-Download, AT&T Premier, ...) onto billrecon's canonical tables. A month's billrecon.toml names the \
-profile of an invoice or input; docs/profiles.md documents every key.")]
-    Profile {
-        #[command(subcommand)]
-        action: ProfileAction,
-    },
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FindingAction {
-    Waive,
-    Dispute,
-    Resolve,
-}
-
-#[derive(Subcommand)]
-enum LedgerAction {
-    /// Recompute every balance from the entries; exit 2 with the first discrepancy.
-    Verify {
-        #[arg(long)]
-        ledger: Option<PathBuf>,
-    },
-}
-
-#[derive(Subcommand)]
-enum ProfileAction {
-    /// List the built-in profiles.
-    List,
-    /// Print a built-in profile (or a profile file) as TOML, to copy and adapt.
-    Show {
-        /// A built-in name (verizon-rdd, att-premier) or a profile file.
-        name: String,
-    },
-    /// Read a file through a profile and show its first rows as the canonical table they become.
-    #[command(long_about = "Reads FILE through PROFILE and prints its first rows as the canonical \
-table they become, then every rejected row. Without --table, the first table of the profile whose \
-columns the file has is used.\n\n\
-Exit codes: 0 = every row was accepted, 1 = some rows were rejected, 2 = the file could not be read \
-with the profile.")]
-    Test {
-        /// A built-in name or a profile file.
-        profile: String,
-        /// The file to read (FILE#SHEET for a workbook sheet).
-        file: String,
-        /// Which table of the profile to read the file as.
-        #[arg(long, value_parser = ["summary", "charges", "usage", "inventory", "employees", "plans", "attestations"])]
-        table: Option<String>,
-        /// How many canonical rows to show.
-        #[arg(long, default_value_t = 10)]
-        rows: usize,
-    },
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum GenerateStyle {
-    /// No quote anywhere, ten-digit phone numbers, plain amounts, LF line ends.
-    Plain,
-    /// As carriers and databases export: text quoted, `$1.99`, `(860) 555-0101`, CRLF.
-    Carrier,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FindingsFormat {
-    /// Aligned columns for people.
-    Table,
-    /// The findings.csv layout, for a spreadsheet.
-    Csv,
-    /// One JSON array.
-    Json,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum OutputFormat {
-    /// Aligned columns for people.
-    Text,
-    /// One JSON document for programs.
-    Json,
-}
-
 fn main() -> ExitCode {
     // Set once, before any thread starts: a malformed workbook's panic inside the XLSX reader
     // is contained and reported as a rejection of that file, not printed as a crash.
     billrecon_parser::quiet_contained_panics();
-    let cli = Cli::parse();
-    let result = match cli.command {
+    let result = run(Cli::parse().command);
+    if let Err(e) = &result {
+        let _ = writeln!(std::io::stderr(), "error: {e:#}");
+    }
+    ExitCode::from(exit_code(&result))
+}
+
+fn run(command: Command) -> anyhow::Result<Outcome> {
+    match command {
         Command::Init { dir, force } => init::run(&dir, force),
         Command::Check { month_dir, format } => check::run(&month_dir, format),
         Command::Findings { month_dir, format, ledger } => findings::run(&month_dir, format, ledger.as_deref()),
@@ -346,34 +62,36 @@ fn main() -> ExitCode {
                 FindingAction::Dispute => billrecon_ledger::Event::Dispute,
                 FindingAction::Resolve => billrecon_ledger::Event::Resolve,
             };
-            ledger::finding(ledger.as_deref(), event, &id, &reason, &by, &case, date)
+            ledger::finding(ledger.as_deref(), event, &id, &reason, &by, case.as_deref(), date)
         }
         Command::Journal { since, format, ledger } => ledger::journal(ledger.as_deref(), since, format),
         Command::History { line, ledger } => ledger::history(ledger.as_deref(), &line),
         Command::Ledger { action: LedgerAction::Verify { ledger } } => ledger::verify(ledger.as_deref()),
-        Command::Generate { lines, usage_rows, seed, style, out_dir } => generate(lines, usage_rows, seed, style, &out_dir),
+        Command::Generate { lines, usage_rows, seed, style, period, out_dir } => {
+            generate(lines, usage_rows, seed, style, period, &out_dir)
+        }
         Command::Profile { action: ProfileAction::List } => profile::list(),
         Command::Profile { action: ProfileAction::Show { name } } => profile::show(&name),
         Command::Profile { action: ProfileAction::Test { profile, file, table, rows } } => {
             profile::test(&profile, &file, table.as_deref(), rows)
         }
-    };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e:#}");
-            ExitCode::from(2)
-        }
     }
 }
 
-fn generate(lines: u32, usage_rows: u64, seed: u64, style: GenerateStyle, out: &std::path::Path) -> anyhow::Result<u8> {
+fn generate(
+    lines: u32,
+    usage_rows: u64,
+    seed: u64,
+    style: GenerateStyle,
+    period: billrecon_synth::BillMonth,
+    out: &std::path::Path,
+) -> anyhow::Result<Outcome> {
     use anyhow::Context;
     let style = match style {
         GenerateStyle::Plain => billrecon_synth::Style::Plain,
         GenerateStyle::Carrier => billrecon_synth::Style::Carrier,
     };
-    let g = billrecon_synth::generate(billrecon_synth::Options { lines, usage_rows, seed, style }, out)
+    let g = billrecon_synth::generate(billrecon_synth::Options { lines, usage_rows, seed, style, period }, out)
         .with_context(|| format!("cannot write the month into {}", out.display()))?;
     let mut text = format!("wrote {}: {lines} lines, {} usage rows, {} invoices\n", out.display(), g.usage_rows, g.invoices);
     for (f, size) in &g.files {
@@ -384,24 +102,5 @@ fn generate(lines: u32, usage_rows: u64, seed: u64, style: GenerateStyle, out: &
         text.push_str(&format!("  {rule:<28} {n:>14}\n"));
     }
     eprint!("{text}");
-    Ok(0)
-}
-
-/// Today's date (UTC), for ledger events given no date.
-fn today() -> chrono::NaiveDate {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("the epoch") + chrono::Duration::days((secs / 86_400) as i64)
-}
-
-fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date in the form YYYY-MM-DD"))
-}
-
-/// Writes to stdout, ignoring a closed pipe (`billrecon check ... | head`).
-fn emit(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
-    }
+    Ok(Outcome::Done)
 }

@@ -11,10 +11,11 @@ use billrecon_parser::manifest::input_ref;
 use billrecon_parser::profile::{self, Captured, Profile, ProfileRef, BUILTIN};
 use billrecon_parser::{tables, Archives, InputRef, ParseError};
 
-use crate::emit;
+use crate::emit::emit;
+use crate::outcome::Outcome;
 
 /// The built-in profiles, one per line.
-pub fn list() -> anyhow::Result<u8> {
+pub fn list() -> anyhow::Result<Outcome> {
     let mut out = String::new();
     for (name, text) in BUILTIN {
         let p = Profile::parse(text, name)?;
@@ -22,11 +23,11 @@ pub fn list() -> anyhow::Result<u8> {
     }
     out.push_str("\nPrint one with `billrecon profile show NAME`, save it, adapt it, and name the file in billrecon.toml.\n");
     emit(&out)?;
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
 /// Prints a built-in profile (or a profile file) as TOML, checked.
-pub fn show(name: &str) -> anyhow::Result<u8> {
+pub fn show(name: &str) -> anyhow::Result<Outcome> {
     let text = match profile::builtin_text(name) {
         Some(t) => t.to_string(),
         None => {
@@ -39,29 +40,29 @@ pub fn show(name: &str) -> anyhow::Result<u8> {
     };
     Profile::parse(&text, name)?;
     emit(&text)?;
-    Ok(0)
+    Ok(Outcome::Done)
 }
 
 /// Reads `file` through one section of the profile (the one given, the one whose file name it
 /// has, or the first whose columns it has) and prints its first rows as the canonical table they
 /// become. A whole carrier download (`RDD.zip`) is tried file by file.
-pub fn test(profile_name: &str, file: &str, section: Option<&str>, rows: usize) -> anyhow::Result<u8> {
+pub fn test(profile_name: &str, file: &str, section: Option<&str>, rows: usize) -> anyhow::Result<Outcome> {
     let p = ProfileRef(std::sync::Arc::new(Profile::resolve(profile_name, Path::new("."))?));
     if archive::is_zip(file) {
         return test_download(&p, file, section, rows);
     }
     let mut input = input_ref("FILE", file, Path::new("."), Some(p.clone())).map_err(anyhow::Error::msg)?;
     Archives::default().resolve(&mut input)?;
-    let (code, text) = test_one(&p, &input, section, rows)?;
+    let (rejected, text) = test_one(&p, &input, section, rows)?;
     emit(&text)?;
-    Ok(code)
+    Ok(if rejected { Outcome::Incomplete } else { Outcome::Done })
 }
 
 /// Every file of a download read through the section whose file it is.
-fn test_download(p: &ProfileRef, file: &str, section: Option<&str>, rows: usize) -> anyhow::Result<u8> {
+fn test_download(p: &ProfileRef, file: &str, section: Option<&str>, rows: usize) -> anyhow::Result<Outcome> {
     let archive = Archive::open(Path::new(file), file)?;
     archive.check_download(&p.name, &p.files())?;
-    let mut code = 0;
+    let mut rejected = false;
     let mut text = String::new();
     for member in &archive.members {
         let Some(s) = p.section_of_file(member) else { continue };
@@ -71,8 +72,8 @@ fn test_download(p: &ProfileRef, file: &str, section: Option<&str>, rows: usize)
         let mut input =
             input_ref("FILE", &format!("{file}#{member}"), Path::new("."), Some(p.clone())).map_err(anyhow::Error::msg)?;
         Archives::default().resolve(&mut input)?;
-        let (c, t) = test_one(p, &input, Some(s), rows)?;
-        code = code.max(c);
+        let (r, t) = test_one(p, &input, Some(s), rows)?;
+        rejected |= r;
         if !text.is_empty() {
             text.push('\n');
         }
@@ -82,11 +83,11 @@ fn test_download(p: &ProfileRef, file: &str, section: Option<&str>, rows: usize)
         bail!("{file}: no file in the zip is one profile {} reads (it holds: {})", p.origin, archive.listing());
     }
     emit(&text)?;
-    Ok(code)
+    Ok(if rejected { Outcome::Incomplete } else { Outcome::Done })
 }
 
-/// One file through one section: exit code and the text to print.
-fn test_one(p: &ProfileRef, input: &InputRef, section: Option<&str>, rows: usize) -> anyhow::Result<(u8, String)> {
+/// One file through one section: whether rows were rejected, and the text to print.
+fn test_one(p: &ProfileRef, input: &InputRef, section: Option<&str>, rows: usize) -> anyhow::Result<(bool, String)> {
     let sections: Vec<&str> = match section {
         Some(s) => {
             if !p.sections().any(|x| x == s) {
@@ -105,7 +106,7 @@ fn test_one(p: &ProfileRef, input: &InputRef, section: Option<&str>, rows: usize
         let (result, captured) = profile::capture(rows, || read_section(input, s));
         match result {
             Ok((report, rejections)) => {
-                return Ok((if report.rejected > 0 { 1 } else { 0 }, render(p, s, &report, &rejections, &captured)));
+                return Ok((report.rejected > 0, render(p, s, &report, &rejections, &captured)));
             }
             Err(e @ (ParseError::MissingColumns { .. } | ParseError::NoHeader { .. } | ParseError::Empty { .. }))
                 if section.is_none() =>

@@ -78,6 +78,12 @@ fn left(done: u64, total: u64, elapsed: Duration) -> String {
     format!("{}s", secs.ceil() as u64)
 }
 
+/// Reads a month through the one pipeline, under the bar unless quiet.
+pub fn read_month(month_dir: &std::path::Path, quiet: bool) -> anyhow::Result<billrecon_pipeline::MonthRead> {
+    let bar = Bar::new(quiet).map(|b| b as Rc<dyn billrecon_parser::progress::Progress>);
+    Ok(billrecon_pipeline::read(month_dir, bar)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

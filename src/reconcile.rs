@@ -4,10 +4,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use billrecon_model::{usd, Severity};
-use billrecon_report::{text, Reconciliation, ReportError};
+use billrecon_report::{Reconciliation, ReportError};
 
-use crate::emit;
+use crate::emit::emit;
+use crate::outcome::Outcome;
 
 /// Written into every output folder, so a rerun may replace what a previous run wrote.
 const MARKER: &str = ".billrecon-output";
@@ -19,27 +19,17 @@ pub fn run(
     quiet: bool,
     timings: bool,
     ledger: Option<&Path>,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Outcome> {
     let mut clock = Timings::new(timings);
-    let (loaded, facts) = crate::stream::load(month_dir, quiet)?;
+    let read = crate::progress::read_month(month_dir, quiet)?;
     clock.lap("read and fold the inputs");
-    let ctx = billrecon_rules::Ctx::with_facts(&loaded.month, facts);
-    let findings = match crate::ledger::history_for(ledger, &loaded.month)? {
-        // Without a ledger, exactly the month's own findings.
-        None => billrecon_rules::evaluate_ctx(&ctx),
-        Some(h) => billrecon_rules::evaluate_with_history(&ctx, Some(&h)).0,
-    };
+    // With a ledger, its history adds the history findings; without, exactly the month's own.
+    let history = crate::ledger::history_for(ledger, &read.loaded.month)?;
+    let evaluated = read.evaluate(history.as_ref());
     clock.lap("rules");
-    let ledger = billrecon_chargeback::post(&loaded.month, &findings)?;
+    let run = evaluated.chargeback()?;
     clock.lap("chargeback");
-    let rec = Reconciliation {
-        month: &loaded.month,
-        inputs: &loaded.inputs,
-        rejections: &loaded.rejections,
-        findings: &findings,
-        ledger: &ledger,
-        as_of: as_of.unwrap_or(loaded.month.period.end),
-    };
+    let rec = run.reconciliation(run.as_of(as_of));
     prepare(out)?;
     let written = std::sync::atomic::AtomicUsize::new(0);
     let folders = std::sync::Mutex::new(std::collections::BTreeSet::new());
@@ -60,17 +50,15 @@ pub fn run(
     clock.lap("render and write the outputs");
     clock.report();
 
-    let action = findings.iter().filter(|f| f.severity == Severity::Action).count();
-    let rejected = loaded.rejected();
+    let attention = run.attention();
     if !quiet {
-        emit(&report(&rec, written.into_inner(), out, rejected))?;
+        emit(&report(&rec, written.into_inner(), out, attention.rejected_rows))?;
     }
     // A journal posting to a placeholder account must not go unnoticed, even when quiet.
-    let unset = crate::check::placeholder_lines(&loaded);
-    for u in &unset {
+    for u in crate::check::placeholder_lines(&read.loaded) {
         eprintln!("{u}");
     }
-    Ok(if action > 0 || rejected > 0 || !unset.is_empty() { 1 } else { 0 })
+    Ok(Outcome::Month(attention))
 }
 
 /// Stage wall times, kept only when `--timings` asks for the clock.
@@ -136,67 +124,9 @@ fn prepare(out: &Path) -> anyhow::Result<()> {
 }
 
 fn report(r: &Reconciliation<'_>, files: usize, out: &Path, rejected: u64) -> String {
-    let mut s = summary(r, "Reconciled", rejected);
+    let mut s = billrecon_report::text::month_summary(r, "Reconciled", rejected);
     s.truncate(s.trim_end().len());
     s.push_str("; see findings.csv\n");
     let _ = writeln!(s, "Wrote {files} files to {}", out.display());
-    s
-}
-
-/// The month in a few lines: rows read, each invoice tying out, each account's net, the
-/// findings by severity. `verb` opens it (`Reconciled`, `Posted`).
-pub fn summary(r: &Reconciliation<'_>, verb: &str, rejected: u64) -> String {
-    let l = r.ledger;
-    let p = &r.month.period;
-    let mut s = String::new();
-    let sum = |f: fn(&billrecon_model::InputReport) -> u64| r.inputs.iter().map(f).sum::<u64>();
-    let (read, accepted, skipped, blank) = (sum(|i| i.read), sum(|i| i.accepted), sum(|i| i.skipped), sum(|i| i.blank));
-    let _ = writeln!(
-        s,
-        "{verb} {} ({} to {}): {read} rows read: {accepted} accepted, {rejected} rejected, {skipped} skipped, {blank} blank\n",
-        p.label, p.start, p.end,
-    );
-    let rows: Vec<Vec<String>> = r
-        .month
-        .invoices
-        .iter()
-        .zip(&l.invoices)
-        .map(|(inv, t)| {
-            let su = &inv.summary;
-            vec![
-                su.carrier.clone(),
-                su.invoice_number.clone(),
-                usd(su.current_charges),
-                usd(t.items_total),
-                if t.ties_out { "yes" } else { "NO" }.into(),
-            ]
-        })
-        .collect();
-    s.push_str(&text::table(
-        &["CARRIER", "INVOICE", "CURRENT CHARGES", "ITEMS", "TIES OUT"],
-        &rows,
-        &[false, false, true, true, false],
-    ));
-    s.push('\n');
-    let rows: Vec<Vec<String>> = l.accounts.iter().map(|(k, v)| vec![k.clone(), usd(*v)]).collect();
-    s.push_str(&text::table(&["ACCOUNT", "NET"], &rows, &[false, true]));
-    let _ = writeln!(
-        s,
-        "\nBilled {} = programs {} + employees {} + suspense {}",
-        usd(l.billed),
-        usd(l.programs),
-        usd(l.employees_total),
-        usd(l.suspense)
-    );
-    let count = |sev: Severity| r.findings.iter().filter(|f| f.severity == sev).count();
-    let _ = writeln!(
-        s,
-        "Findings: {} ({} charge, {} action, {} review, {} info)",
-        r.findings.len(),
-        count(Severity::Charge),
-        count(Severity::Action),
-        count(Severity::Review),
-        count(Severity::Info)
-    );
     s
 }

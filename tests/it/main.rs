@@ -1,8 +1,10 @@
 //! End-to-end tests: run the `billrecon` binary as a user would and snapshot its exit code,
 //! stdout and stderr (in the style of uv's `crates/uv/tests/it/`).
 
+mod architecture;
 mod catalogue;
 mod check;
+mod concurrency;
 mod findings;
 mod generate;
 mod hostile;

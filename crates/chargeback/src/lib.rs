@@ -125,7 +125,7 @@ pub struct InvoiceTotals {
 
 /// The month posted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ledger {
+pub struct MonthPostings {
     pub postings: Vec<Posting>,
     pub journal: Vec<JournalLine>,
     /// Net per account code (programs, suspense, receivable).
@@ -255,7 +255,7 @@ fn post_invoice(
 }
 
 /// Posts a month. `findings` are the rules' findings; their `employee_liable` amounts move.
-pub fn post(month: &Month, findings: &[Finding]) -> Result<Ledger, ChargebackError> {
+pub fn post(month: &Month, findings: &[Finding]) -> Result<MonthPostings, ChargebackError> {
     let policy = &month.policy;
     let suspense = policy.suspense_account.as_str();
     let book = LineBook::new(&month.period, &month.inventory);
@@ -345,7 +345,17 @@ pub fn post(month: &Month, findings: &[Finding]) -> Result<Ledger, ChargebackErr
     }
 
     let journal = journal(month, &postings, &invoices)?;
-    Ok(Ledger { postings, journal, accounts, employees, invoices, billed, programs, employees_total, suspense: suspense_total })
+    Ok(MonthPostings {
+        postings,
+        journal,
+        accounts,
+        employees,
+        invoices,
+        billed,
+        programs,
+        employees_total,
+        suspense: suspense_total,
+    })
 }
 
 /// Per invoice: each (account, employee) debited its net (a negative net is a credit), the

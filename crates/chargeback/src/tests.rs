@@ -45,7 +45,7 @@ fn worked_example() -> Month {
     m.month
 }
 
-fn nets(l: &crate::Ledger) -> Vec<(String, String)> {
+fn nets(l: &crate::MonthPostings) -> Vec<(String, String)> {
     l.accounts.iter().map(|(k, v)| (k.clone(), v.to_string())).collect()
 }
 

@@ -2,11 +2,36 @@
 //! dispute, history, verify; the schema's migrations and append-only tables.
 
 use billrecon_model::testkit::{d, day, TestMonth, M};
-use billrecon_model::Finding;
+use std::collections::BTreeMap;
+
+use billrecon_model::{Finding, FreeText, Rule};
 use billrecon_rules::Ctx;
 use proptest::prelude::*;
+use rusqlite::Connection;
 
 use super::*;
+use crate::error::Result;
+
+fn text(s: &str) -> FreeText {
+    FreeText::parse("test", s).unwrap()
+}
+
+/// A test's stamp: the actor `tester`, from the command line, at a fixed time.
+fn stamp() -> Stamp {
+    Stamp { actor: text("tester"), source: Source::Cli, at: "2026-12-06T10:00:00Z".parse().unwrap() }
+}
+
+fn pay_row(employee: &str, date: &str, amount: &str, reference: &str) -> Payment {
+    Payment { employee_id: text(employee), date: day(date), amount: d(amount), reference: text(reference) }
+}
+
+/// Waives, disputes or resolves `id` (a case reference when `case` is not empty).
+fn decide(l: &mut Ledger, id: &str, event: Event, reason: &str, by: &str, case: &str, date: &str) -> Result<EventOutcome> {
+    let (reason, by, case) = (text(reason), text(by), (!case.is_empty()).then(|| text(case)));
+    let decision =
+        Decision { finding: id, event, reason: &reason, by: &by, case: case.as_ref(), date: day(date), expect_version: None };
+    l.event(&decision, &stamp())
+}
 
 fn open() -> (tempfile::TempDir, Ledger) {
     let t = tempfile::tempdir().unwrap();
@@ -48,8 +73,9 @@ fn post(l: &mut Ledger, m: &TestMonth, replace: bool) -> Result<(PostOutcome, Ve
         as_of: m.month.period.end,
         lines: &lines,
         account_credits: &credits,
+        history_mark: None,
     };
-    let out = l.post(&input, replace)?;
+    let out = l.post(&input, replace, &stamp())?;
     Ok((out, findings))
 }
 
@@ -103,29 +129,22 @@ fn payments_apply_oldest_first_age_and_overpay_into_a_credit() {
     );
     let r = &l.receivables(day("2026-11-15"), None).unwrap()[0];
     assert_eq!((r.current, r.aged[0]), (d("1.99"), d("1.99")), "one not yet due, one 16 days late");
-    let pay = |amount: &str, reference: &str| Payment {
-        employee_id: "E1".into(),
-        date: day("2026-12-01"),
-        amount: d(amount),
-        reference: reference.into(),
-    };
+    let pay = |amount: &str, reference: &str| pay_row("E1", "2026-12-01", amount, reference);
     assert_eq!(
-        l.pay(&[pay("1.99", "CHK-1")]).unwrap(),
+        l.pay(&[pay("1.99", "CHK-1")], &stamp()).unwrap(),
         vec![PayOutcome::Recorded { reference: "CHK-1".into(), outstanding: d("1.99") }]
     );
-    assert_eq!(l.pay(&[pay("1.99", "CHK-1")]).unwrap(), vec![PayOutcome::Duplicate { reference: "CHK-1".into() }]);
+    assert_eq!(l.pay(&[pay("1.99", "CHK-1")], &stamp()).unwrap(), vec![PayOutcome::Duplicate { reference: "CHK-1".into() }]);
     // The oldest notice is paid: what is left is the newer one.
     assert_eq!(l.receivables(day("2026-12-01"), None).unwrap()[0].oldest_due, Some(day("2026-11-30")));
     assert_eq!(
-        l.pay(&[pay("5.00", "CHK-2")]).unwrap(),
+        l.pay(&[pay("5.00", "CHK-2")], &stamp()).unwrap(),
         vec![PayOutcome::Recorded { reference: "CHK-2".into(), outstanding: d("-3.01") }]
     );
     let r = &l.receivables(day("2026-12-01"), None).unwrap()[0];
     assert_eq!((r.paid, r.outstanding, r.oldest_due), (d("6.99"), d("-3.01"), None));
     assert_eq!(
-        l.pay(&[Payment { employee_id: "E9".into(), date: day("2026-12-01"), amount: d("1.00"), reference: "X".into() }])
-            .unwrap_err()
-            .to_string(),
+        l.pay(&[pay_row("E9", "2026-12-01", "1.00", "X")], &stamp()).unwrap_err().to_string(),
         "payment X: no notice was ever posted for employee E9: check the id"
     );
     l.verify().unwrap();
@@ -137,15 +156,15 @@ fn a_waiver_moves_the_liability_back_and_survives_a_replacement() {
     let (_, f) = post(&mut l, &month("2026-10", "10.00"), false).unwrap();
     let id = da(&f);
     assert_eq!(
-        l.event(&id, Event::Waive, "a business call to a vendor", "J. Smith", "", day("2026-11-03")).unwrap(),
-        EventOutcome::Recorded { status: "waived", moved_back: d("1.99") }
+        decide(&mut l, &id, Event::Waive, "a business call to a vendor", "J. Smith", "", "2026-11-03").unwrap(),
+        EventOutcome::Recorded { status: FindingStatus::Waived, moved_back: d("1.99") }
     );
     assert_eq!(
-        l.event(&id, Event::Waive, "again", "J. Smith", "", day("2026-11-04")).unwrap(),
-        EventOutcome::Already { status: "waived" }
+        decide(&mut l, &id, Event::Waive, "again", "J. Smith", "", "2026-11-04").unwrap(),
+        EventOutcome::Already { status: FindingStatus::Waived }
     );
     assert_eq!(
-        l.event(&id, Event::Dispute, "x", "y", "", day("2026-11-04")).unwrap_err().to_string(),
+        decide(&mut l, &id, Event::Dispute, "x", "y", "", "2026-11-04").unwrap_err().to_string(),
         format!("finding {id} was waived: a waiver is final")
     );
     let r = &l.receivables(day("2026-11-30"), None).unwrap()[0];
@@ -169,7 +188,7 @@ fn a_waiver_moves_the_liability_back_and_survives_a_replacement() {
 fn history_keeps_lines_open_findings_and_disputes() {
     let (_t, mut l) = open();
     let (_, f) = post(&mut l, &month("2026-09", "10.00"), false).unwrap();
-    l.event(&da(&f), Event::Dispute, "charged twice", "J. Smith", "VZ-7731", day("2026-10-05")).unwrap();
+    decide(&mut l, &da(&f), Event::Dispute, "charged twice", "J. Smith", "VZ-7731", "2026-10-05").unwrap();
     let h = l.history("2026-10").unwrap();
     assert_eq!(h.months.len(), 1);
     assert_eq!(
@@ -257,12 +276,12 @@ proptest! {
                     findings.insert(*mo, da(&f));
                 }
                 Step::Pay { cents } => {
-                    let p = Payment { employee_id: "E1".into(), date: day("2026-12-01"), amount: money(*cents), reference: format!("R{k}") };
-                    let _ = l.pay(&[p]);
+                    let p = Payment { employee_id: text("E1"), date: day("2026-12-01"), amount: money(*cents), reference: text(&format!("R{k}")) };
+                    let _ = l.pay(&[p], &stamp());
                 }
                 Step::Waive { month: mo } => {
                     if let Some(id) = findings.get(mo) {
-                        let _ = l.event(id, Event::Waive, "waived", "tester", "", day("2026-12-02"));
+                        let _ = decide(&mut l, id, Event::Waive, "waived", "tester", "", "2026-12-02");
                     }
                 }
             }
@@ -272,5 +291,206 @@ proptest! {
             "SELECT COUNT(*) FROM receivables r WHERE r.reverses IS NULL AND r.amount_cents + COALESCE((SELECT SUM(x.amount_cents) FROM receivables x WHERE x.reverses = r.id), 0) < 0",
             [], |r| r.get(0)).unwrap();
         prop_assert_eq!(n, 0);
+    }
+}
+
+/// A ledger written by the previous release (schema 2, no actors, no indexes) is brought forward:
+/// its rows kept and marked as written before stamps existed, its hot queries indexed.
+#[test]
+fn a_v2_ledger_migrates_to_v3_keeping_its_rows() {
+    let t = tempfile::tempdir().unwrap();
+    let path = t.path().join("v2.db");
+    {
+        let mut c = Connection::open(&path).unwrap();
+        migrate(&mut c, Some(2)).unwrap();
+        c.execute_batch(
+            "INSERT INTO posts (month, period_start, period_end, as_of, receivable_account, suspense_account, payable_account, cash_account, notice_due_days)
+             VALUES ('2026-09', '2026-09-01', '2026-09-30', '2026-09-30', 'EMPREC', 'SUSP', 'AP', 'CASH', 30);
+             INSERT INTO events (finding_id, event, reason, by_name, case_ref, amount_cents, date) VALUES ('DA-1', 'dispute', 'twice', 'A. Clerk', '', 0, '2026-10-01');
+             INSERT INTO payments (employee_id, date, amount_cents, reference, receivable_account, cash_account) VALUES ('E1', '2026-10-02', 199, 'CHK-1', 'EMPREC', 'CASH');",
+        )
+        .unwrap();
+    }
+    let l = Ledger::open(&path).unwrap();
+    let v: i64 = l.connection().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, 3);
+    for table in ["posts", "events", "payments"] {
+        let row: (String, String, String) = l
+            .connection()
+            .query_row(&format!("SELECT actor, source, recorded_at FROM {table}"), [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        assert_eq!(row, (String::new(), "before-v3".to_string(), String::new()), "{table}");
+    }
+    assert_eq!(l.status("DA-1").unwrap().status, FindingStatus::Disputed);
+    // Still append-only after the migration, new columns included.
+    let e = l.connection().execute_batch("UPDATE events SET actor = 'x'").unwrap_err().to_string();
+    assert!(e.contains("append-only"), "{e}");
+}
+
+/// The hot queries each use an index (their plans hold no full scan of a large table), so a year
+/// of statewide months stays fast. The plans are SQLite's own `EXPLAIN QUERY PLAN`.
+#[test]
+fn the_hot_queries_use_indexes() {
+    let (_t, mut l) = open();
+    post(&mut l, &month("2026-10", "10.00"), false).unwrap();
+    let plan = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> String {
+        let mut st = l.connection().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = st.query_map(params, |r| r.get::<_, String>(3)).unwrap();
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("\n")
+    };
+    /// A query's name, SQL, parameters and the indexes its plan must use.
+    type Case<'a> = (&'a str, &'a str, &'a [&'a dyn rusqlite::ToSql], &'a [&'a str]);
+    let cases: [Case<'_>; 6] = [
+        ("line months", queries::sql::LINE_MONTHS, &[&"8605550101"], &["line_months_line"]),
+        ("line findings", queries::sql::LINE_FINDINGS, &[&"8605550101", &"2026-10"], &["findings_line"]),
+        ("last events", queries::sql::LAST_EVENTS, &[], &["events_finding"]),
+        ("earlier findings", queries::sql::EARLIER_FINDINGS, &[&"2026-11"], &["findings_month", "findings_id"]),
+        ("verify invoices", verify::sql::INVOICES, &[], &["entries_invoice", "invoices_replaces"]),
+        ("journal since", queries::sql::JOURNAL_SINCE, &[&"2026-11-01"], &["journal_date"]),
+    ];
+    for (name, sql, params, indexes) in cases {
+        let p = plan(sql, params);
+        for ix in indexes {
+            assert!(p.contains(ix), "{name} does not use {ix}:\n{p}");
+        }
+        for line in p.lines() {
+            // A scan of the outer table is the query's own loop; a scan inside a correlated
+            // subquery or of entries, journal, receivables or findings would be per row.
+            let big = ["entries", "journal", "receivables", "findings", "line_months", "events"];
+            if line.starts_with("SCAN ") && !line.contains("USING") {
+                let table = line.trim_start_matches("SCAN ").split_whitespace().next().unwrap_or("");
+                assert!(
+                    !big.contains(&table) || (name == "last events" && table == "e"),
+                    "{name} scans {table} without an index:\n{p}"
+                );
+            }
+        }
+    }
+    // Notices look up their reversals by index, not by a scan per notice.
+    let p = plan(
+        "SELECT r.id, (SELECT SUM(x.amount_cents) FROM receivables x WHERE x.reverses = r.id) FROM receivables r WHERE r.reverses IS NULL",
+        &[],
+    );
+    assert!(p.contains("receivables_reverses"), "{p}");
+}
+
+/// A post evaluated against a history that moved (another post or a decision landed meanwhile)
+/// writes nothing and says so; evaluated again, it lands.
+#[test]
+fn a_post_whose_history_moved_is_refused_until_evaluated_again() {
+    let (_t, mut l) = open();
+    let (_, f) = post(&mut l, &month("2026-09", "10.00"), false).unwrap();
+    let (_, mark) = l.history_at("2026-10").unwrap();
+    decide(&mut l, &da(&f), Event::Dispute, "charged twice", "J. Smith", "", "2026-10-05").unwrap();
+    let mut oct = month("2026-10", "10.00");
+    oct.month.invoices[0].summary.invoice_number = "INV-2".into();
+    let ctx = Ctx::new(&oct.month, &oct.usage);
+    let findings = billrecon_rules::evaluate_ctx(&ctx);
+    let posted = billrecon_chargeback::post(&oct.month, &findings).unwrap();
+    let input = |mark| PostInput {
+        month: &oct.month,
+        findings: &findings,
+        posted: &posted,
+        as_of: oct.month.period.end,
+        lines: &[],
+        account_credits: &[],
+        history_mark: Some(mark),
+    };
+    assert!(matches!(l.post(&input(mark), false, &stamp()), Err(LedgerError::Moved)));
+    assert_eq!(l.months().unwrap().len(), 1, "nothing written");
+    let (_, now) = l.history_at("2026-10").unwrap();
+    assert!(matches!(l.post(&input(now), false, &stamp()).unwrap(), PostOutcome::Posted { .. }));
+}
+
+/// A decision made from a version of the finding someone has since acted on writes nothing.
+#[test]
+fn a_decision_from_an_old_version_is_a_conflict() {
+    let (_t, mut l) = open();
+    let (_, f) = post(&mut l, &month("2026-10", "10.00"), false).unwrap();
+    let id = da(&f);
+    let seen = l.status(&id).unwrap().version;
+    assert_eq!(seen, 0);
+    decide(&mut l, &id, Event::Dispute, "charged twice", "J. Smith", "VZ-1", "2026-11-01").unwrap();
+    let (reason, by) = (text("business call"), text("M. Supervisor"));
+    let late = Decision {
+        finding: &id,
+        event: Event::Waive,
+        reason: &reason,
+        by: &by,
+        case: None,
+        date: day("2026-11-02"),
+        expect_version: Some(seen),
+    };
+    assert_eq!(
+        l.event(&late, &stamp()).unwrap_err().to_string(),
+        format!("finding {id} changed since you saw it: it is now disputed (2026-11-01 disputed by J. Smith: charged twice (carrier case VZ-1)); nothing was written")
+    );
+    assert_eq!(l.status(&id).unwrap().history.len(), 1);
+    let now = l.status(&id).unwrap().version;
+    assert!(matches!(l.event(&Decision { expect_version: Some(now), ..late }, &stamp()).unwrap(), EventOutcome::Recorded { .. }));
+}
+
+/// What two people may do to one posted month at once.
+#[derive(Debug, Clone)]
+enum Act {
+    Decide(Event),
+    Pay { reference: u8, cents: i64 },
+}
+
+fn act() -> impl Strategy<Value = Act> {
+    prop_oneof![
+        prop_oneof![Just(Event::Waive), Just(Event::Dispute), Just(Event::Resolve)].prop_map(Act::Decide),
+        (0u8..3, 1i64..400).prop_map(|(reference, cents)| Act::Pay { reference, cents }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(12)))]
+
+    /// Two people (two threads, each with its own connection to one ledger file) act at once, in
+    /// any interleaving the scheduler gives: every finding's events form a sequence one person
+    /// acting alone could have made (no event repeats the status before it, nothing follows a
+    /// waiver), each payment reference is recorded once, and the ledger verifies.
+    #[test]
+    fn any_interleaving_of_two_people_is_a_serial_history(
+        a in proptest::collection::vec(act(), 1..6),
+        b in proptest::collection::vec(act(), 1..6),
+    ) {
+        let (t, mut l) = open();
+        let (_, f) = post(&mut l, &month("2026-10", "10.00"), false).unwrap();
+        let id = da(&f);
+        let path = t.path().join("billrecon.db");
+        let work = |acts: Vec<Act>, who: &'static str| {
+            let (path, id) = (path.clone(), id.clone());
+            std::thread::spawn(move || {
+                let mut l = Ledger::open(&path).unwrap();
+                for a in acts {
+                    match a {
+                        Act::Decide(e) => { let _ = decide(&mut l, &id, e, "why", who, "", "2026-11-05"); }
+                        Act::Pay { reference, cents } => {
+                            let p = Payment { employee_id: text("E1"), date: day("2026-11-06"), amount: money(cents), reference: text(&format!("R{reference}")) };
+                            l.pay(&[p], &stamp()).unwrap();
+                        }
+                    }
+                }
+            })
+        };
+        let (x, y) = (work(a, "A"), work(b, "B"));
+        x.join().unwrap();
+        y.join().unwrap();
+        let events: Vec<String> = {
+            let mut st = l.connection().prepare("SELECT event FROM events WHERE finding_id = ?1 ORDER BY id").unwrap();
+            st.query_map([&id], |r| r.get::<_, String>(0)).unwrap().map(|r| r.unwrap()).collect()
+        };
+        for w in events.windows(2) {
+            prop_assert!(w[0] != w[1], "a repeated status: {events:?}");
+            prop_assert!(w[0] != "waive", "an event after the waiver: {events:?}");
+        }
+        let waives = events.iter().filter(|e| *e == "waive").count();
+        prop_assert!(waives <= 1, "{events:?}");
+        let dup: i64 = l.connection().query_row(
+            "SELECT COUNT(*) FROM (SELECT reference FROM payments GROUP BY reference HAVING COUNT(*) > 1)", [], |r| r.get(0)).unwrap();
+        prop_assert_eq!(dup, 0);
+        prop_assert!(l.verify().is_ok(), "{:?}", l.verify());
     }
 }

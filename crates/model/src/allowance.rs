@@ -4,9 +4,37 @@
 use rust_decimal::Decimal;
 
 use crate::phone::PhoneNumber;
-use crate::records::Allowance;
 use crate::source::SourceRef;
 use crate::usage::UsageType;
+
+/// What a plan includes of one pool (minutes, messages, MB): so many, or no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowance {
+    Limited(Decimal),
+    Unlimited,
+}
+
+impl Allowance {
+    /// The limit; `None` when there is none.
+    pub fn limit(self) -> Option<Decimal> {
+        match self {
+            Allowance::Limited(n) => Some(n),
+            Allowance::Unlimited => None,
+        }
+    }
+
+    /// The amount in words: `500`, or `unlimited`.
+    pub fn words(self) -> String {
+        self.limit().map_or("unlimited".to_string(), |x| x.normalize().to_string())
+    }
+}
+
+/// In JSON: the amount, or `null` for unlimited.
+impl serde::Serialize for Allowance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.limit().serialize(s)
+    }
+}
 
 /// What a carrier states a line's plan includes for one kind of use: a usage summary row of
 /// its charges detail (`Voice`, Allowance `500`, Used `560`).
@@ -16,7 +44,6 @@ pub struct StatedAllowance {
     /// Voice (minutes), text (messages) or data (MB).
     #[serde(serialize_with = "usage_type_word")]
     pub pool: UsageType,
-    /// `None`: unlimited.
     pub allowance: Allowance,
     /// The carrier marks the allowance shared (`2.000(shared)`): a pool across lines, of which
     /// no single line's part can be known.
@@ -31,7 +58,7 @@ fn usage_type_word<S: serde::Serializer>(t: &UsageType, s: S) -> Result<S::Ok, S
 }
 
 /// An allowance as carriers write it: `unlimited`, `500`, `1,000`, `2.000(shared)`. Returns the
-/// amount (`None` = unlimited) and whether it is shared; `Err` names what is wrong.
+/// amount and whether it is shared; `Err` names what is wrong.
 pub fn parse_stated(text: &str) -> Result<(Allowance, bool), String> {
     let t = text.trim();
     let lower = t.to_ascii_lowercase();
@@ -40,7 +67,7 @@ pub fn parse_stated(text: &str) -> Result<(Allowance, bool), String> {
         None => (lower.as_str(), false),
     };
     if body == "unlimited" || body == "unl" {
-        return Ok((None, shared));
+        return Ok((Allowance::Unlimited, shared));
     }
     let n: Decimal = body
         .replace(',', "")
@@ -49,11 +76,10 @@ pub fn parse_stated(text: &str) -> Result<(Allowance, bool), String> {
     if n < Decimal::ZERO {
         return Err(format!("`{t}` is negative"));
     }
-    Ok((Some(n), shared))
+    Ok((Allowance::Limited(n), shared))
 }
 
-/// What a plan's name says it includes, pool by pool: `None` where it says nothing,
-/// `Some(None)` for unlimited.
+/// What a plan's name says it includes, pool by pool: `None` where it says nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NamedAllowances {
     pub voice_minutes: Option<Allowance>,
@@ -144,14 +170,14 @@ pub fn from_plan_name(name: &str) -> NamedAllowances {
                     // A number too large to be gigabytes of anything says nothing.
                     "gb" => {
                         if let Some(mb) = n.checked_mul(Decimal::from(1024)) {
-                            set(&mut out, UsageType::Data, Some(mb));
+                            set(&mut out, UsageType::Data, Allowance::Limited(mb));
                         }
                     }
-                    "mb" => set(&mut out, UsageType::Data, Some(n)),
+                    "mb" => set(&mut out, UsageType::Data, Allowance::Limited(n)),
                     u => {
                         if let Some(p @ (UsageType::Voice | UsageType::Text)) = pool_of(u) {
                             if u != "talk" && u != "voice" && u != "calling" && u != "data" {
-                                set(&mut out, p, Some(n));
+                                set(&mut out, p, Allowance::Limited(n));
                             }
                         }
                     }
@@ -164,14 +190,14 @@ pub fn from_plan_name(name: &str) -> NamedAllowances {
                 unlimited_for_all = true;
             }
             for p in named {
-                set(&mut out, p, None);
+                set(&mut out, p, Allowance::Unlimited);
             }
         }
         i += 1;
     }
     if unlimited_for_all {
         for p in [UsageType::Voice, UsageType::Text, UsageType::Data] {
-            set(&mut out, p, None);
+            set(&mut out, p, Allowance::Unlimited);
         }
     }
     out
@@ -187,10 +213,10 @@ mod tests {
 
     #[test]
     fn stated_allowances_as_carriers_write_them() {
-        assert_eq!(parse_stated("unlimited"), Ok((None, false)));
-        assert_eq!(parse_stated("2.000(shared)"), Ok((Some(d("2.000")), true)));
-        assert_eq!(parse_stated(" 1,000 "), Ok((Some(d("1000")), false)));
-        assert_eq!(parse_stated("Unlimited (shared)"), Ok((None, true)));
+        assert_eq!(parse_stated("unlimited"), Ok((Allowance::Unlimited, false)));
+        assert_eq!(parse_stated("2.000(shared)"), Ok((Allowance::Limited(d("2.000")), true)));
+        assert_eq!(parse_stated(" 1,000 "), Ok((Allowance::Limited(d("1000")), false)));
+        assert_eq!(parse_stated("Unlimited (shared)"), Ok((Allowance::Unlimited, true)));
         assert_eq!(
             parse_stated("lots").unwrap_err(),
             "`lots` is not an allowance (a number, `unlimited`, or either followed by `(shared)`)"
@@ -203,18 +229,30 @@ mod tests {
             let a = from_plan_name(s);
             (a.voice_minutes, a.messages, a.data_mb)
         };
-        assert_eq!(n("Business Talk 500 minutes"), (Some(Some(d("500"))), None, None));
-        assert_eq!(n("450 MIN 1000 MSG"), (Some(Some(d("450"))), Some(Some(d("1000"))), None));
-        assert_eq!(n("FLEX BUSINESS DATA DEVICE 2GB $35.00 monthly access charge"), (None, None, Some(Some(d("2048")))));
-        assert_eq!(n("Unlimited Talk & Text 5 GB"), (Some(None), Some(None), Some(Some(d("5120")))));
-        assert_eq!(n("BUSINESS UNLIMITED SMARTPHONE"), (Some(None), Some(None), Some(None)));
-        assert_eq!(n("Pooled 1,000 minutes unlimited text"), (Some(Some(d("1000"))), Some(None), None));
+        assert_eq!(n("Business Talk 500 minutes"), (Some(Allowance::Limited(d("500"))), None, None));
+        assert_eq!(n("450 MIN 1000 MSG"), (Some(Allowance::Limited(d("450"))), Some(Allowance::Limited(d("1000"))), None));
+        assert_eq!(
+            n("FLEX BUSINESS DATA DEVICE 2GB $35.00 monthly access charge"),
+            (None, None, Some(Allowance::Limited(d("2048"))))
+        );
+        assert_eq!(
+            n("Unlimited Talk & Text 5 GB"),
+            (Some(Allowance::Unlimited), Some(Allowance::Unlimited), Some(Allowance::Limited(d("5120"))))
+        );
+        assert_eq!(
+            n("BUSINESS UNLIMITED SMARTPHONE"),
+            (Some(Allowance::Unlimited), Some(Allowance::Unlimited), Some(Allowance::Unlimited))
+        );
+        assert_eq!(
+            n("Pooled 1,000 minutes unlimited text"),
+            (Some(Allowance::Limited(d("1000"))), Some(Allowance::Unlimited), None)
+        );
         assert_eq!(n("Business Talk 1000"), (None, None, None), "a number without its unit says nothing");
         assert_eq!(n("Smartphone Plan"), (None, None, None));
         assert_eq!(n("$500 minutes"), (None, None, None), "a price is not an allowance");
         // Found by fuzzing (fuzz/ values): a number that overflows as megabytes says nothing.
         assert_eq!(n("777614614015,5015,550015257770.5GB07350015p1251"), (None, None, None));
-        assert_eq!(n("Business Talk 500 $30.00 (500 minutes, $.45/min after)"), (Some(Some(d("500"))), None, None));
+        assert_eq!(n("Business Talk 500 $30.00 (500 minutes, $.45/min after)"), (Some(Allowance::Limited(d("500"))), None, None));
         assert_eq!(n("BUSINESS TALK 500 $30.00 monthly access charge $.25 per minute after allowance"), (None, None, None));
     }
 }

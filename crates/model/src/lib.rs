@@ -17,9 +17,10 @@ pub mod records;
 pub mod source;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod text;
 pub mod usage;
 
-pub use allowance::{NamedAllowances, StatedAllowance};
+pub use allowance::{Allowance, NamedAllowances, StatedAllowance};
 pub use book::{DaySplit, LineBook};
 pub use finding::{stable_hash, Call, Finding, Overage, Rule, Severity};
 pub use history::{Dispute, History, LineMonth, OpenFinding, PastMonth};
@@ -31,4 +32,5 @@ pub use phone::PhoneNumber;
 pub use records::*;
 pub use rust_decimal::Decimal;
 pub use source::{Rejection, SourceRef};
+pub use text::{FreeText, FreeTextError, TextProblem};
 pub use usage::{StrColumn, TimeOfDay, UsageRecord, UsageSink, UsageSource, UsageTable, UsageType};

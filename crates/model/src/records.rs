@@ -6,6 +6,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::allowance::Allowance;
 use crate::phone::PhoneNumber;
 use crate::source::SourceRef;
 use crate::usage::TimeOfDay;
@@ -243,9 +244,6 @@ pub struct Employee {
     pub termination_date: Option<NaiveDate>,
     pub source: SourceRef,
 }
-
-/// A plan's allowance for one pool; `None` = unlimited.
-pub type Allowance = Option<Decimal>;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Plan {

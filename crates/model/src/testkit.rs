@@ -260,9 +260,9 @@ impl M {
         let n = plans.len() + 2;
         plans.push(Plan {
             plan: name.into(),
-            voice_minutes: voice.map(d),
-            messages: messages.map(d),
-            data_mb: None,
+            voice_minutes: voice.map_or(Allowance::Unlimited, |v| Allowance::Limited(d(v))),
+            messages: messages.map_or(Allowance::Unlimited, |v| Allowance::Limited(d(v))),
+            data_mb: Allowance::Unlimited,
             monthly_rate: None,
             source: src("plans.csv", n),
         });

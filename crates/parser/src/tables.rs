@@ -307,10 +307,12 @@ pub fn read_allowances(input: &dyn TableInput) -> Result<Read<Vec<StatedAllowanc
         out.push(StatedAllowance {
             line,
             pool,
-            allowance: allowance
-                .map(|a| a.checked_mul(scale))
-                .map(|a| a.ok_or(("allowance".into(), "is too large".to_string())))
-                .transpose()?,
+            allowance: match allowance {
+                Allowance::Unlimited => Allowance::Unlimited,
+                Allowance::Limited(a) => {
+                    Allowance::Limited(a.checked_mul(scale).ok_or(("allowance".into(), "is too large".to_string()))?)
+                }
+            },
             shared,
             used: used.map(|u| u.checked_mul(scale)).map(|u| u.ok_or(("used".into(), "is too large".to_string()))).transpose()?,
             source: src.clone(),
@@ -437,9 +439,9 @@ pub fn read_employees(input: &dyn TableInput) -> Result<Read<Vec<Employee>>, Par
 
 fn allowance(c: Cell<'_>) -> Result<Allowance, String> {
     if c.is_blank() || c.display().eq_ignore_ascii_case("unlimited") {
-        Ok(None)
+        Ok(Allowance::Unlimited)
     } else {
-        value::non_negative_quantity(c).map(Some)
+        value::non_negative_quantity(c).map(Allowance::Limited)
     }
 }
 

@@ -274,7 +274,7 @@ fn a_minimal_month_loads() {
     let (l, _) = load_month(t.path()).unwrap();
     assert_eq!(l.inputs.len(), 7);
     assert_eq!(l.month.invoices[0].summary.current_charges, d("40.00"));
-    assert_eq!(l.month.plans.as_ref().unwrap()[0].voice_minutes, Some(d("500")));
+    assert_eq!(l.month.plans.as_ref().unwrap()[0].voice_minutes, billrecon_model::Allowance::Limited(d("500")));
     assert!(l.rejections.is_empty());
 }
 
@@ -360,7 +360,7 @@ fn stated_allowances_convert_units_and_reject_what_cannot_be_an_allowance() {
     let (v, report, rej) = billrecon_parser::tables::read_allowances(&csv(t.path(), "allowances.csv")).unwrap();
     #[allow(clippy::type_complexity)]
     let got: Vec<(String, &str, Option<Decimal>, bool, Option<Decimal>)> =
-        v.iter().map(|a| (a.line.to_string(), a.pool.as_str(), a.allowance, a.shared, a.used)).collect();
+        v.iter().map(|a| (a.line.to_string(), a.pool.as_str(), a.allowance.limit(), a.shared, a.used)).collect();
     assert_eq!(
         got,
         vec![

@@ -25,7 +25,7 @@ pub const POSTINGS_HEADER: &[&str] = &[
 /// hundreds of thousands).
 pub fn postings_rows(r: &Reconciliation<'_>) -> Vec<Vec<String>> {
     use rayon::prelude::*;
-    r.ledger
+    r.postings
         .postings
         .par_iter()
         .map(|p| {
@@ -54,7 +54,7 @@ pub fn postings_csv(rows: &[Vec<String>]) -> String {
 pub const JOURNAL_HEADER: &[&str] = &["period", "invoice_number", "account_code", "employee_id", "debit", "credit", "memo"];
 
 pub fn journal_rows(r: &Reconciliation<'_>) -> Vec<Vec<String>> {
-    r.ledger
+    r.postings
         .journal
         .iter()
         .map(|j| {
@@ -140,7 +140,7 @@ pub fn peoplesoft(r: &Reconciliation<'_>) -> String {
     for (i, inv) in r.month.invoices.iter().enumerate() {
         let s = &inv.summary;
         let lines: Vec<PeopleSoftLine<'_>> = r
-            .ledger
+            .postings
             .journal
             .iter()
             .filter(|j| j.invoice == i)

@@ -24,7 +24,7 @@ pub struct Programs<'a> {
 impl<'a> Programs<'a> {
     pub fn new(r: &Reconciliation<'a>) -> Programs<'a> {
         let mut postings: BTreeMap<&str, Vec<&Posting>> = BTreeMap::new();
-        for p in r.ledger.postings.iter() {
+        for p in r.postings.postings.iter() {
             postings.entry(p.account_code.as_str()).or_default().push(p);
         }
         let names = crate::file_names(r.program_accounts());

@@ -7,7 +7,7 @@ use billrecon_model::plain;
 use crate::Reconciliation;
 
 pub fn json(r: &Reconciliation<'_>) -> String {
-    let l = r.ledger;
+    let l = r.postings;
     let accounts: Map<String, Value> = l.accounts.iter().map(|(k, v)| (k.clone(), Value::String(plain(*v)))).collect();
     let employees: Map<String, Value> = l.employees.iter().map(|(k, v)| (k.clone(), Value::String(plain(*v)))).collect();
     let findings: Map<String, Value> =

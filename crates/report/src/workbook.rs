@@ -75,7 +75,7 @@ pub fn xlsx(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>,
 }
 
 fn build(r: &Reconciliation<'_>, postings: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
-    let l = r.ledger;
+    let l = r.postings;
     let mut wb = Workbook::new();
     // Level 1 deflates a statewide month's sheets in a fraction of the default's time, for a
     // file about a third larger than level 6 makes.

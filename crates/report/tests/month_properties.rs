@@ -169,7 +169,7 @@ proptest! {
             inputs: &[],
             rejections: &[],
             findings: &findings,
-            ledger: &ledger,
+            postings: &ledger,
             as_of: month.period.end,
         };
         let first = outputs(&r);

@@ -21,6 +21,54 @@ pub struct Options {
     pub usage_rows: u64,
     pub seed: u64,
     pub style: Style,
+    /// The month the bill is for (default October 2026).
+    pub period: BillMonth,
+}
+
+/// A calendar month: the period a generated bill covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BillMonth {
+    pub year: u32,
+    pub month: u32,
+}
+
+impl Default for BillMonth {
+    fn default() -> BillMonth {
+        BillMonth { year: 2026, month: 10 }
+    }
+}
+
+impl BillMonth {
+    /// `2026-10`; `None` unless a month of the years 2000 to 2099.
+    pub fn parse(s: &str) -> Option<BillMonth> {
+        let (y, m) = s.split_once('-')?;
+        let (year, month) = (y.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+        ((2000..=2099).contains(&year) && (1..=12).contains(&month) && y.len() == 4 && m.len() == 2)
+            .then_some(BillMonth { year, month })
+    }
+
+    /// Days in the month.
+    pub fn days(self) -> u32 {
+        match self.month {
+            4 | 6 | 9 | 11 => 30,
+            2 if self.year.is_multiple_of(4) => 29,
+            2 => 28,
+            _ => 31,
+        }
+    }
+
+    /// The month after.
+    fn next(self) -> BillMonth {
+        if self.month == 12 {
+            BillMonth { year: self.year + 1, month: 1 }
+        } else {
+            BillMonth { month: self.month + 1, ..self }
+        }
+    }
+
+    fn date(self, day: u32) -> String {
+        format!("{:04}-{:02}-{day:02}", self.year, self.month)
+    }
 }
 
 /// How the CSV files are spelled. Both styles hold the same month: reconciling either gives
@@ -152,11 +200,6 @@ pub struct Generated {
     /// Planted cases by rule, for the reader of a benchmark.
     pub planted: Vec<(&'static str, u64)>,
 }
-
-const YEAR: u32 = 2026;
-const MONTH: u32 = 10;
-const DAYS: u32 = 31;
-const PERIOD_SECONDS: u64 = DAYS as u64 * 86_400;
 
 /// SplitMix64: a tiny, well-mixed, seedable generator.
 fn mix(mut z: u64) -> u64 {
@@ -332,10 +375,6 @@ fn fmt_line(n: u64) -> String {
     n.to_string()
 }
 
-fn date(day: u32) -> String {
-    format!("{YEAR:04}-{MONTH:02}-{day:02}")
-}
-
 /// A NANP number the line calls: never 555-1212, never a 3-digit service code.
 fn called_number(seed: u64, line: u32, k: u64) -> u64 {
     let x = h(seed, T_NUM, u64::from(line), k);
@@ -438,6 +477,7 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
     }
     std::fs::create_dir_all(dir)?;
     let m = Month::new(opts);
+    let cal = opts.period;
     let seed = opts.seed;
     let n = opts.lines;
     let k_inv = invoices(n);
@@ -468,7 +508,7 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
         w.write_all(r.end())
     };
     for i in 0..n {
-        let term = if m.kinds[i as usize] == Kind::Terminated { date(10) } else { String::new() };
+        let term = if m.kinds[i as usize] == Kind::Terminated { cal.date(10) } else { String::new() };
         employee(&mut w, i + 1, &term)?;
     }
     for i in (0..n).filter(|i| m.kinds[*i as usize] == Kind::Reassigned) {
@@ -524,11 +564,11 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
             _ => "active",
         };
         match k {
-            Kind::Gap => assignment(&mut w, &line, i + 1, p, plan, status, "2025-07-01", &date(20), &auth)?,
+            Kind::Gap => assignment(&mut w, &line, i + 1, p, plan, status, "2025-07-01", &cal.date(20), &auth)?,
             Kind::Reassigned => {
                 let q = program_of(seed, i, n, true);
-                assignment(&mut w, &line, i + 1, p, plan, "active", "2025-07-01", &date(15), &auth)?;
-                assignment(&mut w, &line, n + i + 1, q, plan, "active", &date(16), "", &format!("Director P{q:02}"))?;
+                assignment(&mut w, &line, i + 1, p, plan, "active", "2025-07-01", &cal.date(15), &auth)?;
+                assignment(&mut w, &line, n + i + 1, q, plan, "active", &cal.date(16), "", &format!("Director P{q:02}"))?;
             }
             _ => assignment(&mut w, &line, i + 1, p, plan, status, "2025-07-01", "", &auth)?,
         }
@@ -575,7 +615,7 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
             }
         }
     }
-    attestation(&mut w, &fmt_line(line_number(0)), &date(31), "12:00:00", "", "No such call")?;
+    attestation(&mut w, &fmt_line(line_number(0)), &cal.date(cal.days()), "12:00:00", "", "No such call")?;
     w.flush()?;
 
     // Invoices: summary and charges; lines round-robin over the invoices.
@@ -650,10 +690,10 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
         let fields: [(&str, Result<String, i64>); 11] = [
             ("carrier", Ok(format!("Carrier {}", v + 1))),
             ("account_number", Ok((442_091_800_001_u64 + v as u64).to_string())),
-            ("invoice_number", Ok((2_026_100_000u64 + v as u64).to_string())),
-            ("invoice_date", Ok("2026-11-03".to_string())),
-            ("period_start", Ok(date(1))),
-            ("period_end", Ok(date(DAYS))),
+            ("invoice_number", Ok((u64::from(cal.year) * 1_000_000 + u64::from(cal.month) * 10_000 + v as u64).to_string())),
+            ("invoice_date", Ok(cal.next().date(3))),
+            ("period_start", Ok(cal.date(1))),
+            ("period_end", Ok(cal.date(cal.days()))),
             ("previous_balance", Err(prev)),
             ("payments", Err(-prev)),
             ("adjustments", Err(0)),
@@ -718,7 +758,10 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
 
     let mut manifest =
         String::from("# A synthetic month written by `billrecon generate`: canonical format, planted cases of every rule.\n");
-    manifest.push_str(&format!("# lines = {n}, usage rows = {written}, seed = {seed}\nperiod = \"{YEAR:04}-{MONTH:02}\"\n"));
+    manifest.push_str(&format!(
+        "# lines = {n}, usage rows = {written}, seed = {seed}\nperiod = \"{:04}-{:02}\"\n",
+        cal.year, cal.month
+    ));
     for v in 1..=k_inv {
         manifest
             .push_str(&format!("\n[[invoice]]\nsummary = \"invoice-{v}-summary.csv\"\ncharges = \"invoice-{v}-charges.csv\"\n"));
@@ -767,9 +810,10 @@ fn usage_row(m: &Month, i: u32, r: u64, rk: RowKind, voice_rank: u64) -> Usage {
     let seed = m.opts.seed;
     let n = m.rows[i as usize].max(1);
     // Spread the rows over the month in order; a little jitter within each row's slot.
-    let slot = PERIOD_SECONDS / n;
+    let period_seconds = u64::from(m.opts.period.days()) * 86_400;
+    let slot = period_seconds / n;
     let jitter = if slot > 1 { h(seed, T_TIME, u64::from(i), r) % slot } else { 0 };
-    let at = (r * PERIOD_SECONDS / n + jitter).min(PERIOD_SECONDS - 1);
+    let at = (r * period_seconds / n + jitter).min(period_seconds - 1);
     let day = (at / 86_400) as u32 + 1;
     let secs = at % 86_400;
     let time = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
@@ -795,7 +839,7 @@ fn usage_row(m: &Month, i: u32, r: u64, rk: RowKind, voice_rank: u64) -> Usage {
         RowKind::NearMiss => ("2125551213".to_string(), "voice", minutes, Some(NEAR_MISS_CENTS), "LONG DISTANCE"),
         RowKind::Roaming => (called_number(seed, i, r).to_string(), "voice", minutes, Some(ROAMING_CENTS), "ROAMING"),
     };
-    Usage { date: date(day), time, number, kind, quantity, charge, description }
+    Usage { date: m.opts.period.date(day), time, number, kind, quantity, charge, description }
 }
 
 #[cfg(test)]
@@ -808,7 +852,7 @@ mod tests {
 
     #[test]
     fn same_seed_same_bytes_other_seed_other_bytes() {
-        let opts = Options { lines: 300, usage_rows: 20_000, seed: 7, style: Style::Plain };
+        let opts = Options { lines: 300, usage_rows: 20_000, seed: 7, style: Style::Plain, period: BillMonth::default() };
         let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let ga = generate(opts, a.path()).unwrap();
         generate(opts, b.path()).unwrap();
@@ -824,7 +868,11 @@ mod tests {
     #[test]
     fn invoices_items_add_up_except_the_planted_mismatch() {
         let d = tempfile::tempdir().unwrap();
-        let g = generate(Options { lines: 400, usage_rows: 10_000, seed: 1, style: Style::Plain }, d.path()).unwrap();
+        let g = generate(
+            Options { lines: 400, usage_rows: 10_000, seed: 1, style: Style::Plain, period: BillMonth::default() },
+            d.path(),
+        )
+        .unwrap();
         assert_eq!(g.invoices, 2);
         for v in 1..=g.invoices {
             let items: i64 = read(d.path(), &format!("invoice-{v}-charges.csv"))
@@ -847,7 +895,11 @@ mod tests {
     #[test]
     fn about_one_usage_row_in_a_thousand_is_chargeable_directory_assistance() {
         let d = tempfile::tempdir().unwrap();
-        let g = generate(Options { lines: 100, usage_rows: 200_000, seed: 3, style: Style::Plain }, d.path()).unwrap();
+        let g = generate(
+            Options { lines: 100, usage_rows: 200_000, seed: 3, style: Style::Plain, period: BillMonth::default() },
+            d.path(),
+        )
+        .unwrap();
         let da = g.planted.iter().find(|p| p.0 == "directory_assistance").unwrap().1;
         assert!((150..=250).contains(&da), "{da}");
         let usage = read(d.path(), "usage.csv");

@@ -5,8 +5,8 @@
 use billrecon_model::{Rule, Severity};
 use rust_decimal::Decimal;
 
-use super::{money, when, who};
-use crate::{Ctx, Draft};
+use crate::ctx::{Ctx, Draft};
+use crate::words::{money, when, who};
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use billrecon_model::{Rule, Severity};
 
-use super::money;
-use crate::{Ctx, Draft};
+use crate::ctx::{Ctx, Draft};
+use crate::words::money;
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();

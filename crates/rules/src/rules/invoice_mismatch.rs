@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use billrecon_model::{Charge, PhoneNumber, Rule, Severity};
 use rust_decimal::Decimal;
 
-use super::money;
-use crate::{Ctx, Draft};
+use crate::ctx::{Ctx, Draft};
+use crate::words::money;
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();

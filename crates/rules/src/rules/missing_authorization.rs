@@ -4,8 +4,8 @@
 
 use billrecon_model::{Rule, Severity};
 
-use super::who;
-use crate::{Ctx, Draft};
+use crate::ctx::{Ctx, Draft};
+use crate::words::who;
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();

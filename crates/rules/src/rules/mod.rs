@@ -1,10 +1,12 @@
-//! One module per rule; `run` dispatches. `docs/rules.md` explains each in plain words.
+//! One module per rule; `run` dispatches the month's rules, `run_history` the history rules (which
+//! need the ledger's earlier months). `docs/rules.md` explains each in plain words.
 
-use billrecon_model::{usd, Assignment, Call, Rule};
-use rust_decimal::Decimal;
+use billrecon_model::Rule;
 
-use crate::{Ctx, Draft};
+use crate::ctx::{Ctx, Draft, HistoryCtx};
 
+mod cost_spike;
+mod credit_not_received;
 mod directory_assistance;
 mod duplicate_charge;
 mod inactive_line_billed;
@@ -13,11 +15,13 @@ mod missing_authorization;
 mod not_billed;
 mod personal_call_charge;
 mod personal_overage;
+mod repeat_finding;
 mod terminated_employee;
 mod third_party_charge;
 mod unassigned_line;
 mod unmatched_attestation;
 mod zero_usage;
+mod zero_usage_streak;
 
 pub(crate) fn run(rule: Rule, ctx: &Ctx<'_>) -> Vec<Draft> {
     match rule {
@@ -34,33 +38,18 @@ pub(crate) fn run(rule: Rule, ctx: &Ctx<'_>) -> Vec<Draft> {
         Rule::UnmatchedAttestation => unmatched_attestation::check(ctx),
         Rule::MissingAuthorization => missing_authorization::check(ctx),
         Rule::NotBilled => not_billed::check(ctx),
-        // Run by `crate::history::evaluate`, with a ledger's earlier months.
+        // Run by `run_history`, with a ledger's earlier months.
         Rule::ZeroUsageStreak | Rule::CostSpike | Rule::RepeatFinding | Rule::CreditNotReceived => Vec::new(),
     }
 }
 
-/// "Maria Lopez (E1001)", or the id alone, or "a spare line" when nobody holds it.
-pub(crate) fn who(a: &Assignment) -> String {
-    match (a.employee_name.is_empty(), a.employee_id.is_empty()) {
-        (_, true) => "nobody (spare)".to_string(),
-        (true, false) => a.employee_id.clone(),
-        (false, false) => format!("{} ({})", a.employee_name, a.employee_id),
+/// A history rule over this month beside the ledger's earlier months.
+pub(crate) fn run_history(rule: Rule, h: &HistoryCtx<'_, '_>) -> Vec<Draft> {
+    match rule {
+        Rule::ZeroUsageStreak => zero_usage_streak::check(h),
+        Rule::CostSpike => cost_spike::check(h),
+        Rule::RepeatFinding => repeat_finding::check(h),
+        Rule::CreditNotReceived => credit_not_received::check(h),
+        _ => Vec::new(),
     }
-}
-
-/// "2026-10-14 at 10:31:00" (or the date alone).
-pub(crate) fn when(c: &Call) -> String {
-    match c.time {
-        Some(t) => format!("{} at {}", c.date, t),
-        None => c.date.to_string(),
-    }
-}
-
-/// Sum of charge amounts.
-pub(crate) fn total<'a>(items: impl IntoIterator<Item = &'a &'a billrecon_model::Charge>) -> Decimal {
-    items.into_iter().map(|c| c.amount).sum()
-}
-
-pub(crate) fn money(d: Decimal) -> String {
-    usd(d)
 }

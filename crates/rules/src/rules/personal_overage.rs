@@ -9,11 +9,13 @@
 //! a shared allowance, or none stated anywhere, is an info finding: the overage is not
 //! assessed, never guessed. The arithmetic names where A came from.
 
-use billrecon_model::{round_cents, Assignment, ChargeCategory, Overage, PhoneNumber, Rule, Severity, SourceRef, UsageType};
+use billrecon_model::{
+    round_cents, Allowance, Assignment, ChargeCategory, Overage, PhoneNumber, Rule, Severity, SourceRef, UsageType,
+};
 use rust_decimal::Decimal;
 
-use super::{money, who};
-use crate::{Ctx, Draft};
+use crate::ctx::{Ctx, Draft};
+use crate::words::{money, who};
 
 const POOLS: &[(UsageType, ChargeCategory, &str, &str)] = &[
     (UsageType::Voice, ChargeCategory::OverageVoice, "voice", "minutes"),
@@ -22,8 +24,7 @@ const POOLS: &[(UsageType, ChargeCategory, &str, &str)] = &[
 
 /// Where a line's allowance for a pool was found.
 struct Known {
-    /// `None`: unlimited.
-    allowance: Option<Decimal>,
+    allowance: Allowance,
     /// The plan as the finding names it.
     plan: String,
     /// For the arithmetic: `the plans table`, `the carrier's charges detail (FILE:ROW)`, ...
@@ -85,7 +86,7 @@ fn allowance(
     let name = plan_name(ctx, line, a);
     if let Some(s) = ctx.stated.get(&(*line, kind)) {
         if s.shared {
-            let amount = s.allowance.map_or("unlimited".to_string(), |x| x.normalize().to_string());
+            let amount = s.allowance.words();
             return Err(Unknown {
                 severity: Severity::Info,
                 detail: format!(
@@ -146,7 +147,7 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
                     continue;
                 }
             };
-            let Some(a_allow) = known.allowance else { continue }; // unlimited: no overage
+            let Allowance::Limited(a_allow) = known.allowance else { continue }; // unlimited: no overage
             let usage = ctx.facts.line(line);
             let pool = usage.map(|u| if *kind == UsageType::Voice { &u.voice } else { &u.text });
             let u = pool.map_or(Decimal::ZERO, |p| p.used);

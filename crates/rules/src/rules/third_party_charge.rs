@@ -5,8 +5,8 @@
 use billrecon_model::{ChargeCategory, Rule, Severity};
 use rust_decimal::Decimal;
 
-use super::{money, who};
-use crate::{Ctx, Draft};
+use crate::ctx::{Ctx, Draft};
+use crate::words::{money, who};
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let personal = ctx.month.policy.third_party_is_personal;

@@ -5,8 +5,8 @@
 use billrecon_model::{Rule, Severity};
 use rust_decimal::Decimal;
 
-use super::{money, total};
-use crate::{Ctx, Draft};
+use crate::ctx::{Ctx, Draft};
+use crate::words::{money, total};
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let suspense = &ctx.month.policy.suspense_account;

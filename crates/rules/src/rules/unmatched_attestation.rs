@@ -3,7 +3,7 @@
 
 use billrecon_model::{Rule, Severity};
 
-use crate::{Ctx, Draft};
+use crate::ctx::{Ctx, Draft};
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();

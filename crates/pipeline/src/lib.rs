@@ -1,0 +1,238 @@
+//! One month, start to end, written once: every command and every later caller (the web app,
+//! `open`) runs a month through these functions.
+//!
+//! ```text
+//! read ──▶ MonthRead ──run(history?)──▶ MonthRun ──reconciliation()──▶ report
+//!  │        (records, usage folded         (findings, lines,       └──post()──▶ ledger
+//!  │         as it streamed)                postings)
+//!  └─check──▶ Checked (every row counted, none kept)
+//! ```
+//!
+//! - [`check`]: the month's inputs read and counted, usage checked against the period.
+//! - [`read`]: the month read, its usage folded on every core as it streams
+//!   ([`billrecon_rules::UsageFold`]); memory holds a block of usage at a time.
+//! - [`MonthRead::evaluate`]: the rules (and the history rules, given the ledger's history);
+//!   [`Evaluated::chargeback`] then posts in memory; [`MonthRead::run`] does both. The typed
+//!   [`MonthRun`] gives the [`Reconciliation`] the report renders.
+//! - [`post`]: the run recorded in the ledger, evaluated against the history read in the same
+//!   snapshot the post checks inside its write transaction (evaluated again if another command
+//!   wrote first).
+//! - [`Attention`]: what of a month needs a person, the one input of the binary's exit code.
+
+use std::path::Path;
+use std::rc::Rc;
+
+use billrecon_chargeback::{ChargebackError, MonthPostings};
+use billrecon_ledger::{Ledger, LedgerError, PostInput, PostOutcome, Stamp};
+use billrecon_model::{Finding, History, LineMonth, Severity};
+use billrecon_parser::progress::Progress;
+use billrecon_parser::usage::Outside;
+use billrecon_parser::{load_month_with, CountUsage, Loaded, ParseError};
+use billrecon_report::Reconciliation;
+use billrecon_rules::{Ctx, UsageFacts, UsageFold};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// Why a month could not be run.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    #[error(transparent)]
+    Chargeback(#[from] ChargebackError),
+    #[error("{path}: {error}")]
+    Ledger { path: String, error: LedgerError },
+}
+
+/// What of a month needs a person's attention. Empty: nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attention {
+    /// Input rows rejected (`billrecon check` lists them).
+    pub rejected_rows: u64,
+    /// Findings of severity action (0 where the rules did not run: `check`).
+    pub action_findings: usize,
+    /// Policy accounts still holding `billrecon init`'s placeholder.
+    pub placeholders: Vec<String>,
+    /// Usage rows exist and not one is dated in the period.
+    pub no_usage_in_period: bool,
+}
+
+impl Attention {
+    pub fn is_clear(&self) -> bool {
+        self.rejected_rows == 0 && self.action_findings == 0 && self.placeholders.is_empty() && !self.no_usage_in_period
+    }
+
+    fn of(loaded: &Loaded, findings: &[Finding]) -> Attention {
+        Attention {
+            rejected_rows: loaded.rejected(),
+            action_findings: findings.iter().filter(|f| f.severity == Severity::Action).count(),
+            placeholders: loaded.manifest.placeholders.clone(),
+            no_usage_in_period: false,
+        }
+    }
+}
+
+/// A month's inputs read and counted, nothing kept.
+pub struct Checked {
+    pub loaded: Loaded,
+    /// Usage dated outside the period.
+    pub outside: Outside,
+}
+
+impl Checked {
+    pub fn attention(&self) -> Attention {
+        let o = &self.outside;
+        Attention { no_usage_in_period: o.rows > 0 && o.outside == o.rows, ..Attention::of(&self.loaded, &[]) }
+    }
+}
+
+/// Reads every input of the month and counts its rows; usage is checked and counted as it
+/// streams, none of it kept.
+pub fn check(month_dir: &Path) -> Result<Checked, PipelineError> {
+    let (loaded, count) = load_month_with(month_dir, |m| CountUsage::within(&m.period))?;
+    Ok(Checked { loaded, outside: count.outside })
+}
+
+/// A month read, its usage folded.
+pub struct MonthRead {
+    pub loaded: Loaded,
+    facts: UsageFacts,
+}
+
+/// Reads the month (reporting to `progress`, if given) with its usage folded as it streams.
+pub fn read(month_dir: &Path, progress: Option<Rc<dyn Progress>>) -> Result<MonthRead, PipelineError> {
+    let load = || load_month_with(month_dir, UsageFold::new);
+    let (loaded, fold) = match progress {
+        Some(p) => billrecon_parser::progress::with(p, load)?,
+        None => load()?,
+    };
+    Ok(MonthRead { loaded, facts: fold.facts })
+}
+
+/// A month evaluated and posted (in memory).
+pub struct MonthRun<'a> {
+    pub read: &'a MonthRead,
+    /// The month's findings, and the history rules' when a history was given; in their one order.
+    pub findings: Vec<Finding>,
+    /// Each line's month and the account-level credits, for the ledger (empty without history).
+    pub lines: Vec<LineMonth>,
+    pub account_credits: Vec<Decimal>,
+    pub postings: MonthPostings,
+}
+
+/// A month's findings, before the chargeback.
+pub struct Evaluated<'a> {
+    pub read: &'a MonthRead,
+    pub findings: Vec<Finding>,
+    pub lines: Vec<LineMonth>,
+    pub account_credits: Vec<Decimal>,
+}
+
+impl MonthRead {
+    /// The rules. With `history` (the ledger's earlier months, possibly none) the history rules
+    /// run too and each line's month is kept for the ledger; without it, exactly the month's own
+    /// findings.
+    pub fn evaluate(&self, history: Option<&History>) -> Evaluated<'_> {
+        let ctx = Ctx::with_facts(&self.loaded.month, self.facts.clone());
+        let (findings, lines, account_credits) = match history {
+            None => (billrecon_rules::evaluate_ctx(&ctx), Vec::new(), Vec::new()),
+            Some(h) => billrecon_rules::evaluate_with_history(&ctx, Some(h)),
+        };
+        Evaluated { read: self, findings, lines, account_credits }
+    }
+
+    /// The rules, then the chargeback.
+    pub fn run(&self, history: Option<&History>) -> Result<MonthRun<'_>, PipelineError> {
+        self.evaluate(history).chargeback()
+    }
+}
+
+impl<'a> Evaluated<'a> {
+    /// The chargeback: every invoice dollar posted (in memory).
+    pub fn chargeback(self) -> Result<MonthRun<'a>, PipelineError> {
+        let postings = billrecon_chargeback::post(&self.read.loaded.month, &self.findings)?;
+        Ok(MonthRun {
+            read: self.read,
+            findings: self.findings,
+            lines: self.lines,
+            account_credits: self.account_credits,
+            postings,
+        })
+    }
+
+    pub fn attention(&self) -> Attention {
+        Attention::of(&self.read.loaded, &self.findings)
+    }
+}
+
+impl MonthRun<'_> {
+    /// The run's date: the one given, else the period's end (notices are due `notice_due_days`
+    /// after it).
+    pub fn as_of(&self, given: Option<NaiveDate>) -> NaiveDate {
+        given.unwrap_or(self.read.loaded.month.period.end)
+    }
+
+    /// What the report renders.
+    pub fn reconciliation(&self, as_of: NaiveDate) -> Reconciliation<'_> {
+        let l = &self.read.loaded;
+        Reconciliation {
+            month: &l.month,
+            inputs: &l.inputs,
+            rejections: &l.rejections,
+            findings: &self.findings,
+            postings: &self.postings,
+            as_of,
+        }
+    }
+
+    pub fn attention(&self) -> Attention {
+        Attention::of(&self.read.loaded, &self.findings)
+    }
+}
+
+/// A month recorded in the ledger.
+pub struct Posted<'a> {
+    pub run: MonthRun<'a>,
+    pub outcome: PostOutcome,
+    pub as_of: NaiveDate,
+}
+
+/// How many times a post is evaluated again when other commands keep writing first.
+const POST_ATTEMPTS: usize = 8;
+
+/// Runs the month against the ledger's history and records it. The history is read with a mark;
+/// the post checks the mark inside its write transaction and, if another command wrote first,
+/// the month is evaluated again against the new history (so the findings recorded are always
+/// those of the ledger the post lands in).
+pub fn post<'a>(
+    read: &'a MonthRead,
+    ledger: &mut Ledger,
+    replace: bool,
+    as_of: Option<NaiveDate>,
+    stamp: &Stamp,
+) -> Result<Posted<'a>, PipelineError> {
+    let label = &read.loaded.month.period.label;
+    let path = ledger.path.display().to_string();
+    let failed = |error| PipelineError::Ledger { path: path.clone(), error };
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let (history, mark) = ledger.history_at(label).map_err(failed)?;
+        let run = read.run(Some(&history))?;
+        let as_of = run.as_of(as_of);
+        let input = PostInput {
+            month: &read.loaded.month,
+            findings: &run.findings,
+            posted: &run.postings,
+            as_of,
+            lines: &run.lines,
+            account_credits: &run.account_credits,
+            history_mark: Some(mark),
+        };
+        match ledger.post(&input, replace, stamp) {
+            Ok(outcome) => return Ok(Posted { run, outcome, as_of }),
+            Err(LedgerError::Moved) if attempt < POST_ATTEMPTS => continue,
+            Err(e) => return Err(failed(e)),
+        }
+    }
+}
