@@ -43,6 +43,17 @@ pub struct PostInput<'a> {
     pub history_mark: Option<Mark>,
 }
 
+/// The SQL post runs once per finding or posting, named, so a test can hold each to its index.
+pub mod sql {
+    /// Whether a finding is recorded for the month already.
+    pub const FINDING_KNOWN: &str = "SELECT EXISTS (SELECT 1 FROM findings WHERE finding_id = ?1 AND month = ?2)";
+    /// A finding's last event, if it is a waiver.
+    pub const LAST_WAIVER: &str = "SELECT id, reason FROM events WHERE finding_id = ?1 AND id = (SELECT MAX(id) FROM events WHERE finding_id = ?1) AND event = 'waive'";
+    /// The latest posting of an invoice key.
+    pub const LATEST_INVOICE: &str = "SELECT id, digest, items, billed_cents, current_charges_cents FROM invoices
+         WHERE carrier = ?1 AND account_number = ?2 AND invoice_number = ?3 ORDER BY id DESC LIMIT 1";
+}
+
 /// An invoice item as the ledger keeps it: line, category, description, cents.
 pub(crate) type Item = (String, String, String, i64);
 
@@ -78,12 +89,9 @@ impl Ledger {
             let content = invoice_digest(inv);
             let (digest, billed) = (&content.0, content.2);
             let latest: Option<InvoiceRow> = tx
-                .query_row(
-                    "SELECT id, digest, items, billed_cents, current_charges_cents FROM invoices
-                     WHERE carrier = ?1 AND account_number = ?2 AND invoice_number = ?3 ORDER BY id DESC LIMIT 1",
-                    params![s.carrier, s.account_number, s.invoice_number],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-                )
+                .query_row(sql::LATEST_INVOICE, params![s.carrier, s.account_number, s.invoice_number], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
                 .optional()?;
             match latest {
                 None => {
@@ -170,9 +178,7 @@ impl Ledger {
                 "INSERT INTO receivables (post_id, invoice_id, finding_id, employee_id, account_code, amount_cents, notice_date, due_date)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
-            let mut last_waiver = tx.prepare_cached(
-                "SELECT id, reason FROM events WHERE finding_id = ?1 AND id = (SELECT MAX(id) FROM events WHERE finding_id = ?1) AND event = 'waive'",
-            )?;
+            let mut last_waiver = tx.prepare_cached(sql::LAST_WAIVER)?;
             for e in input.posted.postings.iter().filter(|x| x.invoice == *i) {
                 entry.execute(params![
                     post,
@@ -246,7 +252,7 @@ impl Ledger {
 fn write_month(tx: &Transaction<'_>, input: &PostInput<'_>, post: i64) -> Result<usize> {
     let m = input.month;
     let mut findings = 0;
-    let mut known = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM findings WHERE finding_id = ?1 AND month = ?2)")?;
+    let mut known = tx.prepare_cached(sql::FINDING_KNOWN)?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO findings (post_id, finding_id, month, rule, severity, line, employee_id, account_code, amount_cents, liable_cents, detail, sources)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",

@@ -185,6 +185,11 @@ DROP INDEX line_months_line;
 CREATE INDEX line_months_line ON line_months(line, month, post_id);
 CREATE INDEX account_credits_post ON account_credits(post_id);
 "#,
+    // 4: a post asks, for each finding, whether the month has it already: by id and month.
+    r#"
+DROP INDEX findings_id;
+CREATE INDEX findings_id ON findings(finding_id, month);
+"#,
 ];
 
 /// The tables whose rows are never changed or removed once written.

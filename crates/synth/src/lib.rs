@@ -57,6 +57,13 @@ impl BillMonth {
         }
     }
 
+    /// When the month's standing assignments began: July 1 of the fiscal year before the
+    /// period's (`2025-07-01` for October 2026), so every period has them in force.
+    fn assigned_since(self) -> String {
+        let fiscal = if self.month >= 7 { self.year } else { self.year - 1 };
+        format!("{:04}-07-01", fiscal - 1)
+    }
+
     /// The month after.
     fn next(self) -> BillMonth {
         if self.month == 12 {
@@ -478,6 +485,7 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
     std::fs::create_dir_all(dir)?;
     let m = Month::new(opts);
     let cal = opts.period;
+    let since = cal.assigned_since();
     let seed = opts.seed;
     let n = opts.lines;
     let k_inv = invoices(n);
@@ -564,13 +572,13 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
             _ => "active",
         };
         match k {
-            Kind::Gap => assignment(&mut w, &line, i + 1, p, plan, status, "2025-07-01", &cal.date(20), &auth)?,
+            Kind::Gap => assignment(&mut w, &line, i + 1, p, plan, status, &since, &cal.date(20), &auth)?,
             Kind::Reassigned => {
                 let q = program_of(seed, i, n, true);
-                assignment(&mut w, &line, i + 1, p, plan, "active", "2025-07-01", &cal.date(15), &auth)?;
+                assignment(&mut w, &line, i + 1, p, plan, "active", &since, &cal.date(15), &auth)?;
                 assignment(&mut w, &line, n + i + 1, q, plan, "active", &cal.date(16), "", &format!("Director P{q:02}"))?;
             }
-            _ => assignment(&mut w, &line, i + 1, p, plan, status, "2025-07-01", "", &auth)?,
+            _ => assignment(&mut w, &line, i + 1, p, plan, status, &since, "", &auth)?,
         }
     }
     w.flush()?;
