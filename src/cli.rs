@@ -223,6 +223,31 @@ The statewide benchmark month: --lines 50000 --usage-rows 20000000 (about 1 GB o
         /// Folder to write the month into (created if missing).
         out_dir: PathBuf,
     },
+    /// Serve the ledger for review in a browser: finance, programs and employees, each their own.
+    #[command(long_about = "Starts the review web app over the ledger (it needs nothing else: \
+statements and notices are the documents `post` stored). Its first line on stdout is the address, \
+e.g. http://127.0.0.1:8017/. Users are added with `billrecon user add`; each sees only what their \
+role and scope allow (docs/web.md). It binds 127.0.0.1 unless --host says otherwise; serving on \
+another address prints a warning unless --public-origin https://... says a TLS proxy is in front. \
+Stop it with Ctrl-C.")]
+    Serve {
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// The port (0 picks a free one).
+        #[arg(long, default_value_t = billrecon_web::DEFAULT_PORT)]
+        port: u16,
+        /// The https:// origin of a TLS proxy in front (cookies are then Secure).
+        #[arg(long)]
+        public_origin: Option<String>,
+    },
+    /// The web app's users: add, list, disable, set a password.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Carrier profiles: list the built-in ones, print one to adapt, or try one on a file.
     #[command(long_about = "A carrier profile maps a carrier's own export (Verizon's Raw Data \
 Download, AT&T Premier, ...) onto billrecon's canonical tables. A month's billrecon.toml names the \
@@ -247,6 +272,58 @@ pub enum LedgerAction {
         #[arg(long)]
         ledger: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum UserAction {
+    /// Add a user; the password is read from standard input (one line).
+    Add {
+        login: String,
+        #[arg(long, value_enum)]
+        role: UserRole,
+        /// A program's account code (repeat for several).
+        #[arg(long = "account")]
+        accounts: Vec<String>,
+        /// An employee's id.
+        #[arg(long)]
+        employee: Option<String>,
+        /// Read the password from standard input (the only way: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+    /// List the users: login, role, scope, status.
+    List {
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+    /// Disable a user (their sessions end at their next request).
+    Disable {
+        login: String,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+    /// Set a user's password (read from standard input) and enable them again.
+    Passwd {
+        login: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UserRole {
+    /// Everything.
+    Supervisor,
+    /// Review, dispute and resolve findings, record payments; cannot waive.
+    Clerk,
+    /// The statements and findings of its account codes (--account); may dispute on its lines.
+    Program,
+    /// Their own notices (--employee).
+    Employee,
 }
 
 #[derive(Subcommand)]

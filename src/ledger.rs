@@ -48,7 +48,7 @@ pub fn open_existing(path: &Path) -> anyhow::Result<Ledger> {
 
 /// Who runs this command: the operating system's login (`$USER`, else `$LOGNAME`), as the actor
 /// of what it writes; `unknown` when neither is set or it is not plain text.
-fn stamp() -> Stamp {
+pub fn stamp() -> Stamp {
     let login = ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()));
     let actor = login
         .and_then(|l| FreeText::parse("login", &l).ok())

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, FindingAction, GenerateStyle, LedgerAction, ProfileAction};
+use cli::{Cli, Command, FindingAction, GenerateStyle, LedgerAction, ProfileAction, UserAction};
 use outcome::{exit_code, Outcome};
 
 mod check;
@@ -22,6 +22,7 @@ mod outcome;
 mod profile;
 mod progress;
 mod reconcile;
+mod serve;
 
 /// mimalloc: the month allocates millions of short strings and vectors from several threads;
 /// the system allocator spent a sixth of a statewide run in malloc and free.
@@ -70,6 +71,15 @@ fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Generate { lines, usage_rows, seed, style, period, out_dir } => {
             generate(lines, usage_rows, seed, style, period, &out_dir)
         }
+        Command::Serve { ledger, host, port, public_origin } => serve::serve(ledger.as_deref(), host, port, public_origin),
+        Command::User { action } => match action {
+            UserAction::Add { login, role, accounts, employee, password_stdin: _, ledger } => {
+                serve::user_add(ledger.as_deref(), &login, role, &accounts, employee.as_deref())
+            }
+            UserAction::List { ledger } => serve::user_list(ledger.as_deref()),
+            UserAction::Disable { login, ledger } => serve::user_disable(ledger.as_deref(), &login),
+            UserAction::Passwd { login, password_stdin: _, ledger } => serve::user_passwd(ledger.as_deref(), &login),
+        },
         Command::Profile { action: ProfileAction::List } => profile::list(),
         Command::Profile { action: ProfileAction::Show { name } } => profile::show(&name),
         Command::Profile { action: ProfileAction::Test { profile, file, table, rows } } => {

@@ -21,6 +21,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("report", &["model", "chargeback", "ledger"]),
     ("pipeline", &["model", "parser", "rules", "chargeback", "report", "ledger"]),
     ("synth", &[]),
+    // Above report and ledger: renders what they give it, computes no money.
+    ("web", &["model", "report", "ledger"]),
     // Tools beside the flow: the fixture writer reads back what it wrote.
     ("fixture-gen", &["model", "parser"]),
 ];

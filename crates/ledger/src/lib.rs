@@ -23,24 +23,37 @@
 //! - [`queries`]: [`Ledger::journal_since`] (the adjusting entries for the GL),
 //!   [`Ledger::history`] and [`Ledger::line_history`] (earlier months), [`Ledger::months`].
 //! - [`verify`]: [`Ledger::verify`], every balance recomputed from the entries.
+//! - [`documents`]: the statements and notices each post stored as rendered ([`Ledger::document`]).
+//! - [`users`]: the web app's users, as append-only events ([`Ledger::user_add`], [`Ledger::user`]).
+//! - [`review`]: what the web app reads, every query taking a [`Scope`] (out of scope reads as
+//!   absent): [`Ledger::tie_out`], [`Ledger::findings_page`], [`Ledger::finding_rows`],
+//!   [`Ledger::audit`].
 //! - [`schema`]: the versioned migrations and the append-only triggers.
 
 mod db;
+pub mod documents;
 mod error;
 pub mod events;
 pub mod post;
 pub mod queries;
 pub mod receivables;
+pub mod review;
 mod schema;
+mod scope;
+pub mod users;
 pub mod verify;
 
 pub use db::{money, Ledger, Source, Stamp, PAUSE_BEFORE_COMMIT};
+pub use documents::{DocKind, Document, StoredDocument};
 pub use error::LedgerError;
 pub use events::{Decision, Event, EventOutcome, FindingStatus, Status};
 pub use post::{Mark, PostInput, PostOutcome};
 pub use queries::{AdjustmentKind, JournalRow, LineHistoryRow};
 pub use receivables::{PayOutcome, Payment, Receivable};
+pub use review::{AuditRow, EventRow, FindingFilter, FindingRow, FindingsPage, TieOut};
 pub use schema::{current as schema_version, migrate, MIGRATIONS};
+pub use scope::Scope;
+pub use users::{NewUser, Role, User};
 pub use verify::Verified;
 
 #[cfg(test)]

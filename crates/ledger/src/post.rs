@@ -41,6 +41,8 @@ pub struct PostInput<'a> {
     pub lines: &'a [LineMonth],
     pub account_credits: &'a [Decimal],
     pub history_mark: Option<Mark>,
+    /// The month's statements and notices as rendered, kept as what was sent.
+    pub documents: &'a [crate::documents::Document],
 }
 
 /// The SQL post runs once per finding or posting, named, so a test can hold each to its index.
@@ -241,6 +243,7 @@ impl Ledger {
             }
         }
         let findings = write_month(&tx, input, post)?;
+        crate::documents::write(&tx, post, &m.period.label, input.documents)?;
         pause_before_commit();
         tx.commit()?;
         Ok(PostOutcome::Posted { post, new, replaced, unchanged, receivables, findings })

@@ -155,8 +155,12 @@ impl Ledger {
         let mut out = Vec::new();
         for p in payments {
             let (employee, reference) = (p.employee_id.as_str(), p.reference.as_str());
-            if p.amount <= Decimal::ZERO || p.amount.round_dp(2) != p.amount {
-                return Err(LedgerError::Refused(format!("payment {reference}: {} is not a positive amount in cents", p.amount)));
+            // Bounded as every parsed amount is (10^12), so its cents always fit.
+            if p.amount <= Decimal::ZERO || p.amount.round_dp(2) != p.amount || p.amount > Decimal::from(1_000_000_000_000i64) {
+                return Err(LedgerError::Refused(format!(
+                    "payment {reference}: {} is not a positive amount in cents (at most $1,000,000,000,000)",
+                    p.amount
+                )));
             }
             let seen: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM payments WHERE reference = ?1)", [reference], |r| r.get(0))?;

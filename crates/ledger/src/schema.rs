@@ -190,6 +190,33 @@ CREATE INDEX account_credits_post ON account_credits(post_id);
 DROP INDEX findings_id;
 CREATE INDEX findings_id ON findings(finding_id, month);
 "#,
+    // 5: what each month sent (its statements and notices, as rendered when posted, so the web
+    // app serves them after the month folders are gone), and the web app's users.
+    r#"
+CREATE TABLE documents (
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    month TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('statement', 'notice')),
+    key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    html BLOB NOT NULL,
+    plain BLOB NOT NULL
+);
+CREATE INDEX documents_key ON documents(month, kind, key, post_id);
+CREATE TABLE user_events (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL,
+    event TEXT NOT NULL CHECK (event IN ('add', 'disable', 'passwd')),
+    role TEXT NOT NULL,
+    accounts TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('cli', 'web')),
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX user_events_login ON user_events(login, id);
+"#,
 ];
 
 /// The tables whose rows are never changed or removed once written.
@@ -206,6 +233,8 @@ const APPEND_ONLY: &[&str] = &[
     "assignments",
     "line_months",
     "account_credits",
+    "documents",
+    "user_events",
 ];
 
 /// The schema version this billrecon writes.

@@ -74,6 +74,7 @@ fn post(l: &mut Ledger, m: &TestMonth, replace: bool) -> Result<(PostOutcome, Ve
         lines: &lines,
         account_credits: &credits,
         history_mark: None,
+        documents: &[],
     };
     let out = l.post(&input, replace, &stamp())?;
     Ok((out, findings))
@@ -398,6 +399,7 @@ fn a_post_whose_history_moved_is_refused_until_evaluated_again() {
         lines: &[],
         account_credits: &[],
         history_mark: Some(mark),
+        documents: &[],
     };
     assert!(matches!(l.post(&input(mark), false, &stamp()), Err(LedgerError::Moved)));
     assert_eq!(l.months().unwrap().len(), 1, "nothing written");

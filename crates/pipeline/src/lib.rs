@@ -220,6 +220,7 @@ pub fn post<'a>(
         let (history, mark) = ledger.history_at(label).map_err(failed)?;
         let run = read.run(Some(&history))?;
         let as_of = run.as_of(as_of);
+        let documents = run.reconciliation(as_of).documents();
         let input = PostInput {
             month: &read.loaded.month,
             findings: &run.findings,
@@ -228,6 +229,7 @@ pub fn post<'a>(
             lines: &run.lines,
             account_credits: &run.account_credits,
             history_mark: Some(mark),
+            documents: &documents,
         };
         match ledger.post(&input, replace, stamp) {
             Ok(outcome) => return Ok(Posted { run, outcome, as_of }),

@@ -1,5 +1,6 @@
 //! Every output of a month, rendered and handed over file by file.
 
+use billrecon_ledger::{DocKind, Document};
 use rayon::prelude::*;
 
 use crate::reconciliation::file_names;
@@ -22,6 +23,39 @@ impl Reconciliation<'_> {
         );
         documents?;
         book
+    }
+
+    /// The month's statements and notices as the ledger keeps them (what `post` stores, and the
+    /// web app serves): the same bytes as the files `write_files` emits, rendered on every core.
+    pub fn documents(&self) -> Vec<Document> {
+        let programs = statement::Programs::new(self);
+        let debtors = notice::Debtors::new(self);
+        let owing = self.owing();
+        let names = file_names(owing.iter().map(|e| e.as_str()));
+        let statements = self.program_accounts().into_par_iter().map(|acct| {
+            Document::new(
+                DocKind::Statement,
+                acct.to_string(),
+                programs.file_name(acct),
+                &statement::html(self, &programs, acct),
+                &statement::csv(self, &programs, acct),
+            )
+        });
+        let notices = owing.par_iter().map(|emp| {
+            Document::new(
+                DocKind::Notice,
+                emp.to_string(),
+                names[emp.as_str()].clone(),
+                &notice::html(self, &debtors, emp),
+                &notice::text(self, &debtors, emp),
+            )
+        });
+        statements.chain(notices).collect()
+    }
+
+    /// The employees a notice goes to: those owing more than nothing.
+    fn owing(&self) -> Vec<&String> {
+        self.postings.employees.iter().filter(|(_, v)| v.is_sign_positive() && !v.is_zero()).map(|(k, _)| k).collect()
     }
 
     /// Everything but the workbook.
@@ -47,8 +81,7 @@ impl Reconciliation<'_> {
             ]
         })?;
         let debtors = notice::Debtors::new(self);
-        let owing: Vec<&String> =
-            self.postings.employees.iter().filter(|(_, v)| v.is_sign_positive() && !v.is_zero()).map(|(k, _)| k).collect();
+        let owing = self.owing();
         let names = file_names(owing.iter().map(|e| e.as_str()));
         each(&owing, emit, |emp| {
             let name = &names[emp.as_str()];

@@ -30,7 +30,8 @@ pub fn push_esc(out: &mut String, s: &str) {
     out.push_str(&s[from..]);
 }
 
-const CSS: &str = "
+/// The stylesheet every document carries inline (the web app serves it as `/static/report.css`).
+pub const CSS: &str = "
 *{box-sizing:border-box}
 body{font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1d2733;margin:0;padding:24px;line-height:1.4;font-size:15px}
 main{max-width:860px;margin:0 auto}
@@ -50,6 +51,15 @@ tr.total td{font-weight:700;border-top:2px solid #1d2733}
 @media (max-width:600px){body{padding:12px;font-size:14px}th,td{padding:4px}}
 @media print{body{padding:0;font-size:12px}.box{break-inside:avoid}h2{break-after:avoid}a{color:inherit}}
 ";
+
+/// The body of a page made by [`page`]: what is inside its `<main>` (the whole text when it has
+/// none).
+pub fn body_of(page: &str) -> &str {
+    match (page.find("<main>\n"), page.rfind("</main>")) {
+        (Some(a), Some(b)) if a + 7 <= b => &page[a + 7..b],
+        _ => page,
+    }
+}
 
 /// A whole page around `body`.
 pub fn page(title: &str, body: &str) -> String {

@@ -16,3 +16,9 @@ pub mod text;
 pub mod workbook;
 
 pub use reconciliation::{file_name, file_names, skips_text, OutFile, Reconciliation, ReportError};
+
+/// Money as every output shows it (`$1,234.56`, `-$0.30`): the web app formats amounts with this
+/// and nothing else.
+pub fn money(d: rust_decimal::Decimal) -> String {
+    billrecon_model::usd(d)
+}

@@ -1,0 +1,61 @@
+//! The server's state: the ledger's connection pool, the sessions, the hosts it answers to.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use billrecon_ledger::{Ledger, LedgerError};
+
+use crate::error::WebError;
+use crate::failure::Failure;
+use crate::origin::Allowed;
+use crate::session::Sessions;
+
+/// The server's state.
+pub struct App {
+    ledger: PathBuf,
+    pool: Mutex<Vec<Ledger>>,
+    pub(crate) sessions: Sessions,
+    pub(crate) allowed: Allowed,
+    pub(crate) secure_cookie: bool,
+}
+
+/// How many idle ledger connections are kept.
+const POOL: usize = 8;
+
+impl App {
+    pub fn new(ledger: PathBuf, bound: SocketAddr, public_origin: Option<&str>) -> Result<App, WebError> {
+        let first = Ledger::open(&ledger).map_err(|error| WebError::Ledger { path: ledger.display().to_string(), error })?;
+        Ok(App {
+            ledger,
+            pool: Mutex::new(vec![first]),
+            sessions: Sessions::default(),
+            allowed: Allowed::new(bound, public_origin),
+            secure_cookie: public_origin.is_some_and(|o| o.starts_with("https://")),
+        })
+    }
+
+    /// Runs `f` on a pooled ledger connection, off the async threads.
+    pub(crate) async fn db<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Ledger) -> Result<T, LedgerError> + Send + 'static,
+    ) -> Result<T, Failure> {
+        let app = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let taken = app.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let mut l = match taken {
+                Some(l) => l,
+                None => Ledger::open(&app.ledger)?,
+            };
+            let out = f(&mut l);
+            let mut pool = app.pool.lock().unwrap_or_else(|e| e.into_inner());
+            if pool.len() < POOL {
+                pool.push(l);
+            }
+            out
+        })
+        .await
+        .map_err(|_| Failure::Internal)?
+        .map_err(Failure::from)
+    }
+}
