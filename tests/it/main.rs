@@ -14,6 +14,7 @@ mod privacy;
 mod profiles;
 mod real_layouts;
 mod reconcile;
+mod web;
 mod worked_example;
 
 use std::path::{Path, PathBuf};

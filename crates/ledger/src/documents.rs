@@ -133,6 +133,16 @@ impl Ledger {
         }
     }
 
+    /// How many documents of `kind` the month has (its latest set).
+    pub fn document_count(&self, month: &str, kind: DocKind) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM documents WHERE month = ?1 AND kind = ?2 AND post_id = (SELECT MAX(post_id) FROM documents WHERE month = ?1)",
+            params![month, kind.as_str()],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
     /// The keys (account codes or employee ids) of the month's documents of `kind` that `scope`
     /// may see, in key order.
     pub fn document_keys(&self, month: &str, kind: DocKind, scope: &Scope) -> Result<Vec<String>> {

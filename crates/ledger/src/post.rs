@@ -181,7 +181,17 @@ impl Ledger {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             let mut last_waiver = tx.prepare_cached(sql::LAST_WAIVER)?;
+            // Where the invoice's money went, kept for the month's tie-out.
+            let (mut programs, mut employees, mut suspense) = (0i64, 0i64, 0i64);
             for e in input.posted.postings.iter().filter(|x| x.invoice == *i) {
+                let amount = cents(e.amount);
+                if e.account_code == p.employee_receivable_account {
+                    employees += amount;
+                } else if e.account_code == p.suspense_account {
+                    suspense += amount;
+                } else {
+                    programs += amount;
+                }
                 entry.execute(params![
                     post,
                     inv_id,
@@ -191,7 +201,7 @@ impl Ledger {
                     e.line.map(|l| l.to_string()).unwrap_or_default(),
                     e.category.map(|c| c.as_str()).unwrap_or(""),
                     e.description,
-                    cents(e.amount),
+                    amount,
                     e.basis.to_string(),
                     e.finding.clone().unwrap_or_default(),
                     e.sources.iter().map(|s| s.to_string()).collect::<Vec<_>>().join("; "),
@@ -201,7 +211,7 @@ impl Ledger {
                     let finding = e.finding.clone().unwrap_or_default();
                     let found = by_id.get(finding.as_str());
                     let account = found.map(|f| f.account_code.clone()).unwrap_or_default();
-                    notice.execute(params![post, inv_id, finding, e.employee_id, account, cents(e.amount), date, due])?;
+                    notice.execute(params![post, inv_id, finding, e.employee_id, account, amount, date, due])?;
                     receivables += 1;
                     // A finding waived before stays waived on the replacement's notice.
                     let waived: Option<(i64, String)> =
@@ -218,13 +228,17 @@ impl Ledger {
                             &account,
                             &p.employee_receivable_account,
                             &e.employee_id,
-                            cents(e.amount),
+                            amount,
                             &memo,
                             &date,
                         )?;
                     }
                 }
             }
+            tx.execute(
+                "INSERT INTO invoice_tieouts (invoice_id, programs_cents, employees_cents, suspense_cents) VALUES (?1, ?2, ?3, ?4)",
+                params![inv_id, programs, employees, suspense],
+            )?;
             let mut journal = tx.prepare_cached(
                 "INSERT INTO journal (kind, post_id, invoice_id, account_code, employee_id, debit_cents, credit_cents, memo, date)
                  VALUES ('posting', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

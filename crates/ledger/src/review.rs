@@ -164,39 +164,59 @@ impl Ledger {
         Ok(out)
     }
 
+    /// The month's latest post (None: never posted).
+    pub fn latest_post(&self, month: &str) -> Result<Option<i64>> {
+        Ok(self.conn.query_row("SELECT MAX(id) FROM posts WHERE month = ?1", [month], |r| r.get(0))?)
+    }
+
     /// How many times the month was posted (0: never).
     pub fn posts_of(&self, month: &str) -> Result<usize> {
         let n: i64 = self.conn.query_row("SELECT COUNT(*) FROM posts WHERE month = ?1", [month], |r| r.get(0))?;
         Ok(n as usize)
     }
 
-    /// Each invoice of the month as posted (the latest posting of each), with where its money went.
+    /// Each invoice of the month as posted (the latest posting of each), with where its money
+    /// went: as `post` recorded it, or (an invoice posted before schema 5) summed from its entries.
     pub fn tie_out(&self, month: &str) -> Result<Vec<TieOut>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT i.carrier, i.account_number, i.invoice_number, i.billed_cents,
-                    COALESCE(SUM(CASE WHEN e.account_code = p.receivable_account THEN e.amount_cents END), 0),
-                    COALESCE(SUM(CASE WHEN e.account_code = p.suspense_account THEN e.amount_cents END), 0),
-                    COALESCE(SUM(e.amount_cents), 0),
-                    i.replaces IS NOT NULL
-             FROM invoices i JOIN posts p ON p.id = i.post_id
-             LEFT JOIN entries e ON e.invoice_id = i.id AND e.kind = 'posting'
+            "SELECT i.id, i.carrier, i.account_number, i.invoice_number, i.billed_cents, i.replaces IS NOT NULL,
+                    t.programs_cents, t.employees_cents, t.suspense_cents
+             FROM invoices i JOIN posts p ON p.id = i.post_id LEFT JOIN invoice_tieouts t ON t.invoice_id = i.id
              WHERE p.month = ?1 AND NOT EXISTS (SELECT 1 FROM invoices r WHERE r.replaces = i.id)
-             GROUP BY i.id ORDER BY i.carrier, i.account_number, i.invoice_number",
+             ORDER BY i.carrier, i.account_number, i.invoice_number",
         )?;
-        let rows = st.query_map([month], |r| {
-            let (employees, suspense, total): (i64, i64, i64) = (r.get(4)?, r.get(5)?, r.get(6)?);
-            Ok(TieOut {
-                carrier: r.get(0)?,
-                account_number: r.get(1)?,
-                invoice_number: r.get(2)?,
-                billed: money(r.get(3)?),
-                programs: money(total - employees - suspense),
+        type Row = (i64, String, String, String, i64, bool, Option<i64>, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = st
+            .query_map([month], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, carrier, account_number, invoice_number, billed, replaced_earlier, p, e, s) in rows {
+            let (programs, employees, suspense) = match (p, e, s) {
+                (Some(p), Some(e), Some(s)) => (p, e, s),
+                _ => self.conn.query_row(
+                    "SELECT COALESCE(SUM(CASE WHEN e.account_code NOT IN (p.receivable_account, p.suspense_account) THEN e.amount_cents END), 0),
+                            COALESCE(SUM(CASE WHEN e.account_code = p.receivable_account THEN e.amount_cents END), 0),
+                            COALESCE(SUM(CASE WHEN e.account_code = p.suspense_account THEN e.amount_cents END), 0)
+                     FROM entries e JOIN invoices i ON i.id = e.invoice_id JOIN posts p ON p.id = i.post_id
+                     WHERE e.invoice_id = ?1 AND e.kind = 'posting'",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?,
+            };
+            out.push(TieOut {
+                carrier,
+                account_number,
+                invoice_number,
+                billed: money(billed),
+                programs: money(programs),
                 employees: money(employees),
                 suspense: money(suspense),
-                replaced_earlier: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+                replaced_earlier,
+            });
+        }
+        Ok(out)
     }
 
     /// A page of the month's findings that `scope` may see and `filter` keeps, in posting order.

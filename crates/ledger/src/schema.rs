@@ -191,7 +191,8 @@ DROP INDEX findings_id;
 CREATE INDEX findings_id ON findings(finding_id, month);
 "#,
     // 5: what each month sent (its statements and notices, as rendered when posted, so the web
-    // app serves them after the month folders are gone), and the web app's users.
+    // app serves them after the month folders are gone), the web app's users, and each invoice's
+    // tie-out as posted (programs, employees, suspense).
     r#"
 CREATE TABLE documents (
     post_id INTEGER NOT NULL REFERENCES posts(id),
@@ -216,6 +217,12 @@ CREATE TABLE user_events (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX user_events_login ON user_events(login, id);
+CREATE TABLE invoice_tieouts (
+    invoice_id INTEGER PRIMARY KEY REFERENCES invoices(id),
+    programs_cents INTEGER NOT NULL,
+    employees_cents INTEGER NOT NULL,
+    suspense_cents INTEGER NOT NULL
+);
 "#,
 ];
 
@@ -235,6 +242,7 @@ const APPEND_ONLY: &[&str] = &[
     "account_credits",
     "documents",
     "user_events",
+    "invoice_tieouts",
 ];
 
 /// The schema version this billrecon writes.

@@ -341,7 +341,9 @@ fn the_hot_queries_use_indexes() {
     };
     /// A query's name, SQL, parameters and the indexes its plan must use.
     type Case<'a> = (&'a str, &'a str, &'a [&'a dyn rusqlite::ToSql], &'a [&'a str]);
-    let cases: [Case<'_>; 9] = [
+    let cases: [Case<'_>; 11] = [
+        ("one document", crate::documents::sql::ONE, &[&"2026-10", &"notice", &"E1", &1], &["documents_key"]),
+        ("a user", crate::users::sql::EVENTS, &[&"clerk"], &["user_events_login"]),
         ("finding known", post::sql::FINDING_KNOWN, &[&"DA-1", &"2026-10"], &["findings_id"]),
         ("last waiver", post::sql::LAST_WAIVER, &[&"DA-1"], &["events_finding"]),
         ("latest invoice", post::sql::LATEST_INVOICE, &[&"A", &"B", &"C"], &["invoices_key"]),

@@ -183,10 +183,15 @@ impl Ledger {
     }
 }
 
+/// The SQL, named for the index test.
+pub mod sql {
+    /// A user's events, in order (read on every web request).
+    pub const EVENTS: &str =
+        "SELECT event, role, accounts, employee_id, password_hash FROM user_events WHERE login = ?1 ORDER BY id";
+}
+
 fn user_on(conn: &rusqlite::Connection, login: &str) -> Result<Option<User>> {
-    let mut st = conn.prepare_cached(
-        "SELECT event, role, accounts, employee_id, password_hash FROM user_events WHERE login = ?1 ORDER BY id",
-    )?;
+    let mut st = conn.prepare_cached(sql::EVENTS)?;
     let rows = st.query_map([login], |r| {
         Ok((
             r.get::<_, String>(0)?,

@@ -18,6 +18,19 @@ pub struct App {
     pub(crate) sessions: Sessions,
     pub(crate) allowed: Allowed,
     pub(crate) secure_cookie: bool,
+    months: Mutex<std::collections::HashMap<String, Arc<MonthMeta>>>,
+}
+
+/// What the month page shows that changes only when the month is posted again: read once per
+/// post (the ledger's own figures, cached as read, never computed here).
+pub struct MonthMeta {
+    /// The month's latest post: the cache holds while it is the latest.
+    pub post: i64,
+    pub posts: usize,
+    pub tie: Vec<billrecon_ledger::TieOut>,
+    pub values: [Vec<String>; 3],
+    pub statements: Vec<String>,
+    pub notices: usize,
 }
 
 /// How many idle ledger connections are kept.
@@ -32,7 +45,18 @@ impl App {
             sessions: Sessions::default(),
             allowed: Allowed::new(bound, public_origin),
             secure_cookie: public_origin.is_some_and(|o| o.starts_with("https://")),
+            months: Mutex::new(std::collections::HashMap::new()),
         })
+    }
+
+    /// The month's cached figures, if they were read for its latest post.
+    pub(crate) fn month_meta(&self, month: &str, latest: i64) -> Option<Arc<MonthMeta>> {
+        let m = self.months.lock().unwrap_or_else(|e| e.into_inner());
+        m.get(month).filter(|x| x.post == latest).cloned()
+    }
+
+    pub(crate) fn keep_month_meta(&self, month: &str, meta: Arc<MonthMeta>) {
+        self.months.lock().unwrap_or_else(|e| e.into_inner()).insert(month.to_string(), meta);
     }
 
     /// Runs `f` on a pooled ledger connection, off the async threads.

@@ -293,23 +293,35 @@ pub async fn month(State(app): State<Arc<App>>, headers: HeaderMap, Path(month):
     let filter = filter_of(&q);
     let page_n = q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1).max(1);
     let (m, f) = (month.clone(), filter.clone());
+    let cache = Arc::clone(&app);
     let data = app
         .db(move |l| {
-            let posts = l.posts_of(&m)?;
-            if posts == 0 {
-                return Ok(None);
-            }
-            let tie = l.tie_out(&m)?;
-            let values = l.filter_values(&m, &Scope::All)?;
+            let Some(latest) = l.latest_post(&m)? else { return Ok(None) };
+            // What changes only when the month is posted again, read once per post.
+            let meta = match cache.month_meta(&m, latest) {
+                Some(meta) => meta,
+                None => {
+                    let meta = Arc::new(crate::app::MonthMeta {
+                        post: latest,
+                        posts: l.posts_of(&m)?,
+                        tie: l.tie_out(&m)?,
+                        values: l.filter_values(&m, &Scope::All)?,
+                        statements: l.document_keys(&m, DocKind::Statement, &Scope::All)?,
+                        notices: l.document_count(&m, DocKind::Notice)?,
+                    });
+                    cache.keep_month_meta(&m, Arc::clone(&meta));
+                    meta
+                }
+            };
             let found = l.findings_page(&m, &f, &Scope::All, (page_n - 1) * PAGE, PAGE)?;
-            let statements = l.document_keys(&m, DocKind::Statement, &Scope::All)?;
-            let notices = l.document_keys(&m, DocKind::Notice, &Scope::All)?.len();
-            Ok(Some((posts, tie, values, found, statements, notices)))
+            Ok(Some((meta, found)))
         })
         .await?;
-    let Some((posts, tie, [sev, rules, accts], found, statements, notices)) = data else {
+    let Some((meta, found)) = data else {
         return Err(Failure::NotFound);
     };
+    let (posts, tie, [sev, rules, accts], statements, notices) =
+        (meta.posts, &meta.tie, meta.values.clone(), meta.statements.clone(), meta.notices);
     let pages = found.total.div_ceil(PAGE).max(1);
     let m = &month;
     let statuses = ["open", "waived", "disputed", "resolved"]

@@ -501,6 +501,19 @@ fn the_tie_out_is_the_ledgers_to_the_cent() {
     assert!(body.contains("<td>Verizon Wireless 442091800001 8812345670</td><td class=\"n\">$574.38</td><td class=\"n\">$536.23</td><td class=\"n\">$17.38</td><td class=\"n\">$20.77</td>"));
 }
 
+/// An invoice posted before the tie-out was recorded (schema 4) is summed from its entries: the
+/// same cents.
+#[test]
+fn the_tie_out_of_an_older_posting_is_summed_from_its_entries() {
+    let t = setup();
+    let l = Ledger::open(&t.ledger).unwrap();
+    let stored = l.tie_out("2026-10").unwrap();
+    l.connection().execute_batch("DROP TRIGGER invoice_tieouts_no_delete; DELETE FROM invoice_tieouts;").unwrap();
+    let summed = l.tie_out("2026-10").unwrap();
+    assert_eq!(stored, summed);
+    assert_eq!(stored.len(), 2);
+}
+
 /// The statement and notice pages are the documents `post` stored: byte for byte what the
 /// report crate rendered.
 #[test]
