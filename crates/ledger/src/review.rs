@@ -137,6 +137,38 @@ fn event_status(e: &str) -> FindingStatus {
     status_of(Some(format!("0:{e}"))).0
 }
 
+/// The queue's WHERE clause and its parameters.
+fn queue_where(month: &str, filter: &FindingFilter, scope: &Scope) -> (String, Vec<String>) {
+    let (clause, scope_args) = scope.findings_clause();
+    let mut wh = vec!["f.month = ?".to_string(), clause];
+    let mut args: Vec<String> = vec![month.to_string()];
+    args.extend(scope_args);
+    for (col, v) in [
+        ("f.severity", &filter.severity),
+        ("f.rule", &filter.rule),
+        ("f.account_code", &filter.account),
+        ("f.line", &filter.line),
+    ] {
+        if let Some(v) = v {
+            wh.push(format!("{col} = ?"));
+            args.push(v.clone());
+        }
+    }
+    match filter.status {
+        None => {}
+        Some(FindingStatus::Open) => wh.push(format!("{} IS NULL", sql::LAST_EVENT)),
+        Some(s) => {
+            let event = match s {
+                FindingStatus::Waived => "waive",
+                FindingStatus::Disputed => "dispute",
+                _ => "resolve",
+            };
+            wh.push(format!("substr({0}, instr({0}, ':') + 1) = '{event}'", sql::LAST_EVENT));
+        }
+    }
+    (wh.join(" AND "), args)
+}
+
 impl Ledger {
     /// The months `scope` may see, oldest first: finance every posted month, a program those with
     /// a statement of its accounts, an employee those with their notice or a finding naming them.
@@ -219,7 +251,8 @@ impl Ledger {
         Ok(out)
     }
 
-    /// A page of the month's findings that `scope` may see and `filter` keeps, in posting order.
+    /// A page of the month's findings that `scope` may see and `filter` keeps, in posting order,
+    /// and how many match in all.
     pub fn findings_page(
         &self,
         month: &str,
@@ -228,44 +261,37 @@ impl Ledger {
         offset: u64,
         limit: u64,
     ) -> Result<FindingsPage> {
-        let (clause, scope_args) = scope.findings_clause();
-        let mut wh = vec!["f.month = ?".to_string(), clause];
-        let mut args: Vec<String> = vec![month.to_string()];
-        args.extend(scope_args);
-        for (col, v) in [
-            ("f.severity", &filter.severity),
-            ("f.rule", &filter.rule),
-            ("f.account_code", &filter.account),
-            ("f.line", &filter.line),
-        ] {
-            if let Some(v) = v {
-                wh.push(format!("{col} = ?"));
-                args.push(v.clone());
-            }
-        }
-        match filter.status {
-            None => {}
-            Some(FindingStatus::Open) => wh.push(format!("{} IS NULL", sql::LAST_EVENT)),
-            Some(s) => {
-                let event = match s {
-                    FindingStatus::Waived => "waive",
-                    FindingStatus::Disputed => "dispute",
-                    _ => "resolve",
-                };
-                wh.push(format!("substr({}, instr({}, ':') + 1) = '{event}'", sql::LAST_EVENT, sql::LAST_EVENT));
-            }
-        }
-        let wh = wh.join(" AND ");
+        let total = self.findings_count(month, filter, scope)?;
+        let rows = self.findings_rows(month, filter, scope, offset, limit)?;
+        Ok(FindingsPage { total, rows })
+    }
+
+    /// How many of the month's findings `scope` may see and `filter` keeps.
+    pub fn findings_count(&self, month: &str, filter: &FindingFilter, scope: &Scope) -> Result<u64> {
+        let (wh, args) = queue_where(month, filter, scope);
         let total: i64 = self
             .conn
             .prepare_cached(&format!("SELECT COUNT(*) FROM findings f WHERE {wh}"))?
             .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(total.max(0) as u64)
+    }
+
+    /// A page of the month's findings that `scope` may see and `filter` keeps, in posting order.
+    pub fn findings_rows(
+        &self,
+        month: &str,
+        filter: &FindingFilter,
+        scope: &Scope,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<FindingRow>> {
+        let (wh, args) = queue_where(month, filter, scope);
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {FINDING_COLUMNS}, {} FROM findings f WHERE {wh} ORDER BY f.id LIMIT {limit} OFFSET {offset}",
             sql::LAST_EVENT
         ))?;
         let rows = st.query_map(params_from_iter(args.iter()), finding_row)?.collect::<std::result::Result<_, _>>()?;
-        Ok(FindingsPage { total: total.max(0) as u64, rows })
+        Ok(rows)
     }
 
     /// A finding, each month it was posted in (oldest first), if `scope` may see it.

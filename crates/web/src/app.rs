@@ -31,6 +31,8 @@ pub struct MonthMeta {
     pub values: [Vec<String>; 3],
     pub statements: Vec<String>,
     pub notices: usize,
+    /// The month's findings, unfiltered (a count that only a post changes).
+    pub findings: u64,
 }
 
 /// How many idle ledger connections are kept.

@@ -308,13 +308,15 @@ pub async fn month(State(app): State<Arc<App>>, headers: HeaderMap, Path(month):
                         values: l.filter_values(&m, &Scope::All)?,
                         statements: l.document_keys(&m, DocKind::Statement, &Scope::All)?,
                         notices: l.document_count(&m, DocKind::Notice)?,
+                        findings: l.findings_count(&m, &FindingFilter::default(), &Scope::All)?,
                     });
                     cache.keep_month_meta(&m, Arc::clone(&meta));
                     meta
                 }
             };
-            let found = l.findings_page(&m, &f, &Scope::All, (page_n - 1) * PAGE, PAGE)?;
-            Ok(Some((meta, found)))
+            let total = if f == FindingFilter::default() { meta.findings } else { l.findings_count(&m, &f, &Scope::All)? };
+            let rows = l.findings_rows(&m, &f, &Scope::All, (page_n - 1) * PAGE, PAGE)?;
+            Ok(Some((meta, billrecon_ledger::FindingsPage { total, rows })))
         })
         .await?;
     let Some((meta, found)) = data else {

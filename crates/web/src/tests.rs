@@ -501,6 +501,69 @@ fn the_tie_out_is_the_ledgers_to_the_cent() {
     assert!(body.contains("<td>Verizon Wireless 442091800001 8812345670</td><td class=\"n\">$574.38</td><td class=\"n\">$536.23</td><td class=\"n\">$17.38</td><td class=\"n\">$20.77</td>"));
 }
 
+#[test]
+fn a_payment_is_recorded_once_and_shown_in_receivables() {
+    let t = setup();
+    let (c, csrf) = t.session("clerk");
+    rt().block_on(async {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("employee", "E1001"),
+            ("amount", "$1.99"),
+            ("date", "2026-11-20"),
+            ("reference", "CHK-1001"),
+        ];
+        let a = t.post("/payments", Some(&c), &fields, Some(ORIGIN)).await;
+        assert_eq!((a.status, a.headers["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/receivables?said=recorded"));
+        let again = t.post("/payments", Some(&c), &fields, Some(ORIGIN)).await;
+        assert_eq!(again.headers["location"], "/receivables?said=duplicate");
+        let page = t.get("/receivables?said=duplicate&as_of=2026-12-15", Some(&c)).await.body;
+        assert!(page.contains("That reference was recorded before: nothing written."));
+        assert!(page.contains("<tr><td>E1001</td><td class=\"n\">$11.89</td><td class=\"n\">$1.99</td>"), "{page}");
+        let bad = t
+            .post(
+                "/payments",
+                Some(&c),
+                &[("csrf", &csrf), ("employee", "E1001"), ("amount", "1.999"), ("date", "2026-11-20"), ("reference", "CHK-2")],
+                Some(ORIGIN),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("not a positive amount in cents"), "{}", bad.body);
+        // A program may not record payments.
+        let (p, pcsrf) = t.session("arts");
+        let no = t
+            .post(
+                "/payments",
+                Some(&p),
+                &[("csrf", &pcsrf), ("employee", "E1001"), ("amount", "1"), ("date", "2026-11-20"), ("reference", "CHK-3")],
+                Some(ORIGIN),
+            )
+            .await;
+        assert_eq!(no.status, StatusCode::FORBIDDEN);
+    });
+    assert_eq!(t.count("payments"), 1);
+    let l = Ledger::open(&t.ledger).unwrap();
+    let who: (String, String) =
+        l.connection().query_row("SELECT actor, source FROM payments", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!(who, ("clerk".into(), "web".into()));
+}
+
+#[test]
+fn an_oversized_body_is_refused_before_anything_is_read() {
+    let t = setup();
+    let (c, csrf) = t.session("sup");
+    let reason = "x".repeat(crate::BODY_LIMIT);
+    let a = rt().block_on(t.post(
+        "/findings/DA-8bd95ef0/waive",
+        Some(&c),
+        &[("csrf", &csrf), ("version", "0"), ("reason", &reason)],
+        Some(ORIGIN),
+    ));
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(t.count("events"), 0);
+}
+
 /// An invoice posted before the tie-out was recorded (schema 4) is summed from its entries: the
 /// same cents.
 #[test]
