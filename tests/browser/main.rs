@@ -133,8 +133,15 @@ async fn path_of(c: &Client) -> String {
     }
 }
 
+/// A queue row's status as the page shows it now: read inside the page in one step, so a row
+/// being replaced in place (or the page being reloaded) is never caught half-way.
 async fn status_of(c: &Client, id: &str) -> String {
-    c.find(Locator::Css(&format!("tr[data-row=\"{id}\"] td[data-status]"))).await.unwrap().text().await.unwrap()
+    let js = "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : '';";
+    let sel = format!("tr[data-row=\"{id}\"] td[data-status]");
+    match c.execute(js, vec![serde_json::Value::String(sel)]).await {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
