@@ -106,6 +106,24 @@ Exit codes: as reconcile (0, or 1 with findings that need action); 2 = not poste
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Open a month for review before posting: employees see their calls on the web and attest.
+    #[command(long_about = "Reads the month and records it in the ledger for review, without posting: \
+its calls on assigned lines become visible to the employees holding them (a line held part of the \
+period: only the days they held it), on /me/MONTH in `billrecon serve`, where each marks which were \
+personal and signs. Opening again with the same files changes nothing; with changed files it is \
+refused, naming what changed, unless --replace (signed calls still there stay signed). \
+`billrecon post` then takes the signed attestations and closes the month to new ones.")]
+    Open {
+        month_dir: PathBuf,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+        /// Open again with changed files.
+        #[arg(long)]
+        replace: bool,
+        /// When attestations are due (shown to employees). Default: ten days after the period.
+        #[arg(long, value_parser = parse_date)]
+        deadline: Option<chrono::NaiveDate>,
+    },
     /// What each employee owes: notices, payments, waivers, aging.
     Receivables {
         #[arg(long)]

@@ -64,10 +64,14 @@ pub fn post(
     as_of: Option<NaiveDate>,
     quiet: bool,
 ) -> anyhow::Result<Outcome> {
-    let read = crate::progress::read_month(month_dir, quiet)?;
     let lpath = path(ledger, Some(month_dir));
     let mut db = Ledger::open(&lpath).with_context(|| format!("{}", lpath.display()))?;
-    let posted = billrecon_pipeline::post(&read, &mut db, replace, as_of, &stamp())?;
+    let stamp = stamp();
+    // A month opened for review is closed to new web attestations first; those signed count.
+    let web = billrecon_pipeline::web_attestations(month_dir, &mut db, &stamp)?;
+    let signed = web.len();
+    let read = crate::progress::read_month_with(month_dir, quiet, web)?;
+    let posted = billrecon_pipeline::post(&read, &mut db, replace, as_of, &stamp)?;
     let run = &posted.run;
     let r = run.reconciliation(posted.as_of);
     let attention = run.attention();
@@ -88,6 +92,12 @@ pub fn post(
             }
             let owed: Decimal = run.postings.employees.values().sum();
             let _ = writeln!(s, "  notices to employees: {receivables} ({}); findings recorded: {recorded}", usd(owed));
+            if signed > 0 {
+                let _ = writeln!(
+                    s,
+                    "  calls employees attested personal on the web: {signed} (the month is now closed to attestations)"
+                );
+            }
             let from_history: Vec<String> = billrecon_model::Rule::HISTORY
                 .iter()
                 .filter_map(|rule| {
@@ -107,6 +117,39 @@ pub fn post(
         eprintln!("{u}");
     }
     Ok(Outcome::Month(attention))
+}
+
+/// `billrecon open`: the month recorded for review (not posted): each employee sees their calls
+/// on `/me/MONTH` and signs which were personal.
+pub fn open(month_dir: &Path, ledger: Option<&Path>, replace: bool, deadline: Option<NaiveDate>) -> anyhow::Result<Outcome> {
+    let (loaded, calls) = billrecon_pipeline::open_calls(month_dir)?;
+    let m = &loaded.month;
+    let deadline = deadline.unwrap_or(m.period.end + chrono::Duration::days(10));
+    let lpath = path(ledger, Some(month_dir));
+    let mut db = Ledger::open(&lpath).with_context(|| format!("{}", lpath.display()))?;
+    let label = &m.period.label;
+    let out = db.open_month(label, deadline, &calls, replace, &stamp()).with_context(|| lpath.display().to_string())?;
+    let mut s = String::new();
+    match out {
+        billrecon_ledger::OpenOutcome::Opened { calls, employees } => {
+            let _ = writeln!(
+                s,
+                "Opened {label} for review in {}: {calls} calls of {employees} employees, attestations due {deadline}.",
+                lpath.display()
+            );
+        }
+        billrecon_ledger::OpenOutcome::Already { calls } => {
+            let _ = writeln!(s, "{label} is open for review already with the same {calls} calls: nothing written.");
+        }
+        billrecon_ledger::OpenOutcome::Replaced { calls, added, removed, orphaned } => {
+            let _ = writeln!(s, "Opened {label} again: {calls} calls ({added} new, {removed} gone); attestations of calls still there stay signed.");
+            for o in &orphaned {
+                let _ = writeln!(s, "  a signed call no longer in the month: {o}");
+            }
+        }
+    }
+    emit(&s)?;
+    Ok(Outcome::Month(billrecon_pipeline::Attention { rejected_rows: loaded.rejected(), ..Default::default() }))
 }
 
 /// The history findings `reconcile --ledger` and `findings --ledger` add.

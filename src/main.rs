@@ -51,6 +51,7 @@ fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Post { month_dir, ledger, replace, as_of, quiet } => {
             ledger::post(&month_dir, ledger.as_deref(), replace, as_of, quiet)
         }
+        Command::Open { month_dir, ledger, replace, deadline } => ledger::open(&month_dir, ledger.as_deref(), replace, deadline),
         Command::Receivables { ledger, as_of, employee, format } => {
             ledger::receivables(ledger.as_deref(), as_of, employee.as_deref(), format)
         }

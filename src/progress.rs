@@ -80,8 +80,17 @@ fn left(done: u64, total: u64, elapsed: Duration) -> String {
 
 /// Reads a month through the one pipeline, under the bar unless quiet.
 pub fn read_month(month_dir: &std::path::Path, quiet: bool) -> anyhow::Result<billrecon_pipeline::MonthRead> {
+    read_month_with(month_dir, quiet, Vec::new())
+}
+
+/// [`read_month`] with attestations beside the manifest's (the employees' signed web ones).
+pub fn read_month_with(
+    month_dir: &std::path::Path,
+    quiet: bool,
+    extra: Vec<billrecon_model::Attestation>,
+) -> anyhow::Result<billrecon_pipeline::MonthRead> {
     let bar = Bar::new(quiet).map(|b| b as Rc<dyn billrecon_parser::progress::Progress>);
-    Ok(billrecon_pipeline::read(month_dir, bar)?)
+    Ok(billrecon_pipeline::read_with(month_dir, bar, extra)?)
 }
 
 #[cfg(test)]

@@ -295,3 +295,48 @@ async fn a_form_from_another_local_port_is_refused() {
     assert_eq!(n, 0);
     c.close().await.unwrap();
 }
+
+/// An employee opens their month's calls, ticks the personal ones and signs with their password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Debian's chromium and chromium-driver: .ci/run runs these (cargo test --test browser -- --ignored)"]
+async fn an_employee_marks_personal_calls_and_signs() {
+    let (_dir, _m, ledger) = server::opened_without_csv();
+    server::billrecon(
+        &[
+            "user",
+            "add",
+            "e1001",
+            "--role",
+            "employee",
+            "--employee",
+            "E1001",
+            "--password-stdin",
+            "--ledger",
+            ledger.to_str().unwrap(),
+        ],
+        Some(&format!("{PASSWORD}\n")),
+        0,
+    );
+    let s = Server::start(&ledger);
+    let d = Driver::start();
+    let c = d.browser(true).await;
+    log_in(&c, &s, "e1001").await;
+    assert_eq!(path_of(&c).await, "/me");
+    shot(&c, "me").await;
+    c.find(Locator::Css("a[href=\"/me/2026-10\"]")).await.unwrap().click().await.unwrap();
+    let src = wait_until(&c, |s| s.contains("Your calls, 2026-10")).await;
+    assert!(!src.contains("860-555-0107"), "only their own line");
+    for (date, time) in [("2026-10-09", "18:42"), ("2026-10-17", "19:05")] {
+        let js = "const rows = [...document.querySelectorAll('tr[data-call]')]; const r = rows.find(r => r.cells[0].textContent === arguments[0] && r.cells[1].textContent === arguments[1]); r.querySelector('input[type=checkbox]').click(); return r.dataset.call;";
+        let id = c.execute(js, vec![date.into(), time.into()]).await.unwrap();
+        assert!(id.as_str().is_some_and(|i| i.starts_with('C')), "{id:?}");
+    }
+    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    shot(&c, "me-month").await;
+    c.find(Locator::Css("form.attest button[type=submit]")).await.unwrap().click().await.unwrap();
+    let signed = wait_until(&c, |s| s.contains("Signed: your attestation is recorded.")).await;
+    assert!(signed.contains("2 call(s) marked personal"));
+    assert_eq!(signed.matches(" checked").count(), 2, "what they signed is ticked when they come back");
+    shot(&c, "me-month-signed").await;
+    c.close().await.unwrap();
+}

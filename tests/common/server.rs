@@ -172,3 +172,24 @@ pub fn login(addr: &str, login: &str) -> String {
     assert_eq!(a.status, 303, "{}", a.body);
     a.header("set-cookie").expect("a session cookie").split(';').next().unwrap().to_string()
 }
+
+/// The sample month without its attestations CSV, opened for review (`billrecon open`) into a new
+/// ledger: (the folder holding both, the month folder, the ledger).
+pub fn opened_without_csv() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("2026-10");
+    std::fs::create_dir_all(&m).unwrap();
+    for e in std::fs::read_dir(root().join("fixtures/2026-10")).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() != "attestations.csv" {
+            std::fs::copy(&p, m.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let manifest = std::fs::read_to_string(m.join("billrecon.toml")).unwrap();
+    let manifest: String = manifest.lines().filter(|l| !l.starts_with("attestations")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(m.join("billrecon.toml"), manifest).unwrap();
+    let ledger = dir.path().join("billrecon.db");
+    let opened = billrecon(&["open", m.to_str().unwrap(), "--ledger", ledger.to_str().unwrap()], None, 0);
+    assert!(opened.starts_with("Opened 2026-10 for review in "), "{opened}");
+    (dir, m, ledger)
+}

@@ -192,3 +192,106 @@ fn serving_beyond_loopback_without_tls_warns() {
     assert!(line.starts_with("http://0.0.0.0:"), "{line}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("warning: serving on 0.0.0.0, beyond this machine, without TLS"));
 }
+
+/// The sample month without its attestations CSV, the same calls attested instead by their
+/// employees on `/me/2026-10`, posts exactly the same money as with the CSV.
+#[test]
+fn web_attestations_post_the_same_money_as_the_csv() {
+    let with_csv = posted("2026-10");
+    let (dir, m, ledger) = server::opened_without_csv();
+    let (l, md) = (ledger.to_str().unwrap(), m.to_str().unwrap());
+    assert!(billrecon(&["open", md, "--ledger", l], None, 0).contains("open for review already with the same"));
+    for (login, emp) in [("e1001", "E1001"), ("e1008", "E1008")] {
+        billrecon(
+            &["user", "add", login, "--role", "employee", "--employee", emp, "--password-stdin", "--ledger", l],
+            Some(&format!("{}\n", server::PASSWORD)),
+            0,
+        );
+    }
+    let s = Server::start(&ledger);
+    let a = &s.addr;
+    let origin = format!("http://{a}");
+    // What the CSV said, as each employee sees their calls: (date, time, number or any).
+    /// A call as the CSV named it: date, time, number (empty: any).
+    type Mark<'a> = (&'a str, &'a str, &'a str);
+    let marks: [(&str, &[Mark<'_>]); 2] = [
+        ("e1001", &[("2026-10-09", "18:42", "203-555-0188"), ("2026-10-17", "19:05", "")]),
+        ("e1008", &[("2026-10-12", "20:15", "604-555-0142")]),
+    ];
+    for (login, calls) in marks {
+        let c = server::login(a, login);
+        let page = request(a, "GET", "/me/2026-10", &[("Cookie", &c)], "");
+        assert_eq!(page.status, 200, "{}", page.body);
+        let rows: Vec<(String, String)> = page
+            .body
+            .split("<tr data-call=\"")
+            .skip(1)
+            .map(|r| (r.split('"').next().unwrap().to_string(), r.to_string()))
+            .collect();
+        assert!(!rows.is_empty());
+        let mut fields =
+            vec![("csrf".to_string(), server::csrf_of(&page.body)), ("password".to_string(), server::PASSWORD.to_string())];
+        for (date, time, number) in calls {
+            let hits: Vec<&(String, String)> = rows
+                .iter()
+                .filter(|(_, r)| {
+                    r.contains(&format!("<td class=\"nw\">{date}</td><td class=\"nw\">{time}</td>"))
+                        && (number.is_empty() || r.contains(number))
+                })
+                .collect();
+            assert_eq!(hits.len(), 1, "{login}: one call on {date} at {time}");
+            fields.push(("personal".to_string(), hits[0].0.clone()));
+        }
+        let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let wrong: Vec<(&str, &str)> =
+            body.iter().map(|(k, v)| if *k == "password" { (*k, "not my password") } else { (*k, *v) }).collect();
+        let no = request(a, "POST", "/me/2026-10/attest", &[("Cookie", &c), ("Origin", &origin)], &form(&wrong));
+        assert_eq!(no.status, 422, "a wrong password signs nothing");
+        let signed = request(a, "POST", "/me/2026-10/attest", &[("Cookie", &c), ("Origin", &origin)], &form(&body));
+        assert_eq!((signed.status, signed.header("location")), (303, Some("/me/2026-10?said=signed")), "{}", signed.body);
+        // Another employee's month page is not theirs to see.
+        let other = if login == "e1001" { "E1008" } else { "E1001" };
+        assert_eq!(request(a, "GET", &format!("/months/2026-10/notices/{other}"), &[("Cookie", &c)], "").status, 404);
+    }
+    drop(s);
+    let _keep = &dir;
+    let posted_out = billrecon(&["post", md, "--ledger", l], None, 1);
+    assert!(posted_out.contains("calls employees attested personal on the web: 3"), "{posted_out}");
+    /// Cents by key: each employee's notices, each account's postings.
+    type Sums = Vec<(String, i64)>;
+    let money = |db: &std::path::Path| -> (Sums, Sums) {
+        let c = rusqlite::Connection::open(db).unwrap();
+        let q = |sql: &str| {
+            c.prepare(sql)
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect::<Vec<(String, i64)>>()
+        };
+        (
+            q("SELECT employee_id, SUM(amount_cents) FROM receivables GROUP BY employee_id ORDER BY employee_id"),
+            q("SELECT account_code || ' ' || employee_id || ' ' || posting_kind, SUM(amount_cents) FROM entries WHERE kind = 'posting' GROUP BY 1 ORDER BY 1"),
+        )
+    };
+    let (web_owed, web_entries) = money(&ledger);
+    let (csv_owed, csv_entries) = money(&with_csv.ledger);
+    assert_eq!(web_owed, csv_owed, "every employee's liability to the cent");
+    assert_eq!(web_entries, csv_entries, "every account's postings to the cent");
+    assert!(web_owed.iter().any(|(e, c)| e == "E1008" && *c == 350), "{web_owed:?}");
+    // Posted: closed to new attestations.
+    let s = Server::start(&ledger);
+    let c = server::login(&s.addr, "e1001");
+    let page = request(&s.addr, "GET", "/me/2026-10", &[("Cookie", &c)], "");
+    assert!(page.body.contains("This month is posted: it takes no more attestations."));
+    let late = request(
+        &s.addr,
+        "POST",
+        "/me/2026-10/attest",
+        &[("Cookie", &c), ("Origin", &format!("http://{}", s.addr))],
+        &form(&[("csrf", &server::csrf_of(&page.body)), ("password", server::PASSWORD)]),
+    );
+    assert_eq!(late.status, 422);
+    assert!(late.body.contains("was posted"), "{}", late.body);
+    billrecon(&["ledger", "verify", "--ledger", l], None, 0);
+}

@@ -28,6 +28,9 @@
 //! - [`review`]: what the web app reads, every query taking a [`Scope`] (out of scope reads as
 //!   absent): [`Ledger::tie_out`], [`Ledger::findings_page`], [`Ledger::finding_rows`],
 //!   [`Ledger::audit`].
+//! - [`review_month`]: a month opened for review before posting ([`Ledger::open_month`]), its
+//!   calls per employee, their signed attestations ([`Ledger::attest`]), and the close a post
+//!   makes before reading them ([`Ledger::close_review`]).
 //! - [`schema`]: the versioned migrations and the append-only triggers.
 
 mod db;
@@ -38,6 +41,7 @@ pub mod post;
 pub mod queries;
 pub mod receivables;
 pub mod review;
+pub mod review_month;
 mod schema;
 mod scope;
 pub mod users;
@@ -51,6 +55,7 @@ pub use post::{Mark, PostInput, PostOutcome};
 pub use queries::{AdjustmentKind, JournalRow, LineHistoryRow};
 pub use receivables::{PayOutcome, Payment, Receivable};
 pub use review::{AuditRow, EventRow, FindingFilter, FindingRow, FindingsPage, TieOut};
+pub use review_month::{AttestationStatus, OpenCall, OpenOutcome, Review, Signature, POLICY_AFFIRMED};
 pub use schema::{current as schema_version, migrate, MIGRATIONS};
 pub use scope::Scope;
 pub use users::{NewUser, Role, User};

@@ -224,6 +224,55 @@ CREATE TABLE invoice_tieouts (
     suspense_cents INTEGER NOT NULL
 );
 "#,
+    // 6: months opened for review before posting, their calls on assigned lines, the employees'
+    // signed attestations, and the close a post makes.
+    r#"
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    month TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    replaces INTEGER REFERENCES reviews(id),
+    actor TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('cli', 'web')),
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX reviews_month ON reviews(month, id);
+CREATE TABLE review_calls (
+    review_id INTEGER NOT NULL REFERENCES reviews(id),
+    call_id TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    line TEXT NOT NULL,
+    date TEXT NOT NULL,
+    time TEXT NOT NULL,
+    number TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    quantity TEXT NOT NULL,
+    charge_cents INTEGER NOT NULL,
+    source TEXT NOT NULL
+);
+CREATE INDEX review_calls_employee ON review_calls(review_id, employee_id);
+CREATE INDEX review_calls_id ON review_calls(review_id, call_id);
+CREATE TABLE attestations (
+    id INTEGER PRIMARY KEY,
+    review_id INTEGER NOT NULL REFERENCES reviews(id),
+    month TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    login TEXT NOT NULL,
+    calls TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    signed_at TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('cli', 'web'))
+);
+CREATE INDEX attestations_employee ON attestations(month, employee_id, id);
+CREATE TABLE review_closes (
+    month TEXT NOT NULL,
+    review_id INTEGER NOT NULL REFERENCES reviews(id),
+    actor TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('cli', 'web')),
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX review_closes_month ON review_closes(month);
+"#,
 ];
 
 /// The tables whose rows are never changed or removed once written.
@@ -243,6 +292,10 @@ const APPEND_ONLY: &[&str] = &[
     "documents",
     "user_events",
     "invoice_tieouts",
+    "reviews",
+    "review_calls",
+    "attestations",
+    "review_closes",
 ];
 
 /// The schema version this billrecon writes.

@@ -23,8 +23,8 @@ use std::path::Path;
 use std::rc::Rc;
 
 use billrecon_chargeback::{ChargebackError, MonthPostings};
-use billrecon_ledger::{Ledger, LedgerError, PostInput, PostOutcome, Stamp};
-use billrecon_model::{Finding, History, LineMonth, Severity};
+use billrecon_ledger::{Ledger, LedgerError, OpenCall, PostInput, PostOutcome, Stamp};
+use billrecon_model::{Attestation, Finding, History, LineMonth, Severity};
 use billrecon_parser::progress::Progress;
 use billrecon_parser::usage::Outside;
 use billrecon_parser::{load_month_with, CountUsage, Loaded, ParseError};
@@ -101,12 +101,110 @@ pub struct MonthRead {
 
 /// Reads the month (reporting to `progress`, if given) with its usage folded as it streams.
 pub fn read(month_dir: &Path, progress: Option<Rc<dyn Progress>>) -> Result<MonthRead, PipelineError> {
-    let load = || load_month_with(month_dir, UsageFold::new);
-    let (loaded, fold) = match progress {
+    read_with(month_dir, progress, Vec::new())
+}
+
+/// [`read`], with `extra` attestations beside the manifest's (employees' signed web
+/// attestations): they match usage exactly as the CSV's do, and a call attested in both is one
+/// personal call.
+pub fn read_with(
+    month_dir: &Path,
+    progress: Option<Rc<dyn Progress>>,
+    extra: Vec<Attestation>,
+) -> Result<MonthRead, PipelineError> {
+    let load = || {
+        load_month_with(month_dir, |m| {
+            if extra.is_empty() {
+                return UsageFold::new(m);
+            }
+            let mut with = m.clone();
+            with.attestations.extend(extra.iter().cloned());
+            UsageFold::new(&with)
+        })
+    };
+    let (mut loaded, fold) = match progress {
         Some(p) => billrecon_parser::progress::with(p, load)?,
         None => load()?,
     };
+    // The fold's attestation indexes are positions in this list.
+    loaded.month.attestations.extend(extra);
     Ok(MonthRead { loaded, facts: fold.facts })
+}
+
+/// The month's calls on assigned lines, each with the employee holding the line that day (a
+/// line held part of the period shows only the days they held it), for `billrecon open`.
+pub fn open_calls(month_dir: &Path) -> Result<(Loaded, Vec<OpenCall>), PipelineError> {
+    let (loaded, usage) = billrecon_parser::load_month(month_dir)?;
+    let m = &loaded.month;
+    let book = billrecon_model::LineBook::new(&m.period, &m.inventory);
+    let mut calls = Vec::new();
+    let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    for i in 0..usage.len() {
+        let Some(line) = billrecon_model::PhoneNumber::from_nanp_u64(usage.line[i]) else { continue };
+        let date = usage.date[i];
+        let Some(a) = book.on(&line, date) else { continue };
+        if a.employee_id.is_empty() {
+            continue;
+        }
+        let time = billrecon_model::TimeOfDay::from_seconds(usage.time[i]).map(|t| t.to_string()).unwrap_or_default();
+        let number = usage.number.get(i).to_string();
+        let kind = usage.kind[i].as_str();
+        let quantity = usage.quantity[i].normalize().to_string();
+        // The call's id: its content, so the same files give the same ids whatever their order.
+        let key = format!("{}|{date}|{time}|{number}|{kind}|{quantity}", line.as_str());
+        let h = fnv64(key.as_bytes());
+        let n = seen.entry(h).or_insert(0);
+        *n += 1;
+        let src = &usage.sources[usage.source[i] as usize];
+        let source = billrecon_model::SourceRef::new(src.file.clone(), src.sheet.clone(), usage.row[i]).to_string();
+        calls.push(OpenCall {
+            id: if *n == 1 { format!("C{h:016x}") } else { format!("C{h:016x}-{n}") },
+            employee_id: a.employee_id.clone(),
+            line: line.as_str().to_string(),
+            date,
+            time,
+            number,
+            kind: kind.to_string(),
+            quantity,
+            charge: usage.charge[i],
+            source,
+        });
+    }
+    Ok((loaded, calls))
+}
+
+/// FNV-1a, 64 bits: a call's id from its content.
+fn fnv64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// Closes the month to new web attestations (if it was opened for review) and returns the calls
+/// its employees signed as personal, as attestations the rules read like the CSV's.
+pub fn web_attestations(month_dir: &Path, ledger: &mut Ledger, stamp: &Stamp) -> Result<Vec<Attestation>, PipelineError> {
+    let label = billrecon_parser::Manifest::load(month_dir)?.period.label;
+    let path = ledger.path.display().to_string();
+    let calls = ledger.close_review(&label, stamp).map_err(|error| PipelineError::Ledger { path, error })?;
+    let file: std::sync::Arc<str> = "web attestations".into();
+    Ok(calls
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(n, c)| {
+            let line = billrecon_model::PhoneNumber::parse(&c.line).ok()?;
+            let time = c.time.split(':').map(|x| x.parse::<u32>().ok()).collect::<Option<Vec<_>>>().and_then(|v| match v[..] {
+                [h, m, s] => billrecon_model::TimeOfDay::from_hms(h, m, s),
+                _ => None,
+            });
+            Some(Attestation {
+                line,
+                date: c.date,
+                time,
+                number: billrecon_model::PhoneNumber::parse(&c.number).ok(),
+                note: format!("attested on the web ({})", c.id),
+                source: billrecon_model::SourceRef::new(file.clone(), None, n as u32 + 1),
+            })
+        })
+        .collect())
 }
 
 /// A month evaluated and posted (in memory).

@@ -449,6 +449,14 @@ pub async fn me(State(app): State<Arc<App>>, headers: HeaderMap) -> Page {
     let links = app
         .db(move |l| {
             let mut out = Vec::new();
+            for r in l.reviews_of(&emp)? {
+                let what = if r.closed {
+                    "your calls (posted)".to_string()
+                } else {
+                    format!("your calls: mark the personal ones by {}", r.deadline)
+                };
+                out.push(Link { href: format!("/me/{}", seg(&r.month)), label: format!("{}: {what}", r.month) });
+            }
             for m in l.months_in(&scope)?.into_iter().rev() {
                 if !l.document_keys(&m, DocKind::Notice, &scope)?.is_empty() {
                     out.push(Link {
@@ -764,4 +772,128 @@ pub async fn notice_lookup(
     let q = Form::parse(q.unwrap_or_default().as_bytes());
     let emp = q.some("employee").ok_or(Failure::NotFound)?;
     Ok(see_other(&format!("/months/{}/notices/{}", seg(&month), seg(&emp))))
+}
+
+// --- employees' calls ---
+
+fn pretty(n: &str) -> String {
+    PhoneNumber::parse(n).map(|p| p.pretty()).unwrap_or_else(|_| n.to_string())
+}
+
+pub async fn me_month(State(app): State<Arc<App>>, headers: HeaderMap, Path(month): Path<String>, RawQuery(q): RawQuery) -> Page {
+    let v = viewer(&app, &headers).await?;
+    v.only(&[Role::Employee])?;
+    let Scope::Employee(emp) = v.scope.clone() else { return Err(Failure::NotFound) };
+    let m = month.clone();
+    let data = app
+        .db(move |l| {
+            let Some(review) = l.review(&m)? else { return Ok(None) };
+            let calls = l.calls_of(&m, &emp)?;
+            if calls.is_empty() {
+                return Ok(None);
+            }
+            let signature = l.signature(&m, &emp)?;
+            let remembered = l.remembered_numbers(&m, &emp)?;
+            Ok(Some((review, calls, signature, remembered)))
+        })
+        .await?;
+    let Some((review, calls, signature, remembered)) = data else { return Err(Failure::NotFound) };
+    let said = Form::parse(q.unwrap_or_default().as_bytes());
+    let message = (said.get("said") == Some("signed")).then(|| "Signed: your attestation is recorded.".to_string());
+    let signed =
+        signature.as_ref().map(|s| format!("You signed on {} ({} call(s) marked personal).", s.signed_at, s.calls.len()));
+    let rows = calls
+        .iter()
+        .map(|c| {
+            let in_signature = signature.as_ref().is_some_and(|s| s.calls.contains(&c.id));
+            let earlier = remembered.iter().find(|(n, _)| *n == c.number && !c.number.is_empty());
+            let (ticked, why) = match (signature.is_some(), in_signature, earlier) {
+                (true, true, _) => (true, "as you signed".to_string()),
+                (true, false, _) => (false, String::new()),
+                (false, _, Some((_, m))) => (true, format!("you marked this number personal in {m}")),
+                (false, _, None) => (false, String::new()),
+            };
+            CallRow {
+                id: c.id.clone(),
+                date: c.date.to_string(),
+                time: c.time.get(..5).unwrap_or("").to_string(),
+                number: pretty(&c.number),
+                line: pretty(&c.line),
+                kind: c.kind.clone(),
+                minutes: if c.kind == "voice" { c.quantity.clone() } else { String::new() },
+                charge: if c.charge.is_zero() { String::new() } else { billrecon_report::money(c.charge) },
+                ticked,
+                why,
+            }
+        })
+        .collect();
+    page(MeMonthPage {
+        nav: v.nav(),
+        month,
+        deadline: review.deadline.to_string(),
+        closed: review.closed,
+        message,
+        signed,
+        calls: rows,
+        policy: billrecon_ledger::POLICY_AFFIRMED,
+        csrf: v.csrf.clone(),
+    })
+}
+
+pub async fn attest(State(app): State<Arc<App>>, headers: HeaderMap, Path(month): Path<String>, body: Bytes) -> Page {
+    let v = viewer(&app, &headers).await?;
+    let form = Form::parse(&body);
+    v.check_form(&form)?;
+    v.only(&[Role::Employee])?;
+    let Scope::Employee(emp) = v.scope.clone() else { return Err(Failure::NotFound) };
+    let personal: Vec<String> = form.0.iter().filter(|(k, _)| k == "personal").map(|(_, v)| v.clone()).collect();
+    let password = form.get("password").unwrap_or("").to_string();
+    let login = free("login", &v.login)?;
+    let stamp = v.stamp()?;
+    let m = month.clone();
+    let out = app
+        .db(move |l| {
+            if l.calls_of(&m, &emp)?.is_empty() {
+                return Ok(Err(Failure::NotFound));
+            }
+            // The password is the signature.
+            let ok = l.user(login.as_str())?.is_some_and(|u| crate::password::verify(&password, &u.password_hash));
+            if !ok {
+                return Ok(Err(Failure::Invalid("The password is not right: nothing was signed.".into())));
+            }
+            l.attest(&m, &emp, &login, &personal, &stamp)?;
+            Ok(Ok(()))
+        })
+        .await?;
+    out?;
+    Ok(see_other(&format!("/me/{}?said=signed", seg(&month))))
+}
+
+pub async fn attestations(State(app): State<Arc<App>>, headers: HeaderMap, Path(month): Path<String>) -> Page {
+    let v = viewer(&app, &headers).await?;
+    v.only(&[Role::Supervisor, Role::Clerk])?;
+    let m = month.clone();
+    let data = app
+        .db(move |l| {
+            let Some(r) = l.review(&m)? else { return Ok(None) };
+            Ok(Some((r, l.attestation_status(&m)?)))
+        })
+        .await?;
+    let Some((review, rows)) = data else { return Err(Failure::NotFound) };
+    page(AttestationsPage {
+        nav: v.nav(),
+        month,
+        deadline: review.deadline.to_string(),
+        closed: review.closed,
+        signed: rows.iter().filter(|r| r.signed_at.is_some()).count(),
+        rows: rows
+            .into_iter()
+            .map(|r| AttestationRow {
+                employee: r.employee_id,
+                calls: r.calls,
+                signed: r.signed_at.unwrap_or_else(|| "not yet".into()),
+                personal: r.personal,
+            })
+            .collect(),
+    })
 }

@@ -148,6 +148,8 @@ fn route_by_role_matrix() {
         "/audit",
         "/verify",
         "/me",
+        "/me/2026-10",
+        "/months/2026-10/attestations",
         "/no/such/page",
         "/static/app.js",
     ];
@@ -189,6 +191,8 @@ route                                          (none)    sup  clerk   arts  e100
 /audit                                            303    200    200    403    403
 /verify                                           303    200    200    403    403
 /me                                               303    403    403    403    200
+/me/2026-10                                       303    403    403    403    404
+/months/2026-10/attestations                      303    404    404    403    403
 /no/such/page                                     303    404    404    404    404
 /static/app.js                                    200    200    200    200    200
 ";

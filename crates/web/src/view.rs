@@ -253,3 +253,50 @@ pub fn seg(s: &str) -> String {
     }
     out
 }
+
+/// One call on the employee's page.
+pub struct CallRow {
+    pub id: String,
+    pub date: String,
+    pub time: String,
+    pub number: String,
+    pub line: String,
+    pub kind: String,
+    pub minutes: String,
+    pub charge: String,
+    pub ticked: bool,
+    /// Why it is ticked before they tick it.
+    pub why: String,
+}
+
+#[derive(Template)]
+#[template(path = "me_month.html")]
+pub struct MeMonthPage {
+    pub nav: Option<Nav>,
+    pub month: String,
+    pub deadline: String,
+    pub closed: bool,
+    pub message: Option<String>,
+    pub signed: Option<String>,
+    pub calls: Vec<CallRow>,
+    pub policy: &'static str,
+    pub csrf: String,
+}
+
+pub struct AttestationRow {
+    pub employee: String,
+    pub calls: usize,
+    pub signed: String,
+    pub personal: usize,
+}
+
+#[derive(Template)]
+#[template(path = "attestations.html")]
+pub struct AttestationsPage {
+    pub nav: Option<Nav>,
+    pub month: String,
+    pub deadline: String,
+    pub closed: bool,
+    pub signed: usize,
+    pub rows: Vec<AttestationRow>,
+}

@@ -1,0 +1,374 @@
+//! A month opened for review before it is posted (`billrecon open`): its calls on assigned lines,
+//! each visible to the employee holding the line that day, and the employees' signed
+//! attestations of which calls were personal. `post` closes the month to new attestations first,
+//! then reads them, so a signature either counts in the posting or is refused.
+
+use billrecon_model::FreeText;
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rust_decimal::Decimal;
+
+use crate::db::{cents, money, pause_before_commit, Ledger, Stamp};
+use crate::error::{LedgerError, Result};
+
+/// One call on an assigned line, as the month's usage report has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenCall {
+    /// Stable for the same call in the same files: a hash of line, date, time, number, type and
+    /// quantity, with a counter for identical calls.
+    pub id: String,
+    pub employee_id: String,
+    /// The line, as stored (10 digits for a NANP number).
+    pub line: String,
+    pub date: NaiveDate,
+    /// `HH:MM:SS`, or empty when the carrier printed no time.
+    pub time: String,
+    pub number: String,
+    /// `voice`, `sms`, `data`, ...
+    pub kind: String,
+    /// Minutes (voice), messages or megabytes.
+    pub quantity: String,
+    pub charge: Decimal,
+    /// `FILE[:SHEET]:ROW`.
+    pub source: String,
+}
+
+/// A month under review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub id: i64,
+    pub month: String,
+    pub deadline: NaiveDate,
+    /// Closed by `post`: no new attestations.
+    pub closed: bool,
+}
+
+/// What `open_month` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenOutcome {
+    Opened {
+        calls: usize,
+        employees: usize,
+    },
+    /// The same calls were opened before: nothing written.
+    Already {
+        calls: usize,
+    },
+    /// Opened again with other calls (`--replace`): signatures on calls still there stay attached.
+    Replaced {
+        calls: usize,
+        added: usize,
+        removed: usize,
+        orphaned: Vec<String>,
+    },
+}
+
+/// An employee's latest signature for a month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    pub id: i64,
+    pub login: String,
+    pub signed_at: String,
+    pub calls: Vec<String>,
+}
+
+/// Who has signed, per employee with calls in the month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttestationStatus {
+    pub employee_id: String,
+    pub calls: usize,
+    pub signed_at: Option<String>,
+    pub personal: usize,
+}
+
+/// What the employee affirms when signing: quoted from the policies in force.
+pub const POLICY_AFFIRMED: &str = "CREC Cell Phones policy: \"Personal use of CREC-issued cell phones should not result in additional charges to CREC. Any incremental charges resulting from personal use will be the responsibility of the employee.\" CT OPM Telecommunications Equipment Policy: \"It shall be the responsibility of the individual and the agency to verify the accuracy of the bill and to confirm the usage as appropriate.\" I confirm that the calls I marked are personal and the others were made on agency business.";
+
+const SEP: &str = "\n";
+
+const CALL_COLUMNS: &str = "call_id, employee_id, line, date, time, number, kind, quantity, charge_cents, source";
+
+fn call_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpenCall> {
+    Ok(OpenCall {
+        id: r.get(0)?,
+        employee_id: r.get(1)?,
+        line: r.get(2)?,
+        date: crate::db::day(&r.get::<_, String>(3)?),
+        time: r.get(4)?,
+        number: r.get(5)?,
+        kind: r.get(6)?,
+        quantity: r.get(7)?,
+        charge: money(r.get(8)?),
+        source: r.get(9)?,
+    })
+}
+
+fn latest_review(conn: &rusqlite::Connection, month: &str) -> Result<Option<Review>> {
+    let row: Option<(i64, String, bool)> = conn
+        .query_row(
+            "SELECT r.id, r.deadline, EXISTS (SELECT 1 FROM review_closes c WHERE c.review_id = r.id)
+             FROM reviews r WHERE r.month = ?1 ORDER BY r.id DESC LIMIT 1",
+            [month],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(row.map(|(id, deadline, closed)| Review { id, month: month.to_string(), deadline: crate::db::day(&deadline), closed }))
+}
+
+fn call_ids(conn: &rusqlite::Connection, review: i64) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached("SELECT call_id FROM review_calls WHERE review_id = ?1 ORDER BY call_id")?;
+    let ids = st.query_map([review], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+    Ok(ids)
+}
+
+fn signature_on(conn: &rusqlite::Connection, month: &str, employee: &str) -> Result<Option<Signature>> {
+    let row: Option<(i64, String, String, String)> = conn
+        .query_row(
+            "SELECT id, login, signed_at, calls FROM attestations WHERE month = ?1 AND employee_id = ?2 ORDER BY id DESC LIMIT 1",
+            params![month, employee],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    Ok(row.map(|(id, login, signed_at, calls)| Signature {
+        id,
+        login,
+        signed_at,
+        calls: calls.split(SEP).filter(|c| !c.is_empty()).map(str::to_string).collect(),
+    }))
+}
+
+impl Ledger {
+    /// Records the month for review. The same calls again: nothing written. Other calls: refused
+    /// naming the difference, unless `replace`.
+    pub fn open_month(
+        &mut self,
+        month: &str,
+        deadline: NaiveDate,
+        calls: &[OpenCall],
+        replace: bool,
+        stamp: &Stamp,
+    ) -> Result<OpenOutcome> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let posted: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM posts WHERE month = ?1)", [month], |r| r.get(0))?;
+        let before = latest_review(&tx, month)?;
+        if posted && before.as_ref().is_none_or(|r| r.closed) {
+            return Err(LedgerError::Refused(format!(
+                "{month} is posted: it can no longer be opened for attestations (a correction after posting is an adjustment)"
+            )));
+        }
+        let mut ids: Vec<&str> = calls.iter().map(|c| c.id.as_str()).collect();
+        ids.sort_unstable();
+        let mut outcome = OpenOutcome::Opened {
+            calls: calls.len(),
+            employees: calls.iter().map(|c| c.employee_id.as_str()).collect::<std::collections::BTreeSet<_>>().len(),
+        };
+        if let Some(r) = &before {
+            let old = call_ids(&tx, r.id)?;
+            let same = old.iter().map(String::as_str).eq(ids.iter().copied());
+            if same && !r.closed {
+                return Ok(OpenOutcome::Already { calls: calls.len() });
+            }
+            // Same calls but closed: a post closed it and then failed; it opens again as it was.
+            if !same {
+                let added = ids.iter().filter(|i| old.binary_search_by(|o| o.as_str().cmp(i)).is_err()).count();
+                let removed = old.iter().filter(|o| ids.binary_search(&o.as_str()).is_err()).count();
+                if !replace {
+                    return Err(LedgerError::Changed(format!(
+                        "{month} was opened with other calls ({added} call(s) now that were not there, {removed} then that are not now): run with --replace to open these"
+                    )));
+                }
+                // Signatures stay attached to calls that are still there; the rest are reported.
+                let mut orphaned = Vec::new();
+                let mut st = tx.prepare("SELECT DISTINCT employee_id FROM attestations WHERE month = ?1 ORDER BY employee_id")?;
+                let emps: Vec<String> = st.query_map([month], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+                for e in emps {
+                    if let Some(s) = signature_on(&tx, month, &e)? {
+                        for c in s.calls.iter().filter(|c| ids.binary_search(&c.as_str()).is_err()) {
+                            orphaned.push(format!("{e}: {c}"));
+                        }
+                    }
+                }
+                outcome = OpenOutcome::Replaced { calls: calls.len(), added, removed, orphaned };
+            }
+        }
+        tx.execute(
+            "INSERT INTO reviews (month, deadline, replaces, actor, source, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                month,
+                deadline.to_string(),
+                before.map(|r| r.id),
+                stamp.actor.as_str(),
+                stamp.source.as_str(),
+                stamp.at_text()
+            ],
+        )?;
+        let review = tx.last_insert_rowid();
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO review_calls (review_id, call_id, employee_id, line, date, time, number, kind, quantity, charge_cents, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for c in calls {
+            insert.execute(params![
+                review,
+                c.id,
+                c.employee_id,
+                c.line,
+                c.date.to_string(),
+                c.time,
+                c.number,
+                c.kind,
+                c.quantity,
+                cents(c.charge),
+                c.source
+            ])?;
+        }
+        drop(insert);
+        pause_before_commit();
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// The months opened for review in which `employee` has calls, newest first, with each
+    /// month's review.
+    pub fn reviews_of(&self, employee: &str) -> Result<Vec<Review>> {
+        let mut st = self.conn.prepare(
+            "SELECT DISTINCT r.month FROM reviews r JOIN review_calls c ON c.review_id = r.id WHERE c.employee_id = ?1 ORDER BY r.month DESC",
+        )?;
+        let months: Vec<String> = st.query_map([employee], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        let mut out = Vec::new();
+        for m in months {
+            out.extend(latest_review(&self.conn, &m)?);
+        }
+        Ok(out)
+    }
+
+    /// The month's review, if it was opened.
+    pub fn review(&self, month: &str) -> Result<Option<Review>> {
+        latest_review(&self.conn, month)
+    }
+
+    /// The calls of `employee` in the month under review, in date and time order.
+    pub fn calls_of(&self, month: &str, employee: &str) -> Result<Vec<OpenCall>> {
+        let Some(r) = latest_review(&self.conn, month)? else { return Ok(vec![]) };
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {CALL_COLUMNS} FROM review_calls WHERE review_id = ?1 AND employee_id = ?2 ORDER BY date, time, line, call_id"
+        ))?;
+        let rows = st.query_map(params![r.id, employee], call_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// An employee signs which of their calls were personal (the password was checked by the
+    /// caller). Decided inside the write transaction: the month must be open and not closed, and
+    /// every call must be one of theirs. A later signature supersedes an earlier one; both kept.
+    pub fn attest(&mut self, month: &str, employee: &str, login: &FreeText, personal: &[String], stamp: &Stamp) -> Result<i64> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(r) = latest_review(&tx, month)? else {
+            return Err(LedgerError::Refused(format!("{month} is not open for attestations")));
+        };
+        if r.closed {
+            return Err(LedgerError::Refused(format!(
+                "{month} was posted: your attestation was not recorded; finance can record a correction"
+            )));
+        }
+        let mut mine: Vec<String> = {
+            let mut st = tx.prepare_cached("SELECT call_id FROM review_calls WHERE review_id = ?1 AND employee_id = ?2")?;
+            let v = st.query_map(params![r.id, employee], |r| r.get(0))?.collect::<std::result::Result<Vec<String>, _>>()?;
+            v
+        };
+        mine.sort_unstable();
+        let mut calls: Vec<&str> = personal.iter().map(String::as_str).collect();
+        calls.sort_unstable();
+        calls.dedup();
+        if let Some(bad) = calls.iter().find(|c| mine.binary_search_by(|m| m.as_str().cmp(c)).is_err()) {
+            return Err(LedgerError::Refused(format!("call {bad} is not one of your calls this month: nothing was recorded")));
+        }
+        tx.execute(
+            "INSERT INTO attestations (review_id, month, employee_id, login, calls, policy, signed_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![r.id, month, employee, login.as_str(), calls.join(SEP), POLICY_AFFIRMED, stamp.at_text(), stamp.source.as_str()],
+        )?;
+        let id = tx.last_insert_rowid();
+        pause_before_commit();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// An employee's latest signature for the month.
+    pub fn signature(&self, month: &str, employee: &str) -> Result<Option<Signature>> {
+        signature_on(&self.conn, month, employee)
+    }
+
+    /// Numbers `employee` marked personal in months before `month`, each with the latest such
+    /// month (remembered per employee, shown only to them).
+    pub fn remembered_numbers(&self, month: &str, employee: &str) -> Result<Vec<(String, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT a.month FROM attestations a WHERE a.employee_id = ?1 AND a.month < ?2 ORDER BY a.month")?;
+        let months: Vec<String> = st.query_map(params![employee, month], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        let mut out: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+        for m in months {
+            let (Some(s), Some(r)) = (signature_on(&self.conn, &m, employee)?, latest_review(&self.conn, &m)?) else { continue };
+            let mut q = self.conn.prepare_cached("SELECT number FROM review_calls WHERE review_id = ?1 AND call_id = ?2")?;
+            for c in &s.calls {
+                if let Some(n) = q.query_row(params![r.id, c], |r| r.get::<_, String>(0)).optional()? {
+                    if !n.is_empty() {
+                        out.insert(n, m.clone());
+                    }
+                }
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// Who has signed, per employee with calls in the month.
+    pub fn attestation_status(&self, month: &str) -> Result<Vec<AttestationStatus>> {
+        let Some(r) = latest_review(&self.conn, month)? else { return Ok(vec![]) };
+        let mut st = self.conn.prepare(
+            "SELECT employee_id, COUNT(*) FROM review_calls WHERE review_id = ?1 GROUP BY employee_id ORDER BY employee_id",
+        )?;
+        let rows: Vec<(String, i64)> =
+            st.query_map([r.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<std::result::Result<_, _>>()?;
+        let mut out = Vec::new();
+        for (e, n) in rows {
+            let s = signature_on(&self.conn, month, &e)?;
+            out.push(AttestationStatus {
+                employee_id: e,
+                calls: n as usize,
+                personal: s.as_ref().map_or(0, |s| s.calls.len()),
+                signed_at: s.map(|s| s.signed_at),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Closes the month to new attestations (post does this first) and returns the calls its
+    /// employees signed as personal, each employee's latest signature only, in call order.
+    /// `None`: the month was never opened.
+    pub fn close_review(&mut self, month: &str, stamp: &Stamp) -> Result<Option<Vec<OpenCall>>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(r) = latest_review(&tx, month)? else { return Ok(None) };
+        if !r.closed {
+            tx.execute(
+                "INSERT INTO review_closes (month, review_id, actor, source, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![month, r.id, stamp.actor.as_str(), stamp.source.as_str(), stamp.at_text()],
+            )?;
+        }
+        tx.commit()?;
+        let mut personal: Vec<String> = Vec::new();
+        let mut st = self.conn.prepare("SELECT DISTINCT employee_id FROM attestations WHERE month = ?1 ORDER BY employee_id")?;
+        let emps: Vec<String> = st.query_map([month], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        for e in emps {
+            if let Some(s) = signature_on(&self.conn, month, &e)? {
+                personal.extend(s.calls);
+            }
+        }
+        let mut calls = Vec::new();
+        let mut q = self
+            .conn
+            .prepare_cached(&format!("SELECT {CALL_COLUMNS} FROM review_calls WHERE review_id = ?1 AND call_id = ?2"))?;
+        for c in personal {
+            calls.extend(q.query_row(params![r.id, c], call_row).optional()?);
+        }
+        calls.sort_by(|a, b| (a.date, &a.time, &a.line, &a.id).cmp(&(b.date, &b.time, &b.line, &b.id)));
+        Ok(Some(calls))
+    }
+}
