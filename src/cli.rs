@@ -261,6 +261,35 @@ Stop it with Ctrl-C.")]
         #[arg(long)]
         public_origin: Option<String>,
     },
+    /// Email each employee their notice of a posted month (SMTP, or .eml files with --outbox).
+    #[command(long_about = "Sends one message per employee with a notice in the posted MONTH, to the \
+email of the month's employees table: a plain-text part and an HTML part (the notice as posted), \
+the amount and the due date in the subject, and a link to /me/MONTH when --public-origin is set. \
+Every message is recorded in the ledger: a second run sends nothing new, and a run after failures \
+sends only those. An employee with no email, or an address holding a line break or other control \
+character, is listed and not sent to (exit 1). For a real relay use --starttls (or smtps://) and \
+put the login in BILLRECON_SMTP_USERNAME and BILLRECON_SMTP_PASSWORD, never on the command line.")]
+    Notify {
+        /// The month (YYYY-MM).
+        month: String,
+        /// smtp://HOST:PORT (or smtps://HOST:PORT).
+        #[arg(long, required_unless_present = "outbox")]
+        smtp: Option<String>,
+        /// Require STARTTLS on an smtp:// relay.
+        #[arg(long)]
+        starttls: bool,
+        /// The sender's address.
+        #[arg(long)]
+        from: String,
+        /// Write each message as a .eml file here instead of sending.
+        #[arg(long)]
+        outbox: Option<PathBuf>,
+        /// The web app's https:// address: each message links to /me/MONTH.
+        #[arg(long)]
+        public_origin: Option<String>,
+        #[arg(long)]
+        ledger: Option<PathBuf>,
+    },
     /// The web app's users: add, list, disable, set a password.
     User {
         #[command(subcommand)]

@@ -18,6 +18,7 @@ mod emit;
 mod findings;
 mod init;
 mod ledger;
+mod notify;
 mod outcome;
 mod profile;
 mod progress;
@@ -71,6 +72,9 @@ fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Ledger { action: LedgerAction::Verify { ledger } } => ledger::verify(ledger.as_deref()),
         Command::Generate { lines, usage_rows, seed, style, period, out_dir } => {
             generate(lines, usage_rows, seed, style, period, &out_dir)
+        }
+        Command::Notify { month, smtp, starttls, from, outbox, public_origin, ledger } => {
+            notify::run(&month, smtp.as_deref(), starttls, &from, outbox, public_origin.as_deref(), ledger.as_deref())
         }
         Command::Serve { ledger, host, port, public_origin } => serve::serve(ledger.as_deref(), host, port, public_origin),
         Command::User { action } => match action {

@@ -23,6 +23,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("synth", &[]),
     // Above report and ledger: renders what they give it, computes no money.
     ("web", &["model", "report", "ledger"]),
+    // Above the ledger: sends the documents it stored.
+    ("notify", &["model", "ledger"]),
     // Tools beside the flow: the fixture writer reads back what it wrote.
     ("fixture-gen", &["model", "parser"]),
 ];

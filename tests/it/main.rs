@@ -10,12 +10,19 @@ mod generate;
 mod hostile;
 mod init;
 mod ledger;
+mod notify;
 mod privacy;
 mod profiles;
 mod real_layouts;
 mod reconcile;
 mod web;
 mod worked_example;
+
+/// A real `billrecon serve` and a real SMTP server, shared with the browser tests.
+#[path = "../common/server.rs"]
+mod server;
+#[path = "../common/smtp.rs"]
+mod smtp;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

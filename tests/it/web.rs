@@ -2,9 +2,7 @@
 //! is the URL, login by form, the month's findings by id, statements and notices from the ledger
 //! alone (the month folder removed), a waiver that is the CLI's own event, real requests at once.
 
-#[path = "../common/server.rs"]
-mod server;
-
+use crate::server;
 use server::{billrecon, form, login, posted, request, Server};
 
 #[test]

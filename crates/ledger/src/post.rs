@@ -334,6 +334,11 @@ fn write_month(tx: &Transaction<'_>, input: &PostInput<'_>, post: i64) -> Result
             a.status.as_str()
         ])?;
     }
+    // Who the notices go to: the employees table as posted (its emails, for `billrecon notify`).
+    let mut emp = tx.prepare_cached("INSERT INTO month_employees (post_id, employee_id, name, email) VALUES (?1, ?2, ?3, ?4)")?;
+    for e in &m.employees {
+        emp.execute(params![post, e.employee_id, e.name, e.email])?;
+    }
     Ok(findings)
 }
 

@@ -225,7 +225,8 @@ CREATE TABLE invoice_tieouts (
 );
 "#,
     // 6: months opened for review before posting, their calls on assigned lines, the employees'
-    // signed attestations, and the close a post makes.
+    // signed attestations, and the close a post makes; each month's employees (their emails) and
+    // the messages `notify` sent.
     r#"
 CREATE TABLE reviews (
     id INTEGER PRIMARY KEY,
@@ -272,6 +273,26 @@ CREATE TABLE review_closes (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX review_closes_month ON review_closes(month);
+CREATE TABLE month_employees (
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    employee_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL
+);
+CREATE INDEX month_employees_post ON month_employees(post_id, employee_id);
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    month TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('notice', 'statement')),
+    key TEXT NOT NULL,
+    address TEXT NOT NULL,
+    channel TEXT NOT NULL CHECK (channel IN ('smtp', 'outbox')),
+    outcome TEXT NOT NULL CHECK (outcome IN ('sent', 'failed')),
+    detail TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX messages_key ON messages(month, kind, key, channel);
 "#,
 ];
 
@@ -296,6 +317,8 @@ const APPEND_ONLY: &[&str] = &[
     "review_calls",
     "attestations",
     "review_closes",
+    "month_employees",
+    "messages",
 ];
 
 /// The schema version this billrecon writes.

@@ -1,0 +1,108 @@
+//! `billrecon notify` against a real SMTP server the test starts on 127.0.0.1.
+
+use crate::server;
+use crate::smtp;
+
+use server::billrecon;
+use smtp::SmtpServer;
+
+/// E1001's address in the sample month's employees table.
+const MARIA: &str = "mlopez@example.org";
+
+fn emails_of(mails: &[smtp::Mail]) -> Vec<String> {
+    let mut v: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn each_employee_gets_one_message_and_a_second_run_sends_none() {
+    let p = server::posted("2026-10");
+    let l = p.ledger.to_str().unwrap();
+    let s = SmtpServer::start(&[]);
+    let out = billrecon(
+        &[
+            "notify",
+            "2026-10",
+            "--smtp",
+            &s.url(),
+            "--from",
+            "billing@example.org",
+            "--ledger",
+            l,
+            "--public-origin",
+            "https://bills.example.gov",
+        ],
+        None,
+        0,
+    );
+    assert!(out.starts_with("2026-10: 4 notice(s) sent, 0 already sent before."), "{out}");
+    let mails = s.mails();
+    assert_eq!(mails.len(), 4);
+    let to = emails_of(&mails);
+    assert_eq!(to.len(), 4);
+    assert!(to.contains(&MARIA.to_string()), "{to:?}");
+    let maria = mails.iter().find(|m| m.to == ["mlopez@example.org"]).unwrap();
+    assert_eq!(maria.from, "billing@example.org");
+    let d = &maria.data;
+    assert!(d.contains("Subject: Telephone reimbursement notice, 2026-10: $11.89 due "), "{d}");
+    assert!(d.contains("Content-Type: multipart/alternative"), "{d}");
+    assert!(d.contains("Content-Type: text/plain; charset=utf-8"));
+    assert!(d.contains("Content-Type: text/html; charset=utf-8"));
+    assert!(d.contains("https://bills.example.gov/me/2026-10"));
+    // Again: nothing new.
+    let again = billrecon(&["notify", "2026-10", "--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l], None, 0);
+    assert!(again.starts_with("2026-10: 0 notice(s) sent, 4 already sent before."), "{again}");
+    assert_eq!(s.mails().len(), 4);
+}
+
+#[test]
+fn a_refused_recipient_is_retried_alone_and_a_bad_address_is_listed() {
+    let p = server::posted("2026-10");
+    let l = p.ledger.to_str().unwrap();
+    let refusing = SmtpServer::start(&["mlopez@example.org"]);
+    let out =
+        billrecon(&["notify", "2026-10", "--smtp", &refusing.url(), "--from", "billing@example.org", "--ledger", l], None, 1);
+    assert!(out.contains("failed: E1001 <mlopez@example.org>: permanent error (550)"), "{out}");
+    assert_eq!(refusing.mails().len(), 3);
+    let s = SmtpServer::start(&[]);
+    let retry = billrecon(&["notify", "2026-10", "--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l], None, 0);
+    assert!(retry.starts_with("2026-10: 1 notice(s) sent, 3 already sent before."), "{retry}");
+    assert_eq!(emails_of(&s.mails()), ["mlopez@example.org"]);
+    // Outbox: .eml files instead, nothing sent.
+    let outbox = tempfile::tempdir().unwrap();
+    let o = billrecon(
+        &["notify", "2026-10", "--outbox", outbox.path().to_str().unwrap(), "--from", "billing@example.org", "--ledger", l],
+        None,
+        0,
+    );
+    assert!(o.starts_with("2026-10: 4 notice(s) written"), "{o}");
+    let eml = std::fs::read_to_string(outbox.path().join("E1001-2026-10.eml")).unwrap();
+    assert!(eml.contains("To: mlopez@example.org"));
+}
+
+#[test]
+fn an_employee_with_no_usable_email_is_listed_and_not_sent_to() {
+    // The sample month with one employee's email holding a line break and one's missing.
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("2026-10");
+    std::fs::create_dir_all(&m).unwrap();
+    for e in std::fs::read_dir(server::root().join("fixtures/2026-10")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, m.join(p.file_name().unwrap())).unwrap();
+    }
+    let emp = std::fs::read_to_string(m.join("employees.csv")).unwrap();
+    let first_email = |id: &str| emp.lines().find(|l| l.starts_with(id)).unwrap().split(',').nth(2).unwrap().to_string();
+    let e1007 = first_email("E1007");
+    let e1008 = first_email("E1008");
+    let emp = emp.replace(&e1007, "\"x@example.org\nBcc: all@example.org\"").replace(&e1008, "");
+    std::fs::write(m.join("employees.csv"), emp).unwrap();
+    let ledger = dir.path().join("billrecon.db");
+    let l = ledger.to_str().unwrap();
+    billrecon(&["post", m.to_str().unwrap(), "--ledger", l, "-q"], None, 1);
+    let s = SmtpServer::start(&[]);
+    let out = billrecon(&["notify", "2026-10", "--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l], None, 1);
+    assert!(out.contains("not sent: E1007: the email holds the control character U+000A"), "{out}");
+    assert!(out.contains("not sent: E1008: no email in the employees table"), "{out}");
+    assert_eq!(s.mails().len(), 2, "the others are sent");
+}
