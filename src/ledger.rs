@@ -124,22 +124,31 @@ pub fn post(
 pub fn open(month_dir: &Path, ledger: Option<&Path>, replace: bool, deadline: Option<NaiveDate>) -> anyhow::Result<Outcome> {
     let (loaded, calls) = billrecon_pipeline::open_calls(month_dir)?;
     let m = &loaded.month;
-    let deadline = deadline.unwrap_or(m.period.end + chrono::Duration::days(10));
+    let default_deadline = m.period.end + chrono::Duration::days(10);
     let lpath = path(ledger, Some(month_dir));
     let mut db = Ledger::open(&lpath).with_context(|| format!("{}", lpath.display()))?;
     let label = &m.period.label;
-    let out = db.open_month(label, deadline, &calls, replace, &stamp()).with_context(|| lpath.display().to_string())?;
+    let out = db
+        .open_month(label, deadline, default_deadline, &calls, replace, &stamp())
+        .with_context(|| lpath.display().to_string())?;
+    let due = db.review(label)?.map(|r| r.deadline).unwrap_or(default_deadline);
     let mut s = String::new();
     match out {
         billrecon_ledger::OpenOutcome::Opened { calls, employees } => {
             let _ = writeln!(
                 s,
-                "Opened {label} for review in {}: {calls} calls of {employees} employees, attestations due {deadline}.",
+                "Opened {label} for review in {}: {calls} calls of {employees} employees, attestations due {due}.",
                 lpath.display()
             );
         }
         billrecon_ledger::OpenOutcome::Already { calls } => {
             let _ = writeln!(s, "{label} is open for review already with the same {calls} calls: nothing written.");
+        }
+        billrecon_ledger::OpenOutcome::Extended { calls, from, to } => {
+            let _ = writeln!(
+                s,
+                "{label} is open for review with the same {calls} calls: attestations now due {to} (were due {from})."
+            );
         }
         billrecon_ledger::OpenOutcome::Replaced { calls, added, removed, orphaned } => {
             let _ = writeln!(s, "Opened {label} again: {calls} calls ({added} new, {removed} gone); attestations of calls still there stay signed.");

@@ -199,6 +199,9 @@ fn web_attestations_post_the_same_money_as_the_csv() {
     let (dir, m, ledger) = server::opened_without_csv();
     let (l, md) = (ledger.to_str().unwrap(), m.to_str().unwrap());
     assert!(billrecon(&["open", md, "--ledger", l], None, 0).contains("open for review already with the same"));
+    // Finance extends the deadline: only the deadline changes.
+    let extended = billrecon(&["open", md, "--ledger", l, "--deadline", "2026-11-20"], None, 0);
+    assert!(extended.contains("attestations now due 2026-11-20 (were due 2026-11-10)"), "{extended}");
     for (login, emp) in [("e1001", "E1001"), ("e1008", "E1008")] {
         billrecon(
             &["user", "add", login, "--role", "employee", "--employee", emp, "--password-stdin", "--ledger", l],

@@ -54,6 +54,12 @@ pub enum OpenOutcome {
     Already {
         calls: usize,
     },
+    /// The same calls, a new deadline: only the deadline recorded.
+    Extended {
+        calls: usize,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
     /// Opened again with other calls (`--replace`): signatures on calls still there stay attached.
     Replaced {
         calls: usize,
@@ -106,7 +112,8 @@ fn call_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpenCall> {
 fn latest_review(conn: &rusqlite::Connection, month: &str) -> Result<Option<Review>> {
     let row: Option<(i64, String, bool)> = conn
         .query_row(
-            "SELECT r.id, r.deadline, EXISTS (SELECT 1 FROM review_closes c WHERE c.review_id = r.id)
+            "SELECT r.id, COALESCE((SELECT d.deadline FROM review_deadlines d WHERE d.review_id = r.id ORDER BY d.id DESC LIMIT 1), r.deadline),
+                    EXISTS (SELECT 1 FROM review_closes c WHERE c.review_id = r.id)
              FROM reviews r WHERE r.month = ?1 ORDER BY r.id DESC LIMIT 1",
             [month],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -138,12 +145,14 @@ fn signature_on(conn: &rusqlite::Connection, month: &str, employee: &str) -> Res
 }
 
 impl Ledger {
-    /// Records the month for review. The same calls again: nothing written. Other calls: refused
-    /// naming the difference, unless `replace`.
+    /// Records the month for review (attestations due `deadline`, else the earlier review's, else
+    /// `default_deadline`). The same calls again: nothing written, or only a new deadline. Other
+    /// calls: refused naming the difference, unless `replace`.
     pub fn open_month(
         &mut self,
         month: &str,
-        deadline: NaiveDate,
+        deadline: Option<NaiveDate>,
+        default_deadline: NaiveDate,
         calls: &[OpenCall],
         replace: bool,
         stamp: &Stamp,
@@ -166,7 +175,17 @@ impl Ledger {
             let old = call_ids(&tx, r.id)?;
             let same = old.iter().map(String::as_str).eq(ids.iter().copied());
             if same && !r.closed {
-                return Ok(OpenOutcome::Already { calls: calls.len() });
+                return match deadline.filter(|d| *d != r.deadline) {
+                    None => Ok(OpenOutcome::Already { calls: calls.len() }),
+                    Some(d) => {
+                        tx.execute(
+                            "INSERT INTO review_deadlines (review_id, deadline, actor, recorded_at) VALUES (?1, ?2, ?3, ?4)",
+                            params![r.id, d.to_string(), stamp.actor.as_str(), stamp.at_text()],
+                        )?;
+                        tx.commit()?;
+                        Ok(OpenOutcome::Extended { calls: calls.len(), from: r.deadline, to: d })
+                    }
+                };
             }
             // Same calls but closed: a post closed it and then failed; it opens again as it was.
             if !same {
@@ -191,6 +210,7 @@ impl Ledger {
                 outcome = OpenOutcome::Replaced { calls: calls.len(), added, removed, orphaned };
             }
         }
+        let deadline = deadline.or(before.as_ref().map(|r| r.deadline)).unwrap_or(default_deadline);
         tx.execute(
             "INSERT INTO reviews (month, deadline, replaces, actor, source, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![

@@ -273,6 +273,13 @@ CREATE TABLE review_closes (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX review_closes_month ON review_closes(month);
+CREATE TABLE review_deadlines (
+    id INTEGER PRIMARY KEY,
+    review_id INTEGER NOT NULL REFERENCES reviews(id),
+    deadline TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
 CREATE TABLE month_employees (
     post_id INTEGER NOT NULL REFERENCES posts(id),
     employee_id TEXT NOT NULL,
@@ -317,6 +324,7 @@ const APPEND_ONLY: &[&str] = &[
     "review_calls",
     "attestations",
     "review_closes",
+    "review_deadlines",
     "month_employees",
     "messages",
 ];
