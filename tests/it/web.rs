@@ -280,19 +280,91 @@ fn web_attestations_post_the_same_money_as_the_csv() {
     assert_eq!(web_owed, csv_owed, "every employee's liability to the cent");
     assert_eq!(web_entries, csv_entries, "every account's postings to the cent");
     assert!(web_owed.iter().any(|(e, c)| e == "E1008" && *c == 350), "{web_owed:?}");
-    // Posted: closed to new attestations.
+    // Posted: a signature now is late, and the page says what that means.
     let s = Server::start(&ledger);
     let c = server::login(&s.addr, "e1001");
     let page = request(&s.addr, "GET", "/me/2026-10", &[("Cookie", &c)], "");
-    assert!(page.body.contains("This month is posted: it takes no more attestations."));
-    let late = request(
-        &s.addr,
-        "POST",
-        "/me/2026-10/attest",
-        &[("Cookie", &c), ("Origin", &format!("http://{}", s.addr))],
-        &form(&[("csrf", &server::csrf_of(&page.body)), ("password", server::PASSWORD)]),
-    );
-    assert_eq!(late.status, 422);
-    assert!(late.body.contains("was posted"), "{}", late.body);
+    assert!(page
+        .body
+        .contains("This month is posted. A call you mark personal now that has a charge of its own is added to what you owe"));
     billrecon(&["ledger", "verify", "--ledger", l], None, 0);
+}
+
+/// After posting, an employee marks a call with its own charge personal: a new notice for them
+/// and a credit to the line's program, every posted row as it was, the ledger adding up.
+#[test]
+fn a_late_attestation_is_an_adjustment_and_the_posted_month_is_unchanged() {
+    let (_dir, m, ledger) = server::opened_without_csv();
+    let l = ledger.to_str().unwrap();
+    billrecon(
+        &["user", "add", "e1012", "--role", "employee", "--employee", "E1012", "--password-stdin", "--ledger", l],
+        Some(&format!("{}\n", server::PASSWORD)),
+        0,
+    );
+    billrecon(&["post", m.to_str().unwrap(), "--ledger", l, "-q"], None, 1);
+    let db = rusqlite::Connection::open(&ledger).unwrap();
+    let dump = |db: &rusqlite::Connection, table: &str| -> Vec<String> {
+        let mut st = db.prepare(&format!("SELECT * FROM {table} ORDER BY rowid")).unwrap();
+        let n = st.column_count();
+        st.query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|")))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let tables = ["entries", "journal", "receivables", "findings", "invoices", "documents"];
+    let before: Vec<Vec<String>> = tables.iter().map(|t| dump(&db, t)).collect();
+    let owed = |db: &rusqlite::Connection| -> i64 {
+        db.query_row("SELECT SUM(amount_cents) FROM receivables WHERE employee_id = 'E1012'", [], |r| r.get(0)).unwrap()
+    };
+    let owed_before = owed(&db);
+    let s = Server::start(&ledger);
+    let c = server::login(&s.addr, "e1012");
+    let page = request(&s.addr, "GET", "/me/2026-10", &[("Cookie", &c)], "");
+    let id_of = |date: &str, time: &str| -> String {
+        page.body
+            .split("<tr data-call=\"")
+            .skip(1)
+            .find(|r| r.contains(&format!("<td class=\"nw\">{date}</td><td class=\"nw\">{time}</td>")))
+            .map(|r| r.split('"').next().unwrap().to_string())
+            .unwrap()
+    };
+    // A toll call with its own $0.35, a directory-assistance call already charged, a plain call.
+    let toll = id_of("2026-10-15", "14:05");
+    let da = id_of("2026-10-08", "09:05");
+    let csrf = server::csrf_of(&page.body);
+    let origin = format!("http://{}", s.addr);
+    let body = form(&[("csrf", &csrf), ("password", server::PASSWORD), ("personal", &toll), ("personal", &da)]);
+    let a = request(&s.addr, "POST", "/me/2026-10/attest", &[("Cookie", &c), ("Origin", &origin)], &body);
+    assert_eq!((a.status, a.header("location")), (303, Some("/me/2026-10?said=late")), "{}", a.body);
+    let after_page = request(&s.addr, "GET", "/me/2026-10?said=late", &[("Cookie", &c)], "");
+    assert!(after_page.body.contains("Added after posting"), "{}", after_page.body);
+    assert!(after_page.body.contains("<td class=\"n\">$0.35</td>"));
+    // Signing the same again adds nothing.
+    let again = request(&s.addr, "POST", "/me/2026-10/attest", &[("Cookie", &c), ("Origin", &origin)], &body);
+    assert_eq!(again.status, 303);
+    // Finance is told.
+    billrecon(
+        &["user", "add", "clerk", "--role", "clerk", "--password-stdin", "--ledger", l],
+        Some(&format!("{}\n", server::PASSWORD)),
+        0,
+    );
+    let fin = server::login(&s.addr, "clerk");
+    let told = request(&s.addr, "GET", "/months/2026-10/attestations", &[("Cookie", &fin)], "");
+    assert!(told.body.contains("Signed after posting: adjustments"), "{}", told.body);
+    assert!(told.body.contains("<td>E1012</td>") && told.body.contains("<td class=\"n\">$0.35</td>"));
+    drop(s);
+    let db = rusqlite::Connection::open(&ledger).unwrap();
+    for (t, rows) in tables.iter().zip(&before) {
+        let now = dump(&db, t);
+        assert_eq!(&now[..rows.len()], &rows[..], "{t}: the posted rows are as they were");
+    }
+    assert_eq!(owed(&db), owed_before + 35, "E1012 owes the toll call's 35 cents more");
+    let adj: (String, i64) =
+        db.query_row("SELECT account_code, amount_cents FROM adjustments", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!(adj, ("1030-SPED".to_string(), 35));
+    billrecon(&["ledger", "verify", "--ledger", l], None, 0);
+    let journal = billrecon(&["journal", "--since", "2026-01-01", "--ledger", l], None, 0);
+    assert!(journal.contains("late_attestation"), "{journal}");
+    let receivables = billrecon(&["receivables", "--ledger", l, "--employee", "E1012", "--format", "csv"], None, 0);
+    assert!(receivables.contains("E1012"), "{receivables}");
 }

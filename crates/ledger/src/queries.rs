@@ -20,6 +20,8 @@ pub enum AdjustmentKind {
     Reversal,
     Waiver,
     Payment,
+    /// A call an employee attested personal after the month was posted: theirs now.
+    LateAttestation,
 }
 
 impl AdjustmentKind {
@@ -29,6 +31,7 @@ impl AdjustmentKind {
             AdjustmentKind::Reversal => "reversal",
             AdjustmentKind::Waiver => "waiver",
             AdjustmentKind::Payment => "payment",
+            AdjustmentKind::LateAttestation => "late_attestation",
         }
     }
 
@@ -37,6 +40,7 @@ impl AdjustmentKind {
             "reversal" => AdjustmentKind::Reversal,
             "waiver" => AdjustmentKind::Waiver,
             "payment" => AdjustmentKind::Payment,
+            "adjustment" => AdjustmentKind::LateAttestation,
             _ => AdjustmentKind::Replacement,
         }
     }
@@ -80,7 +84,7 @@ pub mod sql {
     pub const JOURNAL_SINCE: &str = "SELECT j.date, j.kind, j.account_code, j.employee_id, j.debit_cents, j.credit_cents, j.memo
          FROM journal j
          WHERE j.date >= ?1
-           AND (j.kind IN ('reversal', 'waiver', 'payment')
+           AND (j.kind IN ('reversal', 'waiver', 'payment', 'adjustment')
                 OR (j.kind = 'posting' AND j.invoice_id IN (SELECT id FROM invoices WHERE replaces IS NOT NULL)))
          ORDER BY j.date, j.id";
     /// A line's months, each from its latest post.

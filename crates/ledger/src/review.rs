@@ -353,6 +353,7 @@ impl Ledger {
                 UNION ALL SELECT recorded_at, actor, source, event, finding_id, by_name || ': ' || reason, NULLIF(amount_cents, 0), id, 2 FROM events
                 UNION ALL SELECT recorded_at, actor, source, 'payment', employee_id, reference, amount_cents, id, 3 FROM payments
                 UNION ALL SELECT recorded_at, actor, source, 'user ' || event, login, role, NULL, id, 4 FROM user_events
+                UNION ALL SELECT recorded_at, actor, 'web', 'late attestation', employee_id, reason, amount_cents, id, 5 FROM adjustments
              ) ORDER BY recorded_at DESC, t DESC, n DESC LIMIT {limit}"
         ))?;
         let rows = st.query_map([], |r| {

@@ -31,6 +31,9 @@ pub struct OpenCall {
     pub charge: Decimal,
     /// `FILE[:SHEET]:ROW`.
     pub source: String,
+    /// The account the line was assigned to that day (credited if the call becomes the
+    /// employee's after posting).
+    pub account_code: String,
 }
 
 /// A month under review.
@@ -87,12 +90,27 @@ pub struct AttestationStatus {
     pub personal: usize,
 }
 
+/// What a signature did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttestOutcome {
+    pub id: i64,
+    /// Signed after the month was posted.
+    pub late: bool,
+    /// Late: the calls that became the employee's, each with its charge.
+    pub adjusted: Vec<(String, Decimal)>,
+    /// Late: calls newly marked personal with no charge of their own (an overage share is not
+    /// recomputed after posting): for finance to review.
+    pub to_review: usize,
+    /// Late: calls marked personal before posting and unmarked now: for finance to review.
+    pub corrections: usize,
+}
+
 /// What the employee affirms when signing: quoted from the policies in force.
 pub const POLICY_AFFIRMED: &str = "CREC Cell Phones policy: \"Personal use of CREC-issued cell phones should not result in additional charges to CREC. Any incremental charges resulting from personal use will be the responsibility of the employee.\" CT OPM Telecommunications Equipment Policy: \"It shall be the responsibility of the individual and the agency to verify the accuracy of the bill and to confirm the usage as appropriate.\" I confirm that the calls I marked are personal and the others were made on agency business.";
 
 const SEP: &str = "\n";
 
-const CALL_COLUMNS: &str = "call_id, employee_id, line, date, time, number, kind, quantity, charge_cents, source";
+const CALL_COLUMNS: &str = "call_id, employee_id, line, date, time, number, kind, quantity, charge_cents, source, account_code";
 
 fn call_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpenCall> {
     Ok(OpenCall {
@@ -106,6 +124,7 @@ fn call_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpenCall> {
         quantity: r.get(7)?,
         charge: money(r.get(8)?),
         source: r.get(9)?,
+        account_code: r.get(10)?,
     })
 }
 
@@ -224,8 +243,8 @@ impl Ledger {
         )?;
         let review = tx.last_insert_rowid();
         let mut insert = tx.prepare_cached(
-            "INSERT INTO review_calls (review_id, call_id, employee_id, line, date, time, number, kind, quantity, charge_cents, source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO review_calls (review_id, call_id, employee_id, line, date, time, number, kind, quantity, charge_cents, source, account_code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
         for c in calls {
             insert.execute(params![
@@ -239,7 +258,8 @@ impl Ledger {
                 c.kind,
                 c.quantity,
                 cents(c.charge),
-                c.source
+                c.source,
+                c.account_code
             ])?;
         }
         drop(insert);
@@ -278,38 +298,63 @@ impl Ledger {
     }
 
     /// An employee signs which of their calls were personal (the password was checked by the
-    /// caller). Decided inside the write transaction: the month must be open and not closed, and
-    /// every call must be one of theirs. A later signature supersedes an earlier one; both kept.
-    pub fn attest(&mut self, month: &str, employee: &str, login: &FreeText, personal: &[String], stamp: &Stamp) -> Result<i64> {
+    /// caller). Decided inside the write transaction: every call must be one of theirs. Before
+    /// the month is posted, a later signature supersedes an earlier one (both kept). After it is
+    /// posted the signature is late: each call newly marked personal that has a charge of its own
+    /// (and was not charged to them already) becomes an adjustment, a new notice for the employee
+    /// and a credit to the line's account, leaving the posted month as it was; the rest is
+    /// reported for finance to review.
+    pub fn attest(
+        &mut self,
+        month: &str,
+        employee: &str,
+        login: &FreeText,
+        personal: &[String],
+        stamp: &Stamp,
+    ) -> Result<AttestOutcome> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some(r) = latest_review(&tx, month)? else {
             return Err(LedgerError::Refused(format!("{month} is not open for attestations")));
         };
-        if r.closed {
-            return Err(LedgerError::Refused(format!(
-                "{month} was posted: your attestation was not recorded; finance can record a correction"
-            )));
-        }
-        let mut mine: Vec<String> = {
-            let mut st = tx.prepare_cached("SELECT call_id FROM review_calls WHERE review_id = ?1 AND employee_id = ?2")?;
-            let v = st.query_map(params![r.id, employee], |r| r.get(0))?.collect::<std::result::Result<Vec<String>, _>>()?;
+        let mut mine: Vec<OpenCall> = {
+            let mut st =
+                tx.prepare_cached(&format!("SELECT {CALL_COLUMNS} FROM review_calls WHERE review_id = ?1 AND employee_id = ?2"))?;
+            let v = st.query_map(params![r.id, employee], call_row)?.collect::<std::result::Result<Vec<_>, _>>()?;
             v
         };
-        mine.sort_unstable();
+        mine.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         let mut calls: Vec<&str> = personal.iter().map(String::as_str).collect();
         calls.sort_unstable();
         calls.dedup();
-        if let Some(bad) = calls.iter().find(|c| mine.binary_search_by(|m| m.as_str().cmp(c)).is_err()) {
+        if let Some(bad) = calls.iter().find(|c| mine.binary_search_by(|m| m.id.as_str().cmp(c)).is_err()) {
             return Err(LedgerError::Refused(format!("call {bad} is not one of your calls this month: nothing was recorded")));
         }
+        let post: Option<i64> =
+            if r.closed { tx.query_row("SELECT MAX(id) FROM posts WHERE month = ?1", [month], |x| x.get(0))? } else { None };
+        if r.closed && post.is_none() {
+            return Err(LedgerError::Refused(format!("{month} is being posted: sign again in a moment")));
+        }
         tx.execute(
-            "INSERT INTO attestations (review_id, month, employee_id, login, calls, policy, signed_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![r.id, month, employee, login.as_str(), calls.join(SEP), POLICY_AFFIRMED, stamp.at_text(), stamp.source.as_str()],
+            "INSERT INTO attestations (review_id, month, employee_id, login, calls, policy, signed_at, source, late) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![r.id, month, employee, login.as_str(), calls.join(SEP), POLICY_AFFIRMED, stamp.at_text(), stamp.source.as_str(), r.closed],
         )?;
         let id = tx.last_insert_rowid();
+        let mut out = AttestOutcome { id, late: r.closed, ..Default::default() };
+        if let Some(post) = post {
+            late_adjustments(&tx, month, employee, r.id, post, id, &calls, &mine, stamp, &mut out)?;
+        }
         pause_before_commit();
         tx.commit()?;
-        Ok(id)
+        Ok(out)
+    }
+
+    /// A month's late-attestation adjustments: (employee, call, amount, account).
+    pub fn adjustments(&self, month: &str) -> Result<Vec<(String, String, Decimal, String)>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT employee_id, call_id, amount_cents, account_code FROM adjustments WHERE month = ?1 ORDER BY id")?;
+        let rows = st.query_map([month], |r| Ok((r.get(0)?, r.get(1)?, money(r.get(2)?), r.get(3)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// An employee's latest signature for the month.
@@ -368,7 +413,8 @@ impl Ledger {
         let Some(r) = latest_review(&tx, month)? else { return Ok(None) };
         if !r.closed {
             tx.execute(
-                "INSERT INTO review_closes (month, review_id, actor, source, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO review_closes (month, review_id, last_attestation, actor, source, recorded_at)
+                 VALUES (?1, ?2, (SELECT COALESCE(MAX(id), 0) FROM attestations WHERE month = ?1), ?3, ?4, ?5)",
                 params![month, r.id, stamp.actor.as_str(), stamp.source.as_str(), stamp.at_text()],
             )?;
         }
@@ -391,4 +437,94 @@ impl Ledger {
         calls.sort_by(|a, b| (a.date, &a.time, &a.line, &a.id).cmp(&(b.date, &b.time, &b.line, &b.id)));
         Ok(Some(calls))
     }
+}
+
+/// A late signature's adjustments, written in the signature's transaction.
+#[allow(clippy::too_many_arguments)]
+fn late_adjustments(
+    tx: &rusqlite::Transaction<'_>,
+    month: &str,
+    employee: &str,
+    review: i64,
+    post: i64,
+    attestation: i64,
+    calls: &[&str],
+    mine: &[OpenCall],
+    stamp: &Stamp,
+    out: &mut AttestOutcome,
+) -> Result<()> {
+    // What counted when the month was posted: the latest signature the close saw.
+    let last: i64 = tx.query_row("SELECT last_attestation FROM review_closes WHERE review_id = ?1", [review], |r| r.get(0))?;
+    let before: Vec<String> = tx
+        .query_row(
+            "SELECT calls FROM attestations WHERE month = ?1 AND employee_id = ?2 AND id <= ?3 ORDER BY id DESC LIMIT 1",
+            params![month, employee, last],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .map(|c| c.split(SEP).filter(|x| !x.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default();
+    let adjusted: Vec<String> = {
+        let mut st = tx.prepare("SELECT call_id FROM adjustments WHERE month = ?1 AND employee_id = ?2")?;
+        let v = st.query_map(params![month, employee], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        v
+    };
+    out.corrections = before.iter().filter(|b| !calls.contains(&b.as_str())).count();
+    let (receivable, due_days): (String, i64) =
+        tx.query_row("SELECT receivable_account, notice_due_days FROM posts WHERE id = ?1", [post], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let date = stamp.at.date_naive();
+    let due = (date + chrono::Duration::days(due_days)).to_string();
+    let mut charged = tx.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM findings WHERE month = ?1 AND rule IN ('personal_call_charge', 'directory_assistance')
+                AND ('; ' || sources || ';') LIKE ('%; ' || ?2 || ';%'))",
+    )?;
+    for id in calls.iter().filter(|c| !before.iter().any(|b| b == *c) && !adjusted.iter().any(|a| a == *c)) {
+        let Ok(at) = mine.binary_search_by(|m| m.id.as_str().cmp(id)) else { continue };
+        let c = &mine[at];
+        if c.charge <= Decimal::ZERO {
+            out.to_review += 1;
+            continue;
+        }
+        if charged.query_row(params![month, c.source], |r| r.get::<_, bool>(0))? {
+            continue;
+        }
+        let amount = cents(c.charge);
+        let reason = format!(
+            "call on {} at {} to {} ({}) attested personal after posting",
+            c.date,
+            c.time.get(..5).unwrap_or(""),
+            c.number,
+            c.source
+        );
+        tx.execute(
+            "INSERT INTO adjustments (month, post_id, attestation_id, call_id, employee_id, account_code, amount_cents, reason, date, actor, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![month, post, attestation, c.id, employee, c.account_code, amount, reason, date.to_string(), stamp.actor.as_str(), stamp.at_text()],
+        )?;
+        let adj = tx.last_insert_rowid();
+        let finding = format!("LATE-{adj}");
+        tx.execute(
+            "INSERT INTO receivables (post_id, invoice_id, finding_id, employee_id, account_code, amount_cents, notice_date, due_date)
+             VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![post, finding, employee, c.account_code, amount, date.to_string(), due],
+        )?;
+        for (acct, emp, signed, debit, credit) in
+            [(c.account_code.as_str(), "", -amount, 0, amount), (receivable.as_str(), employee, amount, amount, 0)]
+        {
+            tx.execute(
+                "INSERT INTO entries (kind, post_id, posting_kind, account_code, employee_id, line, category, description, amount_cents, basis, finding_id, sources, date, adjustment_id)
+                 VALUES ('adjustment', ?1, 'late_attestation', ?2, ?3, ?4, '', ?5, ?6, '', ?7, ?8, ?9, ?10)",
+                params![post, acct, emp, c.line, reason, signed, finding, c.source, date.to_string(), adj],
+            )?;
+            tx.execute(
+                "INSERT INTO journal (kind, post_id, account_code, employee_id, debit_cents, credit_cents, memo, date, adjustment_id)
+                 VALUES ('adjustment', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![post, acct, emp, debit, credit, format!("{finding}: {reason}"), date.to_string(), adj],
+            )?;
+        }
+        out.adjusted.push((c.id.clone(), c.charge));
+    }
+    Ok(())
 }

@@ -226,7 +226,8 @@ CREATE TABLE invoice_tieouts (
 "#,
     // 6: months opened for review before posting, their calls on assigned lines, the employees'
     // signed attestations, and the close a post makes; each month's employees (their emails) and
-    // the messages `notify` sent.
+    // the messages `notify` sent; a late attestation's adjustments (entries and the journal
+    // rebuilt to take them).
     r#"
 CREATE TABLE reviews (
     id INTEGER PRIMARY KEY,
@@ -249,7 +250,8 @@ CREATE TABLE review_calls (
     kind TEXT NOT NULL,
     quantity TEXT NOT NULL,
     charge_cents INTEGER NOT NULL,
-    source TEXT NOT NULL
+    source TEXT NOT NULL,
+    account_code TEXT NOT NULL
 );
 CREATE INDEX review_calls_employee ON review_calls(review_id, employee_id);
 CREATE INDEX review_calls_id ON review_calls(review_id, call_id);
@@ -262,12 +264,14 @@ CREATE TABLE attestations (
     calls TEXT NOT NULL,
     policy TEXT NOT NULL,
     signed_at TEXT NOT NULL,
-    source TEXT NOT NULL CHECK (source IN ('cli', 'web'))
+    source TEXT NOT NULL CHECK (source IN ('cli', 'web')),
+    late INTEGER NOT NULL
 );
 CREATE INDEX attestations_employee ON attestations(month, employee_id, id);
 CREATE TABLE review_closes (
     month TEXT NOT NULL,
     review_id INTEGER NOT NULL REFERENCES reviews(id),
+    last_attestation INTEGER NOT NULL,
     actor TEXT NOT NULL,
     source TEXT NOT NULL CHECK (source IN ('cli', 'web')),
     recorded_at TEXT NOT NULL
@@ -300,6 +304,70 @@ CREATE TABLE messages (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX messages_key ON messages(month, kind, key, channel);
+CREATE TABLE adjustments (
+    id INTEGER PRIMARY KEY,
+    month TEXT NOT NULL,
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    attestation_id INTEGER NOT NULL REFERENCES attestations(id),
+    call_id TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    account_code TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    reason TEXT NOT NULL,
+    date TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX adjustments_month ON adjustments(month, employee_id);
+-- Entries and the journal take a fourth kind, a late attestation's adjustment: rebuilt with it
+-- (SQLite cannot alter a CHECK), every row and index kept.
+CREATE TABLE entries_v6 (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('posting', 'reversal', 'waiver', 'adjustment')),
+    post_id INTEGER REFERENCES posts(id),
+    invoice_id INTEGER REFERENCES invoices(id),
+    event_id INTEGER REFERENCES events(id),
+    posting_kind TEXT NOT NULL,
+    account_code TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    line TEXT NOT NULL,
+    category TEXT NOT NULL,
+    description TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL,
+    basis TEXT NOT NULL,
+    finding_id TEXT NOT NULL,
+    sources TEXT NOT NULL,
+    date TEXT NOT NULL,
+    adjustment_id INTEGER REFERENCES adjustments(id)
+);
+INSERT INTO entries_v6 (id, kind, post_id, invoice_id, event_id, posting_kind, account_code, employee_id, line, category, description, amount_cents, basis, finding_id, sources, date)
+    SELECT id, kind, post_id, invoice_id, event_id, posting_kind, account_code, employee_id, line, category, description, amount_cents, basis, finding_id, sources, date FROM entries;
+DROP TABLE entries;
+ALTER TABLE entries_v6 RENAME TO entries;
+CREATE INDEX entries_invoice ON entries(invoice_id, kind, amount_cents);
+CREATE INDEX entries_waivers ON entries(finding_id) WHERE posting_kind = 'waiver';
+CREATE TABLE journal_v6 (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('posting', 'reversal', 'waiver', 'payment', 'adjustment')),
+    post_id INTEGER REFERENCES posts(id),
+    invoice_id INTEGER REFERENCES invoices(id),
+    event_id INTEGER REFERENCES events(id),
+    payment_id INTEGER REFERENCES payments(id),
+    account_code TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    debit_cents INTEGER NOT NULL CHECK (debit_cents >= 0),
+    credit_cents INTEGER NOT NULL CHECK (credit_cents >= 0),
+    memo TEXT NOT NULL,
+    date TEXT NOT NULL,
+    adjustment_id INTEGER REFERENCES adjustments(id)
+);
+INSERT INTO journal_v6 (id, kind, post_id, invoice_id, event_id, payment_id, account_code, employee_id, debit_cents, credit_cents, memo, date)
+    SELECT id, kind, post_id, invoice_id, event_id, payment_id, account_code, employee_id, debit_cents, credit_cents, memo, date FROM journal;
+DROP TABLE journal;
+ALTER TABLE journal_v6 RENAME TO journal;
+CREATE INDEX journal_invoice ON journal(invoice_id, kind);
+CREATE INDEX journal_event ON journal(event_id) WHERE event_id IS NOT NULL;
+CREATE INDEX journal_date ON journal(date);
 "#,
 ];
 
@@ -327,6 +395,7 @@ const APPEND_ONLY: &[&str] = &[
     "review_deadlines",
     "month_employees",
     "messages",
+    "adjustments",
 ];
 
 /// The schema version this billrecon writes.

@@ -58,8 +58,8 @@ impl Ledger {
             }
         }
         let mut js = self.conn.prepare(
-            "SELECT kind, COALESCE(post_id, 0), COALESCE(invoice_id, 0), COALESCE(event_id, 0), COALESCE(payment_id, 0), SUM(debit_cents), SUM(credit_cents)
-             FROM journal GROUP BY kind, post_id, invoice_id, event_id, payment_id",
+            "SELECT kind, COALESCE(post_id, 0), COALESCE(invoice_id, 0), COALESCE(event_id, 0), COALESCE(payment_id, 0) + COALESCE(adjustment_id, 0), SUM(debit_cents), SUM(credit_cents)
+             FROM journal GROUP BY kind, post_id, invoice_id, event_id, payment_id, adjustment_id",
         )?;
         let journals: Vec<(String, i64, i64, i64, i64, i64, i64)> = js
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?

@@ -168,6 +168,7 @@ pub fn open_calls(month_dir: &Path) -> Result<(Loaded, Vec<OpenCall>), PipelineE
             quantity,
             charge: usage.charge[i],
             source,
+            account_code: a.account_code.clone(),
         });
     }
     Ok((loaded, calls))

@@ -794,12 +794,28 @@ pub async fn me_month(State(app): State<Arc<App>>, headers: HeaderMap, Path(mont
             }
             let signature = l.signature(&m, &emp)?;
             let remembered = l.remembered_numbers(&m, &emp)?;
-            Ok(Some((review, calls, signature, remembered)))
+            let late: Vec<(String, Decimal)> =
+                l.adjustments(&m)?.into_iter().filter(|a| a.0 == emp).map(|a| (a.1, a.2)).collect();
+            Ok(Some((review, calls, signature, remembered, late)))
         })
         .await?;
-    let Some((review, calls, signature, remembered)) = data else { return Err(Failure::NotFound) };
+    let Some((review, calls, signature, remembered, late)) = data else { return Err(Failure::NotFound) };
     let said = Form::parse(q.unwrap_or_default().as_bytes());
-    let message = (said.get("said") == Some("signed")).then(|| "Signed: your attestation is recorded.".to_string());
+    let message = match said.get("said") {
+        Some("signed") => Some("Signed: your attestation is recorded.".to_string()),
+        Some("late") => Some(
+            "Signed after posting: calls with their own charge are added to what you owe; finance reviews the rest.".to_string(),
+        ),
+        _ => None,
+    };
+    let described = |id: &str| {
+        calls
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| format!("{} {} to {}", c.date, c.time.get(..5).unwrap_or(""), pretty(&c.number)))
+            .unwrap_or_else(|| id.to_string())
+    };
+    let late: Vec<(String, String)> = late.iter().map(|(id, amt)| (described(id), billrecon_report::money(*amt))).collect();
     let signed =
         signature.as_ref().map(|s| format!("You signed on {} ({} call(s) marked personal).", s.signed_at, s.calls.len()));
     let rows = calls
@@ -835,6 +851,7 @@ pub async fn me_month(State(app): State<Arc<App>>, headers: HeaderMap, Path(mont
         message,
         signed,
         calls: rows,
+        late,
         policy: billrecon_ledger::POLICY_AFFIRMED,
         csrf: v.csrf.clone(),
     })
@@ -861,12 +878,11 @@ pub async fn attest(State(app): State<Arc<App>>, headers: HeaderMap, Path(month)
             if !ok {
                 return Ok(Err(Failure::Invalid("The password is not right: nothing was signed.".into())));
             }
-            l.attest(&m, &emp, &login, &personal, &stamp)?;
-            Ok(Ok(()))
+            Ok(Ok(l.attest(&m, &emp, &login, &personal, &stamp)?))
         })
         .await?;
-    out?;
-    Ok(see_other(&format!("/me/{}?said=signed", seg(&month))))
+    let said = if out?.late { "late" } else { "signed" };
+    Ok(see_other(&format!("/me/{}?said={said}", seg(&month))))
 }
 
 pub async fn attestations(State(app): State<Arc<App>>, headers: HeaderMap, Path(month): Path<String>) -> Page {
@@ -876,10 +892,10 @@ pub async fn attestations(State(app): State<Arc<App>>, headers: HeaderMap, Path(
     let data = app
         .db(move |l| {
             let Some(r) = l.review(&m)? else { return Ok(None) };
-            Ok(Some((r, l.attestation_status(&m)?)))
+            Ok(Some((r, l.attestation_status(&m)?, l.adjustments(&m)?)))
         })
         .await?;
-    let Some((review, rows)) = data else { return Err(Failure::NotFound) };
+    let Some((review, rows, late)) = data else { return Err(Failure::NotFound) };
     page(AttestationsPage {
         nav: v.nav(),
         month,
@@ -894,6 +910,10 @@ pub async fn attestations(State(app): State<Arc<App>>, headers: HeaderMap, Path(
                 signed: r.signed_at.unwrap_or_else(|| "not yet".into()),
                 personal: r.personal,
             })
+            .collect(),
+        late: late
+            .into_iter()
+            .map(|(employee, call, amount, account)| LateRow { employee, call, account, amount: billrecon_report::money(amount) })
             .collect(),
     })
 }

@@ -279,6 +279,8 @@ pub struct MeMonthPage {
     pub message: Option<String>,
     pub signed: Option<String>,
     pub calls: Vec<CallRow>,
+    /// Calls that became theirs after posting: (the call, its charge).
+    pub late: Vec<(String, String)>,
     pub policy: &'static str,
     pub csrf: String,
 }
@@ -299,4 +301,12 @@ pub struct AttestationsPage {
     pub closed: bool,
     pub signed: usize,
     pub rows: Vec<AttestationRow>,
+    pub late: Vec<LateRow>,
+}
+
+pub struct LateRow {
+    pub employee: String,
+    pub call: String,
+    pub account: String,
+    pub amount: String,
 }
