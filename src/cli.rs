@@ -287,6 +287,10 @@ put the login in BILLRECON_SMTP_USERNAME and BILLRECON_SMTP_PASSWORD, never on t
         /// The web app's https:// address: each message links to /me/MONTH.
         #[arg(long)]
         public_origin: Option<String>,
+        /// Give each employee without a web login a one-time link (7 days) to set their password;
+        /// needs --public-origin.
+        #[arg(long, requires = "public_origin")]
+        enrol: bool,
         #[arg(long)]
         ledger: Option<PathBuf>,
     },

@@ -73,8 +73,8 @@ fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Generate { lines, usage_rows, seed, style, period, out_dir } => {
             generate(lines, usage_rows, seed, style, period, &out_dir)
         }
-        Command::Notify { month, smtp, starttls, from, outbox, public_origin, ledger } => {
-            notify::run(&month, smtp.as_deref(), starttls, &from, outbox, public_origin.as_deref(), ledger.as_deref())
+        Command::Notify { month, smtp, starttls, from, outbox, public_origin, enrol, ledger } => {
+            notify::run(&month, smtp.as_deref(), starttls, &from, outbox, public_origin.as_deref(), enrol, ledger.as_deref())
         }
         Command::Serve { ledger, host, port, public_origin } => serve::serve(ledger.as_deref(), host, port, public_origin),
         Command::User { action } => match action {

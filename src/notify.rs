@@ -14,6 +14,7 @@ use crate::outcome::Outcome;
 const USER_ENV: &str = "BILLRECON_SMTP_USERNAME";
 const PASSWORD_ENV: &str = "BILLRECON_SMTP_PASSWORD";
 
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     month: &str,
     smtp: Option<&str>,
@@ -21,6 +22,7 @@ pub fn run(
     from: &str,
     outbox: Option<PathBuf>,
     public_origin: Option<&str>,
+    enrol: bool,
     ledger: Option<&Path>,
 ) -> anyhow::Result<Outcome> {
     let delivery = match (outbox, smtp) {
@@ -38,8 +40,32 @@ pub fn run(
     };
     let lpath = path(ledger, None);
     let mut db = open_existing(&lpath)?;
-    let opts = Options { month, from, public_origin, delivery };
-    let r = billrecon_notify::notify(&mut db, &opts, &stamp()).with_context(|| lpath.display().to_string())?;
+    let stamp = stamp();
+    let mut enrol_links = std::collections::BTreeMap::new();
+    if let (true, Some(origin)) = (enrol, public_origin) {
+        // Each employee with a notice and no web login yet: a one-time link, its secret stored hashed.
+        let expires = (stamp.at + chrono::Duration::days(7)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        for n in db.notices_to_send(month)? {
+            let login = n.employee_id.to_ascii_lowercase();
+            let channel = if matches!(delivery, Delivery::Outbox(_)) {
+                billrecon_ledger::Channel::Outbox
+            } else {
+                billrecon_ledger::Channel::Smtp
+            };
+            if db.user(&login)?.is_some()
+                || billrecon_ledger::users::check_login(&login).is_err()
+                || db.was_sent(month, "notice", &n.employee_id, channel)?
+            {
+                continue;
+            }
+            let secret = billrecon_web::password::secret();
+            let hash = billrecon_web::password::hash(&secret)?;
+            let id = db.enrolment_add(&login, &n.employee_id, &hash, &expires, &stamp)?;
+            enrol_links.insert(n.employee_id.clone(), format!("{}/enrol/{id}.{secret}", origin.trim_end_matches('/')));
+        }
+    }
+    let opts = Options { month, from, public_origin, delivery, enrol_links };
+    let r = billrecon_notify::notify(&mut db, &opts, &stamp).with_context(|| lpath.display().to_string())?;
     let mut s = String::new();
     let verb = if matches!(opts.delivery, Delivery::Outbox(_)) { "written" } else { "sent" };
     let _ = writeln!(s, "{month}: {} notice(s) {verb}, {} already {verb} before.", r.sent.len(), r.already.len());

@@ -3,7 +3,7 @@
 use crate::server;
 use crate::smtp;
 
-use server::billrecon;
+use server::{billrecon, form, request};
 use smtp::SmtpServer;
 
 /// E1001's address in the sample month's employees table.
@@ -105,4 +105,76 @@ fn an_employee_with_no_usable_email_is_listed_and_not_sent_to() {
     assert!(out.contains("not sent: E1007: the email holds the control character U+000A"), "{out}");
     assert!(out.contains("not sent: E1008: no email in the employees table"), "{out}");
     assert_eq!(s.mails().len(), 2, "the others are sent");
+}
+
+/// `--enrol`: each employee with no web login gets a one-time link; it sets their password once.
+#[test]
+fn an_enrolment_link_sets_the_password_once() {
+    let p = server::posted("2026-10");
+    let l = p.ledger.to_str().unwrap();
+    let web = server::Server::start(&p.ledger);
+    let origin = web.url.trim_end_matches('/').to_string();
+    let s = SmtpServer::start(&[]);
+    billrecon(
+        &[
+            "notify",
+            "2026-10",
+            "--smtp",
+            &s.url(),
+            "--from",
+            "billing@example.org",
+            "--ledger",
+            l,
+            "--public-origin",
+            &origin,
+            "--enrol",
+        ],
+        None,
+        0,
+    );
+    let mails = s.mails();
+    // E1001 has a login already (the test users): no link. E1007 has none: a link.
+    let unwrapped = |m: &smtp::Mail| m.data.replace("=\r\n", "").replace("=3D", "=");
+    let maria = mails.iter().find(|m| m.to == [MARIA]).unwrap();
+    assert!(!unwrapped(maria).contains("/enrol/"));
+    let link_mail = mails.iter().map(unwrapped).find(|d| d.contains("/enrol/")).expect("a link for an employee with no login");
+    let at = link_mail.find(&format!("{origin}/enrol/")).unwrap();
+    let token: String =
+        link_mail[at + origin.len() + "/enrol/".len()..].chars().take_while(|c| c.is_ascii_hexdigit() || *c == '.').collect();
+    let a = &web.addr;
+    let form_page = request(a, "GET", &format!("/enrol/{token}"), &[], "");
+    assert_eq!(form_page.status, 200, "{}", form_page.body);
+    let login = form_page.body.split("Your login is <strong>").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let csrf = server::csrf_of(&form_page.body);
+    let bad = request(
+        a,
+        "POST",
+        &format!("/enrol/{token}"),
+        &[("Origin", &origin)],
+        &form(&[("csrf", &csrf), ("password", "a new passphrase"), ("again", "another one")]),
+    );
+    assert_eq!(bad.status, 422);
+    let csrf = server::csrf_of(&bad.body);
+    let ok = request(
+        a,
+        "POST",
+        &format!("/enrol/{token}"),
+        &[("Origin", &origin)],
+        &form(&[("csrf", &csrf), ("password", "a new passphrase"), ("again", "a new passphrase")]),
+    );
+    assert_eq!((ok.status, ok.header("location")), (303, Some("/login")), "{}", ok.body);
+    // The new login works; the link does not, a second time.
+    let page = request(a, "GET", "/login", &[], "");
+    let logged = request(
+        a,
+        "POST",
+        "/login",
+        &[],
+        &form(&[("login", &login), ("password", "a new passphrase"), ("csrf", &server::csrf_of(&page.body))]),
+    );
+    assert_eq!(logged.status, 303);
+    assert_eq!(request(a, "GET", &format!("/enrol/{token}"), &[], "").status, 404);
+    assert_eq!(request(a, "GET", "/enrol/1.not-the-secret", &[], "").status, 404);
+    let list = billrecon(&["user", "list", "--ledger", l], None, 0);
+    assert!(list.contains(&format!("{login:<24} employee")), "{list}");
 }

@@ -60,7 +60,7 @@ pub use review::{AuditRow, EventRow, FindingFilter, FindingRow, FindingsPage, Ti
 pub use review_month::{AttestOutcome, AttestationStatus, OpenCall, OpenOutcome, Review, Signature, POLICY_AFFIRMED};
 pub use schema::{current as schema_version, migrate, MIGRATIONS};
 pub use scope::Scope;
-pub use users::{NewUser, Role, User};
+pub use users::{Enrolment, NewUser, Role, User};
 pub use verify::Verified;
 
 #[cfg(test)]

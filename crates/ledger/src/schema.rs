@@ -319,6 +319,19 @@ CREATE TABLE adjustments (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX adjustments_month ON adjustments(month, employee_id);
+CREATE TABLE enrolments (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL,
+    employee_id TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE TABLE enrolment_uses (
+    enrolment_id INTEGER PRIMARY KEY REFERENCES enrolments(id),
+    used_at TEXT NOT NULL
+);
 -- Entries and the journal take a fourth kind, a late attestation's adjustment: rebuilt with it
 -- (SQLite cannot alter a CHECK), every row and index kept.
 CREATE TABLE entries_v6 (
@@ -396,6 +409,8 @@ const APPEND_ONLY: &[&str] = &[
     "month_employees",
     "messages",
     "adjustments",
+    "enrolments",
+    "enrolment_uses",
 ];
 
 /// The schema version this billrecon writes.

@@ -225,3 +225,83 @@ fn user_on(conn: &rusqlite::Connection, login: &str) -> Result<Option<User>> {
     }
     Ok(user)
 }
+
+/// A one-time link for an employee to set their password (sent by `notify --enrol`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    pub id: i64,
+    pub login: String,
+    pub employee_id: String,
+    /// The argon2id hash of the link's secret.
+    pub secret_hash: String,
+    pub expires_at: String,
+    pub used: bool,
+}
+
+impl Ledger {
+    /// Records a one-time link for `employee` (login `login`), valid until `expires_at` (RFC 3339);
+    /// returns its id. The secret is stored hashed only.
+    pub fn enrolment_add(
+        &mut self,
+        login: &str,
+        employee: &str,
+        secret_hash: &str,
+        expires_at: &str,
+        stamp: &Stamp,
+    ) -> Result<i64> {
+        check_login(login).map_err(LedgerError::Refused)?;
+        self.conn.execute(
+            "INSERT INTO enrolments (login, employee_id, secret_hash, expires_at, actor, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![login, employee, secret_hash, expires_at, stamp.actor.as_str(), stamp.at_text()],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// An enrolment link by id.
+    pub fn enrolment(&self, id: i64) -> Result<Option<Enrolment>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, login, employee_id, secret_hash, expires_at, EXISTS (SELECT 1 FROM enrolment_uses u WHERE u.enrolment_id = e.id)
+                 FROM enrolments e WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Enrolment {
+                        id: r.get(0)?,
+                        login: r.get(1)?,
+                        employee_id: r.get(2)?,
+                        secret_hash: r.get(3)?,
+                        expires_at: r.get(4)?,
+                        used: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Uses an enrolment link (checked by the caller): the employee user is added with the
+    /// password hash, or their password set if they exist. Decided inside the write transaction:
+    /// a link is used once.
+    pub fn enrol(&mut self, id: i64, password_hash: &str, stamp: &Stamp) -> Result<String> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (login, employee, used): (String, String, bool) = tx.query_row(
+            "SELECT login, employee_id, EXISTS (SELECT 1 FROM enrolment_uses u WHERE u.enrolment_id = e.id) FROM enrolments e WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        if used {
+            return Err(LedgerError::Refused("this link was used already: ask finance for a new one".into()));
+        }
+        tx.execute("INSERT INTO enrolment_uses (enrolment_id, used_at) VALUES (?1, ?2)", params![id, stamp.at_text()])?;
+        let event = if user_on(&tx, &login)?.is_some() { "passwd" } else { "add" };
+        let (role, emp) = if event == "add" { ("employee", employee.as_str()) } else { ("", "") };
+        tx.execute(
+            "INSERT INTO user_events (login, event, role, accounts, employee_id, password_hash, actor, source, recorded_at)
+             VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8)",
+            params![login, event, role, emp, password_hash, login, stamp.source.as_str(), stamp.at_text()],
+        )?;
+        tx.commit()?;
+        Ok(login)
+    }
+}

@@ -85,6 +85,8 @@ pub struct Options<'a> {
     /// With it, each message links to `ORIGIN/me/MONTH`.
     pub public_origin: Option<&'a str>,
     pub delivery: Delivery,
+    /// One-time links to set a password, by employee id (`--enrol`): added to their message.
+    pub enrol_links: std::collections::BTreeMap<String, String>,
 }
 
 /// What a run did.
@@ -155,6 +157,13 @@ pub fn notify(ledger: &mut Ledger, opts: &Options<'_>, stamp: &Stamp) -> Result<
             text.push_str(&format!("\nYour calls and this notice online: {link}\n"));
             if let Some(at) = html.rfind("</main>") {
                 html.insert_str(at, &format!("<p>Your calls and this notice online: <a href=\"{link}\">{link}</a></p>\n"));
+            }
+        }
+        if let Some(link) = opts.enrol_links.get(&n.employee_id) {
+            let words = "To see your calls and sign for the personal ones, set your password (this link works once, for 7 days)";
+            text.push_str(&format!("\n{words}: {link}\n"));
+            if let Some(at) = html.rfind("</main>") {
+                html.insert_str(at, &format!("<p>{words}: <a href=\"{link}\">{link}</a></p>\n"));
             }
         }
         let to: Mailbox = match n.email.trim().parse() {

@@ -60,6 +60,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/", get(pages::home))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
+        .route("/enrol/{token}", get(pages::enrol_form).post(pages::enrol))
         .route("/static/{file}", get(pages::asset))
         .route("/months", get(pages::months))
         .route("/months/{month}", get(pages::month))

@@ -917,3 +917,56 @@ pub async fn attestations(State(app): State<Arc<App>>, headers: HeaderMap, Path(
             .collect(),
     })
 }
+
+// --- enrolment: an employee sets their password from a one-time link ---
+
+/// The link's enrolment, if the token is one this ledger issued, unused and unexpired.
+async fn enrolment_of(app: &Arc<App>, token: &str) -> Result<billrecon_ledger::Enrolment, Failure> {
+    let (id, secret) = token.split_once('.').ok_or(Failure::NotFound)?;
+    let id: i64 = id.parse().map_err(|_| Failure::NotFound)?;
+    let secret = secret.to_string();
+    let e = app.db(move |l| l.enrolment(id)).await?.ok_or(Failure::NotFound)?;
+    let fresh = chrono::DateTime::parse_from_rfc3339(&e.expires_at).is_ok_and(|x| x.with_timezone(&Utc) > now());
+    let hash = e.secret_hash.clone();
+    let ok = tokio::task::spawn_blocking(move || crate::password::verify(&secret, &hash)).await.unwrap_or(false);
+    if e.used || !fresh || !ok {
+        return Err(Failure::NotFound);
+    }
+    Ok(e)
+}
+
+pub async fn enrol_form(State(app): State<Arc<App>>, Path(token): Path<String>) -> Page {
+    let e = enrolment_of(&app, &token).await?;
+    page(EnrolPage { nav: None, login: e.login, token, csrf: app.sessions.login_form(), message: None })
+}
+
+pub async fn enrol(State(app): State<Arc<App>>, Path(token): Path<String>, body: Bytes) -> Page {
+    let form = Form::parse(&body);
+    if !form.get("csrf").is_some_and(|t| app.sessions.take_login_form(t)) {
+        return Err(Failure::Forbidden("The form expired or did not come from this server: open the link again."));
+    }
+    let e = enrolment_of(&app, &token).await?;
+    let (pw, again) = (form.get("password").unwrap_or("").to_string(), form.get("again").unwrap_or(""));
+    let refuse = |m: String| {
+        let again = EnrolPage {
+            nav: None,
+            login: e.login.clone(),
+            token: token.clone(),
+            csrf: app.sessions.login_form(),
+            message: Some(m),
+        };
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, html(again.render())).into_response())
+    };
+    if pw != again {
+        return refuse("The two passwords differ.".into());
+    }
+    let hash = match tokio::task::spawn_blocking(move || crate::password::hash(&pw)).await {
+        Ok(Ok(h)) => h,
+        Ok(Err(why)) => return refuse(format!("{why}.")),
+        Err(_) => return Err(Failure::Internal),
+    };
+    let stamp = Stamp { actor: free("login", &e.login)?, source: Source::Web, at: now() };
+    let id = e.id;
+    app.db(move |l| l.enrol(id, &hash, &stamp)).await?;
+    Ok(see_other("/login"))
+}

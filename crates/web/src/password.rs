@@ -53,6 +53,11 @@ pub fn verify(password: &str, stored: &str) -> bool {
     }
 }
 
+/// A one-time link's secret: 32 random bytes from the operating system, as hex.
+pub fn secret() -> String {
+    crate::session::token()
+}
+
 /// A hash that matches no password, checked when a login does not exist so that an unknown login
 /// takes as long as a wrong password.
 pub fn decoy() -> &'static str {

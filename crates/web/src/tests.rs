@@ -151,6 +151,7 @@ fn route_by_role_matrix() {
         "/me/2026-10",
         "/months/2026-10/attestations",
         "/no/such/page",
+        "/enrol/1.not-a-link",
         "/static/app.js",
     ];
     let who = ["(none)", "sup", "clerk", "arts", "e1001"];
@@ -194,6 +195,7 @@ route                                          (none)    sup  clerk   arts  e100
 /me/2026-10                                       303    403    403    403    404
 /months/2026-10/attestations                      303    404    404    403    403
 /no/such/page                                     303    404    404    404    404
+/enrol/1.not-a-link                               404    404    404    404    404
 /static/app.js                                    200    200    200    200    200
 ";
     assert_eq!(table, expected, "\n{table}");

@@ -310,3 +310,13 @@ pub struct LateRow {
     pub account: String,
     pub amount: String,
 }
+
+#[derive(Template)]
+#[template(path = "enrol.html")]
+pub struct EnrolPage {
+    pub nav: Option<Nav>,
+    pub login: String,
+    pub token: String,
+    pub csrf: String,
+    pub message: Option<String>,
+}
