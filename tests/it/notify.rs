@@ -9,6 +9,13 @@ use smtp::SmtpServer;
 /// E1001's address in the sample month's employees table.
 const MARIA: &str = "mlopez@example.org";
 
+/// `billrecon notify 2026-10` with `args`; panics unless it exits `code`.
+fn notify(args: &[&str], code: i32) -> String {
+    let mut all = vec!["notify", "2026-10"];
+    all.extend_from_slice(args);
+    billrecon(&all, None, code)
+}
+
 fn emails_of(mails: &[smtp::Mail]) -> Vec<String> {
     let mut v: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
     v.sort();
@@ -20,20 +27,8 @@ fn each_employee_gets_one_message_and_a_second_run_sends_none() {
     let p = server::posted("2026-10");
     let l = p.ledger.to_str().unwrap();
     let s = SmtpServer::start(&[]);
-    let out = billrecon(
-        &[
-            "notify",
-            "2026-10",
-            "--smtp",
-            &s.url(),
-            "--from",
-            "billing@example.org",
-            "--ledger",
-            l,
-            "--public-origin",
-            "https://bills.example.gov",
-        ],
-        None,
+    let out = notify(
+        &["--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l, "--public-origin", "https://bills.example.gov"],
         0,
     );
     assert!(out.starts_with("2026-10: 4 notice(s) sent, 0 already sent before."), "{out}");
@@ -51,7 +46,7 @@ fn each_employee_gets_one_message_and_a_second_run_sends_none() {
     assert!(d.contains("Content-Type: text/html; charset=utf-8"));
     assert!(d.contains("https://bills.example.gov/me/2026-10"));
     // Again: nothing new.
-    let again = billrecon(&["notify", "2026-10", "--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l], None, 0);
+    let again = notify(&["--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l], 0);
     assert!(again.starts_with("2026-10: 0 notice(s) sent, 4 already sent before."), "{again}");
     assert_eq!(s.mails().len(), 4);
 }
@@ -61,21 +56,16 @@ fn a_refused_recipient_is_retried_alone_and_a_bad_address_is_listed() {
     let p = server::posted("2026-10");
     let l = p.ledger.to_str().unwrap();
     let refusing = SmtpServer::start(&["mlopez@example.org"]);
-    let out =
-        billrecon(&["notify", "2026-10", "--smtp", &refusing.url(), "--from", "billing@example.org", "--ledger", l], None, 1);
+    let out = notify(&["--smtp", &refusing.url(), "--from", "billing@example.org", "--ledger", l], 1);
     assert!(out.contains("failed: E1001 <mlopez@example.org>: permanent error (550)"), "{out}");
     assert_eq!(refusing.mails().len(), 3);
     let s = SmtpServer::start(&[]);
-    let retry = billrecon(&["notify", "2026-10", "--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l], None, 0);
+    let retry = notify(&["--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l], 0);
     assert!(retry.starts_with("2026-10: 1 notice(s) sent, 3 already sent before."), "{retry}");
     assert_eq!(emails_of(&s.mails()), ["mlopez@example.org"]);
     // Outbox: .eml files instead, nothing sent.
     let outbox = tempfile::tempdir().unwrap();
-    let o = billrecon(
-        &["notify", "2026-10", "--outbox", outbox.path().to_str().unwrap(), "--from", "billing@example.org", "--ledger", l],
-        None,
-        0,
-    );
+    let o = notify(&["--outbox", outbox.path().to_str().unwrap(), "--from", "billing@example.org", "--ledger", l], 0);
     assert!(o.starts_with("2026-10: 4 notice(s) written"), "{o}");
     let eml = std::fs::read_to_string(outbox.path().join("E1001-2026-10.eml")).unwrap();
     assert!(eml.contains("To: mlopez@example.org"));
@@ -101,7 +91,7 @@ fn an_employee_with_no_usable_email_is_listed_and_not_sent_to() {
     let l = ledger.to_str().unwrap();
     billrecon(&["post", m.to_str().unwrap(), "--ledger", l, "-q"], None, 1);
     let s = SmtpServer::start(&[]);
-    let out = billrecon(&["notify", "2026-10", "--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l], None, 1);
+    let out = notify(&["--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l], 1);
     assert!(out.contains("not sent: E1007: the email holds the control character U+000A"), "{out}");
     assert!(out.contains("not sent: E1008: no email in the employees table"), "{out}");
     assert_eq!(s.mails().len(), 2, "the others are sent");
@@ -115,23 +105,7 @@ fn an_enrolment_link_sets_the_password_once() {
     let web = server::Server::start(&p.ledger);
     let origin = web.url.trim_end_matches('/').to_string();
     let s = SmtpServer::start(&[]);
-    billrecon(
-        &[
-            "notify",
-            "2026-10",
-            "--smtp",
-            &s.url(),
-            "--from",
-            "billing@example.org",
-            "--ledger",
-            l,
-            "--public-origin",
-            &origin,
-            "--enrol",
-        ],
-        None,
-        0,
-    );
+    notify(&["--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l, "--public-origin", &origin, "--enrol"], 0);
     let mails = s.mails();
     // E1001 has a login already (the test users): no link. E1007 has none: a link.
     let unwrapped = |m: &smtp::Mail| m.data.replace("=\r\n", "").replace("=3D", "=");
