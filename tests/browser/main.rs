@@ -248,6 +248,10 @@ async fn a_program_sees_its_statement_and_not_anothers() {
     let src = wait_until(&c, |s| s.contains("Chargeback statement · account 1010-ARTS · period 2026-10")).await;
     assert!(src.contains("/findings/DA-8bd95ef0"));
     shot(&c, "statement").await;
+    // Printed: the browser's own PDF (docs/web.md shows its pages).
+    let pdf = c.print(fantoccini::wd::PrintConfiguration::default()).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    std::fs::write(shots().join("statement-print.pdf"), pdf).unwrap();
     c.goto(&format!("{}months/2026-10/statements/1030-SPED", s.url)).await.unwrap();
     let other = wait_until(&c, |s| s.contains("There is nothing here.")).await;
     assert!(!other.contains("1030-SPED</"), "nothing of the other statement");
