@@ -291,6 +291,9 @@ put the login in BILLRECON_SMTP_USERNAME and BILLRECON_SMTP_PASSWORD, never on t
         /// needs --public-origin.
         #[arg(long, requires = "public_origin")]
         enrol: bool,
+        /// Send program users (with an --email) their accounts' statements instead of notices.
+        #[arg(long, conflicts_with = "enrol")]
+        statements: bool,
         #[arg(long)]
         ledger: Option<PathBuf>,
     },
@@ -338,6 +341,9 @@ pub enum UserAction {
         /// An employee's id.
         #[arg(long)]
         employee: Option<String>,
+        /// Where `notify --statements` sends a program user's statements.
+        #[arg(long)]
+        email: Option<String>,
         /// Read the password from standard input (the only way: never on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,

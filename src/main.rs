@@ -73,13 +73,21 @@ fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Generate { lines, usage_rows, seed, style, period, out_dir } => {
             generate(lines, usage_rows, seed, style, period, &out_dir)
         }
-        Command::Notify { month, smtp, starttls, from, outbox, public_origin, enrol, ledger } => {
-            notify::run(&month, smtp.as_deref(), starttls, &from, outbox, public_origin.as_deref(), enrol, ledger.as_deref())
-        }
+        Command::Notify { month, smtp, starttls, from, outbox, public_origin, enrol, statements, ledger } => notify::run(
+            &month,
+            smtp.as_deref(),
+            starttls,
+            &from,
+            outbox,
+            public_origin.as_deref(),
+            enrol,
+            statements,
+            ledger.as_deref(),
+        ),
         Command::Serve { ledger, host, port, public_origin } => serve::serve(ledger.as_deref(), host, port, public_origin),
         Command::User { action } => match action {
-            UserAction::Add { login, role, accounts, employee, password_stdin: _, ledger } => {
-                serve::user_add(ledger.as_deref(), &login, role, &accounts, employee.as_deref())
+            UserAction::Add { login, role, accounts, employee, email, password_stdin: _, ledger } => {
+                serve::user_add(ledger.as_deref(), &login, role, &accounts, employee.as_deref(), email.as_deref())
             }
             UserAction::List { ledger } => serve::user_list(ledger.as_deref()),
             UserAction::Disable { login, ledger } => serve::user_disable(ledger.as_deref(), &login),

@@ -23,6 +23,7 @@ pub fn run(
     outbox: Option<PathBuf>,
     public_origin: Option<&str>,
     enrol: bool,
+    statements: bool,
     ledger: Option<&Path>,
 ) -> anyhow::Result<Outcome> {
     let delivery = match (outbox, smtp) {
@@ -65,10 +66,16 @@ pub fn run(
         }
     }
     let opts = Options { month, from, public_origin, delivery, enrol_links };
-    let r = billrecon_notify::notify(&mut db, &opts, &stamp).with_context(|| lpath.display().to_string())?;
+    let r = if statements {
+        billrecon_notify::statements(&mut db, &opts, &stamp)
+    } else {
+        billrecon_notify::notify(&mut db, &opts, &stamp)
+    }
+    .with_context(|| lpath.display().to_string())?;
     let mut s = String::new();
     let verb = if matches!(opts.delivery, Delivery::Outbox(_)) { "written" } else { "sent" };
-    let _ = writeln!(s, "{month}: {} notice(s) {verb}, {} already {verb} before.", r.sent.len(), r.already.len());
+    let what = if statements { "statement" } else { "notice" };
+    let _ = writeln!(s, "{month}: {} {what}(s) {verb}, {} already {verb} before.", r.sent.len(), r.already.len());
     for (emp, addr) in &r.sent {
         let _ = writeln!(s, "  {verb}: {emp} <{addr}>");
     }

@@ -67,8 +67,13 @@ pub fn user_add(
     role: UserRole,
     accounts: &[String],
     employee: Option<&str>,
+    email: Option<&str>,
 ) -> anyhow::Result<Outcome> {
     let login = FreeText::parse("login", login)?;
+    let email = email.map(|e| FreeText::parse("--email", e)).transpose()?;
+    if let Some(why) = email.as_ref().and_then(|e| billrecon_notify::unsendable(e.as_str())) {
+        bail!("--email: {why}");
+    }
     let accounts = accounts.iter().map(|a| FreeText::parse("--account", a)).collect::<Result<Vec<_>, _>>()?;
     let employee = employee.map(|e| FreeText::parse("--employee", e)).transpose()?;
     billrecon_ledger::users::check_login(login.as_str()).map_err(anyhow::Error::msg)?;
@@ -77,7 +82,14 @@ pub fn user_add(
     let mut db = open_existing(&lpath)?;
     let role = role_of(role);
     db.user_add(
-        &NewUser { login: &login, role, accounts: &accounts, employee_id: employee.as_ref(), password_hash: &hash },
+        &NewUser {
+            login: &login,
+            role,
+            accounts: &accounts,
+            employee_id: employee.as_ref(),
+            password_hash: &hash,
+            email: email.as_ref(),
+        },
         &stamp(),
     )
     .with_context(|| lpath.display().to_string())?;

@@ -152,3 +152,62 @@ fn an_enrolment_link_sets_the_password_once() {
     let list = billrecon(&["user", "list", "--ledger", l], None, 0);
     assert!(list.contains(&format!("{login:<24} employee")), "{list}");
 }
+
+/// `--statements`: each program user with an email gets their accounts' statements, once.
+#[test]
+fn program_users_get_their_statements_once() {
+    let p = server::posted("2026-10");
+    let l = p.ledger.to_str().unwrap();
+    let pw = format!("{}\n", server::PASSWORD);
+    billrecon(
+        &[
+            "user",
+            "add",
+            "arts-lead",
+            "--role",
+            "program",
+            "--account",
+            "1010-ARTS",
+            "--account",
+            "1020-TRANS",
+            "--email",
+            "lead@arts.example.org",
+            "--password-stdin",
+            "--ledger",
+            l,
+        ],
+        Some(&pw),
+        0,
+    );
+    let bad = billrecon(
+        &[
+            "user",
+            "add",
+            "x",
+            "--role",
+            "program",
+            "--account",
+            "1010-ARTS",
+            "--email",
+            "a@b.org\r\nBcc: c@d.org",
+            "--password-stdin",
+            "--ledger",
+            l,
+        ],
+        Some(&pw),
+        2,
+    );
+    assert!(bad.contains("--email"), "{bad}");
+    let s = SmtpServer::start(&[]);
+    let out = notify(&["--statements", "--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l], 1);
+    // The test users arts and sped have no email: listed, not sent.
+    assert!(out.starts_with("2026-10: 2 statement(s) sent, 0 already sent before."), "{out}");
+    assert!(out.contains("not sent: arts 1010-ARTS: no email in the user (billrecon user add --email)"), "{out}");
+    let mails = s.mails();
+    assert_eq!(mails.len(), 2);
+    assert!(mails.iter().all(|m| m.to == ["lead@arts.example.org"]));
+    assert!(mails.iter().any(|m| m.data.contains("Subject: Telephone chargeback statement, 2026-10: account 1010-ARTS")));
+    assert!(!mails.iter().any(|m| m.data.contains("1030-SPED")), "only its own accounts");
+    let again = notify(&["--statements", "--smtp", &s.url(), "--from", "billing@example.org", "--ledger", l], 1);
+    assert!(again.starts_with("2026-10: 0 statement(s) sent, 2 already sent before."), "{again}");
+}

@@ -214,7 +214,8 @@ CREATE TABLE user_events (
     password_hash TEXT NOT NULL,
     actor TEXT NOT NULL,
     source TEXT NOT NULL CHECK (source IN ('cli', 'web')),
-    recorded_at TEXT NOT NULL
+    recorded_at TEXT NOT NULL,
+    email TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX user_events_login ON user_events(login, id);
 CREATE TABLE invoice_tieouts (

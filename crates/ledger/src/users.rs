@@ -57,6 +57,8 @@ pub struct User {
     pub disabled: bool,
     /// The argon2id hash (PHC string).
     pub password_hash: String,
+    /// Where `notify --statements` sends a program user's statements (empty: nowhere).
+    pub email: String,
 }
 
 impl User {
@@ -77,6 +79,7 @@ pub struct NewUser<'a> {
     pub accounts: &'a [FreeText],
     pub employee_id: Option<&'a FreeText>,
     pub password_hash: &'a str,
+    pub email: Option<&'a FreeText>,
 }
 
 /// Account codes are stored one per line: a `FreeText` never holds a line break.
@@ -121,8 +124,8 @@ impl Ledger {
         }
         let accounts: Vec<&str> = u.accounts.iter().map(FreeText::as_str).collect();
         tx.execute(
-            "INSERT INTO user_events (login, event, role, accounts, employee_id, password_hash, actor, source, recorded_at)
-             VALUES (?1, 'add', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO user_events (login, event, role, accounts, employee_id, password_hash, actor, source, recorded_at, email)
+             VALUES (?1, 'add', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 u.login.as_str(),
                 u.role.as_str(),
@@ -131,7 +134,8 @@ impl Ledger {
                 u.password_hash,
                 stamp.actor.as_str(),
                 stamp.source.as_str(),
-                stamp.at_text()
+                stamp.at_text(),
+                u.email.map_or("", FreeText::as_str)
             ],
         )?;
         pause_before_commit();
@@ -187,7 +191,7 @@ impl Ledger {
 pub mod sql {
     /// A user's events, in order (read on every web request).
     pub const EVENTS: &str =
-        "SELECT event, role, accounts, employee_id, password_hash FROM user_events WHERE login = ?1 ORDER BY id";
+        "SELECT event, role, accounts, employee_id, password_hash, email FROM user_events WHERE login = ?1 ORDER BY id";
 }
 
 fn user_on(conn: &rusqlite::Connection, login: &str) -> Result<Option<User>> {
@@ -199,11 +203,12 @@ fn user_on(conn: &rusqlite::Connection, login: &str) -> Result<Option<User>> {
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
         ))
     })?;
     let mut user: Option<User> = None;
     for row in rows {
-        let (event, role, accounts, employee, hash) = row?;
+        let (event, role, accounts, employee, hash, email) = row?;
         match (event.as_str(), user.as_mut()) {
             ("add", _) => {
                 user = Some(User {
@@ -213,6 +218,7 @@ fn user_on(conn: &rusqlite::Connection, login: &str) -> Result<Option<User>> {
                     employee_id: Some(employee).filter(|e| !e.is_empty()),
                     disabled: false,
                     password_hash: hash,
+                    email,
                 })
             }
             ("disable", Some(u)) => u.disabled = true,

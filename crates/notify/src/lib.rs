@@ -128,13 +128,8 @@ pub fn notify(ledger: &mut Ledger, opts: &Options<'_>, stamp: &Stamp) -> Result<
     if ledger.latest_post(opts.month)?.is_none() {
         return Err(NotifyError::NotPosted(opts.month.to_string()));
     }
-    let (transport, channel) = match &opts.delivery {
-        Delivery::Smtp(s) => (Some(transport(s)?), Channel::Smtp),
-        Delivery::Outbox(dir) => {
-            std::fs::create_dir_all(dir).map_err(|error| NotifyError::Outbox { path: dir.display().to_string(), error })?;
-            (None, Channel::Outbox)
-        }
-    };
+    let out = Outbound::new(&opts.delivery)?;
+    let channel = out.channel;
     let mut report = Report::default();
     for n in ledger.notices_to_send(opts.month)? {
         if ledger.was_sent(opts.month, "notice", &n.employee_id, channel)? {
@@ -154,45 +149,13 @@ pub fn notify(ledger: &mut Ledger, opts: &Options<'_>, stamp: &Stamp) -> Result<
         let (mut text, mut html) = (doc.plain.clone(), doc.html.clone());
         if let Some(o) = opts.public_origin {
             let link = format!("{}/me/{}", o.trim_end_matches('/'), opts.month);
-            text.push_str(&format!("\nYour calls and this notice online: {link}\n"));
-            if let Some(at) = html.rfind("</main>") {
-                html.insert_str(at, &format!("<p>Your calls and this notice online: <a href=\"{link}\">{link}</a></p>\n"));
-            }
+            add_link(&mut text, &mut html, "Your calls and this notice online", &link);
         }
         if let Some(link) = opts.enrol_links.get(&n.employee_id) {
             let words = "To see your calls and sign for the personal ones, set your password (this link works once, for 7 days)";
-            text.push_str(&format!("\n{words}: {link}\n"));
-            if let Some(at) = html.rfind("</main>") {
-                html.insert_str(at, &format!("<p>{words}: <a href=\"{link}\">{link}</a></p>\n"));
-            }
+            add_link(&mut text, &mut html, words, link);
         }
-        let to: Mailbox = match n.email.trim().parse() {
-            Ok(a) => a,
-            Err(_) => {
-                report.unsendable.push((n.employee_id, "the email is not an address".into()));
-                continue;
-            }
-        };
-        let msg = Message::builder()
-            .from(from.clone())
-            .to(to)
-            .subject(subject)
-            .multipart(MultiPart::alternative_plain_html(text, html));
-        let msg = match msg {
-            Ok(m) => m,
-            Err(e) => {
-                report.failed.push((n.employee_id, n.email, e.to_string()));
-                continue;
-            }
-        };
-        let result = match (&transport, &opts.delivery) {
-            (Some(t), _) => t.send(&msg).map(|_| ()).map_err(|e| e.to_string()),
-            (None, Delivery::Outbox(dir)) => {
-                let path = dir.join(format!("{}-{}.eml", doc.name, opts.month));
-                std::fs::write(&path, msg.formatted()).map_err(|e| format!("{}: {e}", path.display()))
-            }
-            (None, Delivery::Smtp(_)) => Err("no transport".to_string()),
-        };
+        let result = out.send(&from, &n.email, subject, text, html, &format!("{}-{}", doc.name, opts.month));
         match result {
             Ok(()) => {
                 ledger.record_message(opts.month, "notice", &n.employee_id, &n.email, channel, true, "", stamp)?;
@@ -205,6 +168,96 @@ pub fn notify(ledger: &mut Ledger, opts: &Options<'_>, stamp: &Stamp) -> Result<
         }
     }
     Ok(report)
+}
+
+/// Sends each program user (with an email) the month's statement of each of their accounts
+/// that has one: the statement's HTML, and its CSV as the plain-text part. Recorded like the
+/// notices (key `LOGIN ACCOUNT`): a second run sends nothing new.
+pub fn statements(ledger: &mut Ledger, opts: &Options<'_>, stamp: &Stamp) -> Result<Report, NotifyError> {
+    let from: Mailbox = opts.from.parse().map_err(|_| NotifyError::From(opts.from.to_string()))?;
+    if ledger.latest_post(opts.month)?.is_none() {
+        return Err(NotifyError::NotPosted(opts.month.to_string()));
+    }
+    let out = Outbound::new(&opts.delivery)?;
+    let mut report = Report::default();
+    for u in ledger.users()?.into_iter().filter(|u| u.role == billrecon_ledger::Role::Program && !u.disabled) {
+        for acct in &u.accounts {
+            let key = format!("{} {acct}", u.login);
+            let Some(doc) = ledger.document(opts.month, DocKind::Statement, acct, &Scope::All)? else { continue };
+            if ledger.was_sent(opts.month, "statement", &key, out.channel)? {
+                report.already.push(key);
+                continue;
+            }
+            if let Some(why) = unsendable(&u.email) {
+                report.unsendable.push((key, why.replace("the employees table", "the user (billrecon user add --email)")));
+                continue;
+            }
+            let (mut text, mut html) = (doc.plain.clone(), doc.html.clone());
+            if let Some(o) = opts.public_origin {
+                let link = format!("{}/months/{}/statements/{acct}", o.trim_end_matches('/'), opts.month);
+                add_link(&mut text, &mut html, "This statement online", &link);
+            }
+            let subject = format!("Telephone chargeback statement, {}: account {acct}", opts.month);
+            let sent = out.send(&from, &u.email, subject, text, html, &format!("{}-{}", doc.name, opts.month));
+            match sent {
+                Ok(()) => {
+                    ledger.record_message(opts.month, "statement", &key, &u.email, out.channel, true, "", stamp)?;
+                    report.sent.push((key, u.email.clone()));
+                }
+                Err(why) => {
+                    ledger.record_message(opts.month, "statement", &key, &u.email, out.channel, false, &why, stamp)?;
+                    report.failed.push((key, u.email.clone(), why));
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// A line saying `words: link`, after the text and at the end of the HTML document's body.
+fn add_link(text: &mut String, html: &mut String, words: &str, link: &str) {
+    text.push_str(&format!("\n{words}: {link}\n"));
+    if let Some(at) = html.rfind("</main>") {
+        html.insert_str(at, &format!("<p>{words}: <a href=\"{link}\">{link}</a></p>\n"));
+    }
+}
+
+/// Where a run's messages go: one SMTP transport, or an outbox folder.
+struct Outbound<'a> {
+    transport: Option<SmtpTransport>,
+    outbox: Option<&'a std::path::Path>,
+    channel: Channel,
+}
+
+impl<'a> Outbound<'a> {
+    fn new(d: &'a Delivery) -> Result<Outbound<'a>, NotifyError> {
+        Ok(match d {
+            Delivery::Smtp(s) => Outbound { transport: Some(transport(s)?), outbox: None, channel: Channel::Smtp },
+            Delivery::Outbox(dir) => {
+                std::fs::create_dir_all(dir).map_err(|error| NotifyError::Outbox { path: dir.display().to_string(), error })?;
+                Outbound { transport: None, outbox: Some(dir), channel: Channel::Outbox }
+            }
+        })
+    }
+
+    /// One message, text and HTML; `name` names its `.eml` in an outbox.
+    fn send(&self, from: &Mailbox, to: &str, subject: String, text: String, html: String, name: &str) -> Result<(), String> {
+        let to: Mailbox = to.trim().parse().map_err(|_| "the email is not an address".to_string())?;
+        let msg = Message::builder()
+            .from(from.clone())
+            .to(to)
+            .subject(subject)
+            .multipart(MultiPart::alternative_plain_html(text, html))
+            .map_err(|e| e.to_string())?;
+        match (&self.transport, self.outbox) {
+            (Some(t), _) => t.send(&msg).map(|_| ()).map_err(|e| e.to_string()),
+            (None, Some(dir)) => {
+                let path = dir.join(format!("{name}.eml"));
+                std::fs::write(&path, msg.formatted()).map_err(|e| format!("{}: {e}", path.display()))
+            }
+            (None, None) => Err("no transport".to_string()),
+        }
+    }
 }
 
 fn transport(s: &Smtp) -> Result<SmtpTransport, NotifyError> {

@@ -61,7 +61,14 @@ pub fn setup() -> T {
         let employee = employee.map(|e| FreeText::parse("e", e).unwrap());
         let login = FreeText::parse("login", login).unwrap();
         l.user_add(
-            &NewUser { login: &login, role: *role, accounts: &accounts, employee_id: employee.as_ref(), password_hash: hash() },
+            &NewUser {
+                login: &login,
+                role: *role,
+                accounts: &accounts,
+                employee_id: employee.as_ref(),
+                password_hash: hash(),
+                email: None,
+            },
             &stamp(),
         )
         .unwrap();
