@@ -122,14 +122,14 @@ pub fn post(
 /// `billrecon open`: the month recorded for review (not posted): each employee sees their calls
 /// on `/me/MONTH` and signs which were personal.
 pub fn open(month_dir: &Path, ledger: Option<&Path>, replace: bool, deadline: Option<NaiveDate>) -> anyhow::Result<Outcome> {
-    let (loaded, calls) = billrecon_pipeline::open_calls(month_dir)?;
+    let (loaded, content) = billrecon_pipeline::open_month(month_dir)?;
     let m = &loaded.month;
     let default_deadline = m.period.end + chrono::Duration::days(10);
     let lpath = path(ledger, Some(month_dir));
     let mut db = Ledger::open(&lpath).with_context(|| format!("{}", lpath.display()))?;
     let label = &m.period.label;
     let out = db
-        .open_month(label, deadline, default_deadline, &calls, replace, &stamp())
+        .open_month(label, deadline, default_deadline, &content, replace, &stamp())
         .with_context(|| lpath.display().to_string())?;
     let due = db.review(label)?.map(|r| r.deadline).unwrap_or(default_deadline);
     let mut s = String::new();

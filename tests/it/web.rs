@@ -244,6 +244,28 @@ fn web_attestations_post_the_same_money_as_the_csv() {
             fields.push(("personal".to_string(), hits[0].0.clone()));
         }
         let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        // Before signing: what the rules say they will owe with these calls ticked, the same
+        // cents the month with the CSV posts for them.
+        let ticks: Vec<(&str, &str)> = body.iter().filter(|(k, _)| *k != "password").copied().collect();
+        let preview = request(
+            a,
+            "POST",
+            "/me/2026-10/preview",
+            &[("Cookie", &c), ("Origin", &origin), ("X-Billrecon-Fragment", "preview")],
+            &form(&ticks),
+        );
+        assert_eq!(preview.status, 200, "{}", preview.body);
+        let expected = if login == "e1001" { "$11.89" } else { "$3.50" };
+        assert!(preview.body.contains(&format!("<td class=\"n\" data-total>{expected}</td>")), "{login}: {}", preview.body);
+        if login == "e1001" {
+            assert!(
+                preview.body.contains(
+                    "of them personal: personal use caused 22 of the 60 minutes over, so you repay $27.00 × 22 ÷ 60 = $9.90."
+                ),
+                "{}",
+                preview.body
+            );
+        }
         let wrong: Vec<(&str, &str)> =
             body.iter().map(|(k, v)| if *k == "password" { (*k, "not my password") } else { (*k, *v) }).collect();
         let no = request(a, "POST", "/me/2026-10/attest", &[("Cookie", &c), ("Origin", &origin)], &form(&wrong));

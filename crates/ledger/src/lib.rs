@@ -57,7 +57,10 @@ pub use post::{Mark, PostInput, PostOutcome};
 pub use queries::{AdjustmentKind, JournalRow, LineHistoryRow};
 pub use receivables::{PayOutcome, Payment, Receivable};
 pub use review::{AuditRow, EventRow, FindingFilter, FindingRow, FindingsPage, TieOut};
-pub use review_month::{AttestOutcome, AttestationStatus, OpenCall, OpenOutcome, Review, Signature, POLICY_AFFIRMED};
+pub use review_month::{
+    AttestOutcome, AttestationStatus, OpenCall, OpenOutcome, OwedAtOpen, Review, ReviewContent, ReviewPool, Signature,
+    POLICY_AFFIRMED,
+};
 pub use schema::{current as schema_version, migrate, MIGRATIONS};
 pub use scope::Scope;
 pub use users::{Enrolment, NewUser, Role, User};

@@ -36,6 +36,42 @@ pub struct OpenCall {
     pub account_code: String,
 }
 
+/// A line's overage pool at opening, as the rules saw it (for the preview of a share).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewPool {
+    pub employee_id: String,
+    pub line: String,
+    pub pool: String,
+    pub unit: String,
+    pub plan: String,
+    pub allowance: Decimal,
+    pub used: Decimal,
+    pub personal: Decimal,
+    pub charge: Decimal,
+    /// The usage rows already counted personal, `FILE[:SHEET]:ROW`.
+    pub counted: Vec<String>,
+}
+
+/// What an employee owed at opening besides overage shares (directory assistance, calls
+/// attested on paper), as the rules found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwedAtOpen {
+    pub employee_id: String,
+    pub rule: String,
+    pub detail: String,
+    pub amount: Decimal,
+    /// The usage rows it rests on.
+    pub sources: Vec<String>,
+}
+
+/// What `billrecon open` records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewContent {
+    pub calls: Vec<OpenCall>,
+    pub pools: Vec<ReviewPool>,
+    pub owed: Vec<OwedAtOpen>,
+}
+
 /// A month under review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Review {
@@ -172,10 +208,11 @@ impl Ledger {
         month: &str,
         deadline: Option<NaiveDate>,
         default_deadline: NaiveDate,
-        calls: &[OpenCall],
+        content: &ReviewContent,
         replace: bool,
         stamp: &Stamp,
     ) -> Result<OpenOutcome> {
+        let calls = &content.calls;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let posted: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM posts WHERE month = ?1)", [month], |r| r.get(0))?;
         let before = latest_review(&tx, month)?;
@@ -263,9 +300,76 @@ impl Ledger {
             ])?;
         }
         drop(insert);
+        for p in &content.pools {
+            tx.execute(
+                "INSERT INTO review_pools (review_id, employee_id, line, pool, unit, plan, allowance, used, personal, charge_cents, counted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    review,
+                    p.employee_id,
+                    p.line,
+                    p.pool,
+                    p.unit,
+                    p.plan,
+                    p.allowance.to_string(),
+                    p.used.to_string(),
+                    p.personal.to_string(),
+                    cents(p.charge),
+                    p.counted.join(SEP)
+                ],
+            )?;
+        }
+        for o in &content.owed {
+            tx.execute(
+                "INSERT INTO review_owed (review_id, employee_id, rule, detail, amount_cents, sources) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![review, o.employee_id, o.rule, o.detail, cents(o.amount), o.sources.join(SEP)],
+            )?;
+        }
         pause_before_commit();
         tx.commit()?;
         Ok(outcome)
+    }
+
+    /// An employee's overage pools and what else they owed, as the month was opened.
+    pub fn review_money(&self, month: &str, employee: &str) -> Result<(Vec<ReviewPool>, Vec<OwedAtOpen>)> {
+        let Some(r) = latest_review(&self.conn, month)? else { return Ok((vec![], vec![])) };
+        let dec = |s: String| s.parse::<Decimal>().unwrap_or_default();
+        let split = |s: String| s.split(SEP).filter(|x| !x.is_empty()).map(str::to_string).collect::<Vec<_>>();
+        let mut st = self.conn.prepare_cached(
+            "SELECT employee_id, line, pool, unit, plan, allowance, used, personal, charge_cents, counted FROM review_pools
+             WHERE review_id = ?1 AND employee_id = ?2 ORDER BY line, pool",
+        )?;
+        let pools = st
+            .query_map(params![r.id, employee], |x| {
+                Ok(ReviewPool {
+                    employee_id: x.get(0)?,
+                    line: x.get(1)?,
+                    pool: x.get(2)?,
+                    unit: x.get(3)?,
+                    plan: x.get(4)?,
+                    allowance: dec(x.get(5)?),
+                    used: dec(x.get(6)?),
+                    personal: dec(x.get(7)?),
+                    charge: money(x.get(8)?),
+                    counted: split(x.get(9)?),
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT employee_id, rule, detail, amount_cents, sources FROM review_owed WHERE review_id = ?1 AND employee_id = ?2 ORDER BY rowid",
+        )?;
+        let owed = st
+            .query_map(params![r.id, employee], |x| {
+                Ok(OwedAtOpen {
+                    employee_id: x.get(0)?,
+                    rule: x.get(1)?,
+                    detail: x.get(2)?,
+                    amount: money(x.get(3)?),
+                    sources: split(x.get(4)?),
+                })
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok((pools, owed))
     }
 
     /// The months opened for review in which `employee` has calls, newest first, with each

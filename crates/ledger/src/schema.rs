@@ -255,6 +255,29 @@ CREATE TABLE review_calls (
     account_code TEXT NOT NULL
 );
 CREATE INDEX review_calls_employee ON review_calls(review_id, employee_id);
+CREATE TABLE review_pools (
+    review_id INTEGER NOT NULL REFERENCES reviews(id),
+    employee_id TEXT NOT NULL,
+    line TEXT NOT NULL,
+    pool TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    allowance TEXT NOT NULL,
+    used TEXT NOT NULL,
+    personal TEXT NOT NULL,
+    charge_cents INTEGER NOT NULL,
+    counted TEXT NOT NULL
+);
+CREATE INDEX review_pools_employee ON review_pools(review_id, employee_id);
+CREATE TABLE review_owed (
+    review_id INTEGER NOT NULL REFERENCES reviews(id),
+    employee_id TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    amount_cents INTEGER NOT NULL,
+    sources TEXT NOT NULL
+);
+CREATE INDEX review_owed_employee ON review_owed(review_id, employee_id);
 CREATE INDEX review_calls_id ON review_calls(review_id, call_id);
 CREATE TABLE attestations (
     id INTEGER PRIMARY KEY,
@@ -404,6 +427,8 @@ const APPEND_ONLY: &[&str] = &[
     "invoice_tieouts",
     "reviews",
     "review_calls",
+    "review_pools",
+    "review_owed",
     "attestations",
     "review_closes",
     "review_deadlines",

@@ -23,7 +23,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use billrecon_chargeback::{ChargebackError, MonthPostings};
-use billrecon_ledger::{Ledger, LedgerError, OpenCall, PostInput, PostOutcome, Stamp};
+use billrecon_ledger::{Ledger, LedgerError, OpenCall, OwedAtOpen, PostInput, PostOutcome, ReviewContent, ReviewPool, Stamp};
 use billrecon_model::{Attestation, Finding, History, LineMonth, Severity};
 use billrecon_parser::progress::Progress;
 use billrecon_parser::usage::Outside;
@@ -131,10 +131,47 @@ pub fn read_with(
     Ok(MonthRead { loaded, facts: fold.facts })
 }
 
-/// The month's calls on assigned lines, each with the employee holding the line that day (a
-/// line held part of the period shows only the days they held it), for `billrecon open`.
-pub fn open_calls(month_dir: &Path) -> Result<(Loaded, Vec<OpenCall>), PipelineError> {
+/// What `billrecon open` records: the month's calls on assigned lines, each with the employee
+/// holding the line that day (a line held part of the period shows only the days they held it),
+/// and, for the preview of what each will owe, the rules' overage pools and the other
+/// liabilities the rules found.
+pub fn open_month(month_dir: &Path) -> Result<(Loaded, ReviewContent), PipelineError> {
     let (loaded, usage) = billrecon_parser::load_month(month_dir)?;
+    let calls = calls_of(&loaded, &usage);
+    let ctx = Ctx::new(&loaded.month, &usage);
+    let pools = billrecon_rules::overage_pools(&ctx)
+        .into_iter()
+        .filter(|p| !p.employee_id.is_empty())
+        .map(|p| ReviewPool {
+            employee_id: p.employee_id,
+            line: p.line.as_str().to_string(),
+            pool: p.pool.to_string(),
+            unit: p.unit.to_string(),
+            plan: p.plan,
+            allowance: p.allowance,
+            used: p.used,
+            personal: p.personal,
+            charge: p.charge,
+            counted: p.personal_sources.iter().map(|s| s.to_string()).collect(),
+        })
+        .collect();
+    let owed = billrecon_rules::evaluate_ctx(&ctx)
+        .into_iter()
+        .filter(|f| {
+            f.employee_liable > Decimal::ZERO && f.rule != billrecon_model::Rule::PersonalOverage && !f.employee_id.is_empty()
+        })
+        .map(|f| OwedAtOpen {
+            employee_id: f.employee_id.clone(),
+            rule: f.rule.as_str().to_string(),
+            sources: f.sources.iter().map(|s| s.to_string()).collect(),
+            detail: f.detail,
+            amount: f.employee_liable,
+        })
+        .collect();
+    Ok((loaded, ReviewContent { calls, pools, owed }))
+}
+
+fn calls_of(loaded: &Loaded, usage: &billrecon_model::UsageTable) -> Vec<OpenCall> {
     let m = &loaded.month;
     let book = billrecon_model::LineBook::new(&m.period, &m.inventory);
     let mut calls = Vec::new();
@@ -171,7 +208,7 @@ pub fn open_calls(month_dir: &Path) -> Result<(Loaded, Vec<OpenCall>), PipelineE
             account_code: a.account_code.clone(),
         });
     }
-    Ok((loaded, calls))
+    calls
 }
 
 /// FNV-1a, 64 bits: a call's id from its content.

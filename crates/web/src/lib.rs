@@ -78,6 +78,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/me", get(pages::me))
         .route("/me/{month}", get(pages::me_month))
         .route("/me/{month}/attest", post(pages::attest))
+        .route("/me/{month}/preview", post(pages::me_preview))
         .route("/months/{month}/attestations", get(pages::attestations))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(Arc::clone(&app), guard::guard))

@@ -782,6 +782,85 @@ fn pretty(n: &str) -> String {
 
 pub async fn me_month(State(app): State<Arc<App>>, headers: HeaderMap, Path(month): Path<String>, RawQuery(q): RawQuery) -> Page {
     let v = viewer(&app, &headers).await?;
+    me_month_page(&app, v, month, q.unwrap_or_default(), None).await
+}
+
+/// The preview of what the ticked calls make the employee owe: a fragment for the page's script,
+/// or (JavaScript off) the whole page with those calls ticked.
+pub async fn me_preview(State(app): State<Arc<App>>, headers: HeaderMap, Path(month): Path<String>, body: Bytes) -> Page {
+    let v = viewer(&app, &headers).await?;
+    let form = Form::parse(&body);
+    v.check_form(&form)?;
+    let ticked: Vec<String> = form.0.iter().filter(|(k, _)| k == "personal").map(|(_, v)| v.clone()).collect();
+    if headers.get("x-billrecon-fragment").is_none() {
+        return me_month_page(&app, v, month, String::new(), Some(ticked)).await;
+    }
+    v.only(&[Role::Employee])?;
+    let Scope::Employee(emp) = v.scope.clone() else { return Err(Failure::NotFound) };
+    let m = month.clone();
+    let (calls, pools, owed) = app
+        .db(move |l| {
+            let calls = l.calls_of(&m, &emp)?;
+            let (pools, owed) = l.review_money(&m, &emp)?;
+            Ok((calls, pools, owed))
+        })
+        .await?;
+    if calls.is_empty() {
+        return Err(Failure::NotFound);
+    }
+    page(PreviewFragment { month, p: preview_of(&calls, &ticked, &pools, &owed) })
+}
+
+/// The rules' preview for the calls ticked.
+fn preview_of(
+    calls: &[billrecon_ledger::OpenCall],
+    ticked: &[String],
+    pools: &[billrecon_ledger::ReviewPool],
+    owed: &[billrecon_ledger::OwedAtOpen],
+) -> PreviewView {
+    use billrecon_rules::preview::{preview, PoolNow, PreviewInput};
+    let ticked: Vec<&billrecon_ledger::OpenCall> = calls.iter().filter(|c| ticked.contains(&c.id)).collect();
+    let already: Vec<&str> = owed.iter().flat_map(|o| o.sources.iter().map(String::as_str)).collect();
+    let input = PreviewInput {
+        owed: owed.iter().map(|o| (billrecon_model::label(&o.rule).to_string(), o.detail.clone(), o.amount)).collect(),
+        calls: ticked
+            .iter()
+            .filter(|c| c.charge > Decimal::ZERO && !already.contains(&c.source.as_str()))
+            .map(|c| (format!("{} {} to {}", c.date, c.time.get(..5).unwrap_or(""), pretty(&c.number)), c.charge))
+            .collect(),
+        pools: pools
+            .iter()
+            .map(|p| {
+                // Minutes (or messages) ticked on the pool's line that were not counted already.
+                let added: Decimal = ticked
+                    .iter()
+                    .filter(|c| c.line == p.line && c.kind == p.pool && !p.counted.contains(&c.source))
+                    .map(|c| c.quantity.parse::<Decimal>().unwrap_or_default())
+                    .sum();
+                PoolNow {
+                    line: p.line.clone(),
+                    pool: p.pool.clone(),
+                    unit: p.unit.clone(),
+                    plan: p.plan.clone(),
+                    allowance: p.allowance,
+                    used: p.used,
+                    personal: p.personal + added,
+                    charge: p.charge,
+                }
+            })
+            .collect(),
+    };
+    let (lines, total) = preview(&input);
+    PreviewView {
+        lines: lines
+            .into_iter()
+            .map(|l| PreviewRow { what: l.what, arithmetic: l.arithmetic, amount: billrecon_report::money(l.amount) })
+            .collect(),
+        total: billrecon_report::money(total),
+    }
+}
+
+async fn me_month_page(app: &Arc<App>, v: Viewer, month: String, q: String, ticked_now: Option<Vec<String>>) -> Page {
     v.only(&[Role::Employee])?;
     let Scope::Employee(emp) = v.scope.clone() else { return Err(Failure::NotFound) };
     let m = month.clone();
@@ -796,11 +875,12 @@ pub async fn me_month(State(app): State<Arc<App>>, headers: HeaderMap, Path(mont
             let remembered = l.remembered_numbers(&m, &emp)?;
             let late: Vec<(String, Decimal)> =
                 l.adjustments(&m)?.into_iter().filter(|a| a.0 == emp).map(|a| (a.1, a.2)).collect();
-            Ok(Some((review, calls, signature, remembered, late)))
+            let money = l.review_money(&m, &emp)?;
+            Ok(Some((review, calls, signature, remembered, late, money)))
         })
         .await?;
-    let Some((review, calls, signature, remembered, late)) = data else { return Err(Failure::NotFound) };
-    let said = Form::parse(q.unwrap_or_default().as_bytes());
+    let Some((review, calls, signature, remembered, late, (pools, owed))) = data else { return Err(Failure::NotFound) };
+    let said = Form::parse(q.as_bytes());
     let message = match said.get("said") {
         Some("signed") => Some("Signed: your attestation is recorded.".to_string()),
         Some("late") => Some(
@@ -818,16 +898,17 @@ pub async fn me_month(State(app): State<Arc<App>>, headers: HeaderMap, Path(mont
     let late: Vec<(String, String)> = late.iter().map(|(id, amt)| (described(id), billrecon_report::money(*amt))).collect();
     let signed =
         signature.as_ref().map(|s| format!("You signed on {} ({} call(s) marked personal).", s.signed_at, s.calls.len()));
-    let rows = calls
+    let rows: Vec<CallRow> = calls
         .iter()
         .map(|c| {
             let in_signature = signature.as_ref().is_some_and(|s| s.calls.contains(&c.id));
             let earlier = remembered.iter().find(|(n, _)| *n == c.number && !c.number.is_empty());
-            let (ticked, why) = match (signature.is_some(), in_signature, earlier) {
-                (true, true, _) => (true, "as you signed".to_string()),
-                (true, false, _) => (false, String::new()),
-                (false, _, Some((_, m))) => (true, format!("you marked this number personal in {m}")),
-                (false, _, None) => (false, String::new()),
+            let (ticked, why) = match (&ticked_now, signature.is_some(), in_signature, earlier) {
+                (Some(now), ..) => (now.contains(&c.id), String::new()),
+                (None, true, true, _) => (true, "as you signed".to_string()),
+                (None, true, false, _) => (false, String::new()),
+                (None, false, _, Some((_, m))) => (true, format!("you marked this number personal in {m}")),
+                (None, false, _, None) => (false, String::new()),
             };
             CallRow {
                 id: c.id.clone(),
@@ -850,6 +931,7 @@ pub async fn me_month(State(app): State<Arc<App>>, headers: HeaderMap, Path(mont
         closed: review.closed,
         message,
         signed,
+        p: preview_of(&calls, &rows.iter().filter(|r| r.ticked).map(|r| r.id.clone()).collect::<Vec<_>>(), &pools, &owed),
         calls: rows,
         late,
         policy: billrecon_ledger::POLICY_AFFIRMED,

@@ -281,8 +281,30 @@ pub struct MeMonthPage {
     pub calls: Vec<CallRow>,
     /// Calls that became theirs after posting: (the call, its charge).
     pub late: Vec<(String, String)>,
+    pub p: PreviewView,
     pub policy: &'static str,
     pub csrf: String,
+}
+
+/// What the employee will owe, as the rules compute it for the calls ticked.
+pub struct PreviewView {
+    /// (for what, the arithmetic, the amount).
+    pub lines: Vec<PreviewRow>,
+    pub total: String,
+}
+
+pub struct PreviewRow {
+    pub what: String,
+    pub arithmetic: String,
+    pub amount: String,
+}
+
+/// The preview alone: what a tick answers with.
+#[derive(Template)]
+#[template(path = "preview.html")]
+pub struct PreviewFragment {
+    pub month: String,
+    pub p: PreviewView,
 }
 
 pub struct AttestationRow {

@@ -14,7 +14,7 @@ mod invoice_mismatch;
 mod missing_authorization;
 mod not_billed;
 mod personal_call_charge;
-mod personal_overage;
+pub mod personal_overage;
 mod repeat_finding;
 mod terminated_employee;
 mod third_party_charge;

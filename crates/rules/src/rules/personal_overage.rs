@@ -124,77 +124,158 @@ fn allowance(
     })
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
+/// A line's overage pool as the rule sees it: what an employee's share is computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OveragePool {
+    pub line: PhoneNumber,
+    /// `voice` (minutes) or `text` (messages).
+    pub pool: &'static str,
+    pub unit: &'static str,
+    /// Who owes the share: the line's holder on the period's last assigned day.
+    pub employee_id: String,
+    pub plan: String,
+    /// A, U, P, C.
+    pub allowance: Decimal,
+    pub used: Decimal,
+    pub personal: Decimal,
+    pub charge: Decimal,
+    /// The usage rows already counted in P (chargeable directory assistance, attested calls).
+    pub personal_sources: Vec<SourceRef>,
+}
+
+/// O, B, I and the share C × I / O (half away from zero, to the cent, at most C).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    pub over: Decimal,
+    pub business_over: Decimal,
+    pub personal_over: Decimal,
+    pub liable: Decimal,
+}
+
+/// The rule's arithmetic: `None` when there is no overage or personal use caused none of it.
+pub fn share(charge: Decimal, allowance: Decimal, used: Decimal, personal: Decimal) -> Option<Share> {
+    let o = (used - allowance).max(Decimal::ZERO);
+    let b = (used - personal - allowance).max(Decimal::ZERO);
+    let i = o - b;
+    if o <= Decimal::ZERO || i <= Decimal::ZERO {
+        return None;
+    }
+    Some(Share { over: o, business_over: b, personal_over: i, liable: round_cents(charge * i / o).min(charge) })
+}
+
+/// A pool of a line with an overage charge, walked once for the rule and for [`pools`].
+struct Walked<'c> {
+    line: PhoneNumber,
+    kind: UsageType,
+    pool_name: &'static str,
+    unit: &'static str,
+    items: Vec<&'c billrecon_model::Charge>,
+    c: Decimal,
+    last_day: chrono::NaiveDate,
+    a: &'c Assignment,
+    known: Result<Known, Unknown>,
+}
+
+fn walk<'c>(ctx: &'c Ctx<'_>) -> Vec<Walked<'c>> {
     let mut out = Vec::new();
     for (line, charges) in &ctx.billed {
         for (kind, category, pool_name, unit) in POOLS {
-            let items: Vec<_> = charges.iter().filter(|c| c.category == *category).collect();
+            let items: Vec<&billrecon_model::Charge> = charges.iter().copied().filter(|c| c.category == *category).collect();
             let c: Decimal = items.iter().map(|c| c.amount).sum();
             if items.is_empty() || c <= Decimal::ZERO {
                 continue;
             }
             // The plan of the assignment in effect on the period's last assigned day.
             let Some((last_day, a)) = ctx.book.last_assigned(line) else { continue };
-            let known = match allowance(ctx, line, a, *kind, pool_name, c) {
-                Ok(k) => k,
-                Err(u) => {
-                    let mut d = Draft::new(Rule::PersonalOverage, u.severity, Some(*line), u.detail);
-                    d.employee_id = a.employee_id.clone();
-                    d.account_code = a.account_code.clone();
-                    d.amount = c;
-                    d.sources = items.iter().map(|i| i.source.clone()).chain(u.sources).collect();
-                    out.push(d);
-                    continue;
-                }
-            };
-            let Allowance::Limited(a_allow) = known.allowance else { continue }; // unlimited: no overage
-            let usage = ctx.facts.line(line);
-            let pool = usage.map(|u| if *kind == UsageType::Voice { &u.voice } else { &u.text });
-            let u = pool.map_or(Decimal::ZERO, |p| p.used);
-            let p = pool.map_or(Decimal::ZERO, |p| p.personal);
-            let o = (u - a_allow).max(Decimal::ZERO);
-            let b = (u - p - a_allow).max(Decimal::ZERO);
-            let i = o - b;
-            if o <= Decimal::ZERO || i <= Decimal::ZERO {
+            let known = allowance(ctx, line, a, *kind, pool_name, c);
+            out.push(Walked { line: *line, kind: *kind, pool_name, unit, items, c, last_day, a, known });
+        }
+    }
+    out
+}
+
+/// Every pool whose allowance is known and limited, with its U and P: what a preview of an
+/// employee's share recomputes with more calls marked personal.
+pub fn pools(ctx: &Ctx<'_>) -> Vec<OveragePool> {
+    walk(ctx)
+        .into_iter()
+        .filter_map(|w| {
+            let Ok(known) = &w.known else { return None };
+            let Allowance::Limited(a_allow) = known.allowance else { return None };
+            let pool = ctx.facts.line(&w.line).map(|u| if w.kind == UsageType::Voice { &u.voice } else { &u.text });
+            Some(OveragePool {
+                line: w.line,
+                pool: w.pool_name,
+                unit: w.unit,
+                employee_id: w.a.employee_id.clone(),
+                plan: known.plan.clone(),
+                allowance: a_allow,
+                used: pool.map_or(Decimal::ZERO, |p| p.used),
+                personal: pool.map_or(Decimal::ZERO, |p| p.personal),
+                charge: w.c,
+                personal_sources: pool.map(|p| p.personal_sources.clone()).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
+    let mut out = Vec::new();
+    for w in walk(ctx) {
+        let (line, a, c, items, pool_name, unit) = (&w.line, w.a, w.c, &w.items, w.pool_name, w.unit);
+        let known = match w.known {
+            Ok(k) => k,
+            Err(u) => {
+                let mut d = Draft::new(Rule::PersonalOverage, u.severity, Some(*line), u.detail);
+                d.employee_id = a.employee_id.clone();
+                d.account_code = a.account_code.clone();
+                d.amount = c;
+                d.sources = items.iter().map(|i| i.source.clone()).chain(u.sources).collect();
+                out.push(d);
                 continue;
             }
-            let liable = round_cents(c * i / o).min(c);
-            let detail = format!(
-                "{u} {pool_name} {unit} used on plan {} ({a_allow} included{}), {p} of them personal: personal use caused {i} of the {o} {unit} over, so {} repays {} × {i} ÷ {o} = {}.",
-                known.plan,
-                known.says,
-                who(a),
-                money(c),
-                money(liable)
-            );
-            let mut d = Draft::new(Rule::PersonalOverage, Severity::Charge, Some(*line), detail);
-            d.employee_id = a.employee_id.clone();
-            d.account_code = a.account_code.clone();
-            d.amount = c;
-            d.employee_liable = liable;
-            d.liable_on = Some(last_day);
-            d.sources = items.iter().map(|i| i.source.clone()).collect();
-            if let Some(pool) = pool {
-                d.sources.extend(pool.personal_sources.iter().cloned());
-            }
-            if let Some(s) = ctx.stated.get(&(*line, *kind)).filter(|_| known.from.starts_with("the carrier")) {
-                d.sources.push(s.source.clone());
-            }
-            d.overage = Some(Overage {
-                pool: pool_name.to_string(),
-                unit: unit.to_string(),
-                plan: known.plan,
-                allowance: a_allow,
-                allowance_from: known.from,
-                used: u,
-                personal: p,
-                charge: c,
-                over: o,
-                business_over: b,
-                personal_over: i,
-            });
-            out.push(d);
+        };
+        let Allowance::Limited(a_allow) = known.allowance else { continue }; // unlimited: no overage
+        let usage = ctx.facts.line(line);
+        let pool = usage.map(|u| if w.kind == UsageType::Voice { &u.voice } else { &u.text });
+        let u = pool.map_or(Decimal::ZERO, |p| p.used);
+        let p = pool.map_or(Decimal::ZERO, |p| p.personal);
+        let Some(Share { over: o, business_over: b, personal_over: i, liable }) = share(c, a_allow, u, p) else { continue };
+        let detail = format!(
+            "{u} {pool_name} {unit} used on plan {} ({a_allow} included{}), {p} of them personal: personal use caused {i} of the {o} {unit} over, so {} repays {} × {i} ÷ {o} = {}.",
+            known.plan,
+            known.says,
+            who(a),
+            money(c),
+            money(liable)
+        );
+        let mut d = Draft::new(Rule::PersonalOverage, Severity::Charge, Some(*line), detail);
+        d.employee_id = a.employee_id.clone();
+        d.account_code = a.account_code.clone();
+        d.amount = c;
+        d.employee_liable = liable;
+        d.liable_on = Some(w.last_day);
+        d.sources = items.iter().map(|i| i.source.clone()).collect();
+        if let Some(pool) = pool {
+            d.sources.extend(pool.personal_sources.iter().cloned());
         }
+        if let Some(s) = ctx.stated.get(&(*line, w.kind)).filter(|_| known.from.starts_with("the carrier")) {
+            d.sources.push(s.source.clone());
+        }
+        d.overage = Some(Overage {
+            pool: pool_name.to_string(),
+            unit: unit.to_string(),
+            plan: known.plan,
+            allowance: a_allow,
+            allowance_from: known.from,
+            used: u,
+            personal: p,
+            charge: c,
+            over: o,
+            business_over: b,
+            personal_over: i,
+        });
+        out.push(d);
     }
     out
 }
