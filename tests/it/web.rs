@@ -390,3 +390,56 @@ fn a_late_attestation_is_an_adjustment_and_the_posted_month_is_unchanged() {
     let receivables = billrecon(&["receivables", "--ledger", l, "--employee", "E1012", "--format", "csv"], None, 0);
     assert!(receivables.contains("E1012"), "{receivables}");
 }
+
+/// The sample month posted with no attestation at all, then its personal calls signed late by
+/// their employees: the adjustments (a call's own charge, an overage share recomputed by the
+/// rules) bring each employee to the cents the month with the CSV posts.
+#[test]
+fn late_signatures_reach_the_same_money_as_timely_ones() {
+    let with_csv = posted("2026-10");
+    let (_dir, m, ledger) = server::opened_without_csv();
+    let l = ledger.to_str().unwrap();
+    let pw = format!("{}\n", server::PASSWORD);
+    for (login, emp) in [("e1001", "E1001"), ("e1008", "E1008")] {
+        billrecon(
+            &["user", "add", login, "--role", "employee", "--employee", emp, "--password-stdin", "--ledger", l],
+            Some(&pw),
+            0,
+        );
+    }
+    billrecon(&["post", m.to_str().unwrap(), "--ledger", l, "-q"], None, 1);
+    let s = Server::start(&ledger);
+    let origin = format!("http://{}", s.addr);
+    type Mark<'a> = (&'a str, &'a str);
+    let marks: [(&str, &[Mark<'_>]); 2] =
+        [("e1001", &[("2026-10-09", "18:42"), ("2026-10-17", "19:05")]), ("e1008", &[("2026-10-12", "20:15")])];
+    for (login, calls) in marks {
+        let c = server::login(&s.addr, login);
+        let page = request(&s.addr, "GET", "/me/2026-10", &[("Cookie", &c)], "");
+        let mut fields =
+            vec![("csrf".to_string(), server::csrf_of(&page.body)), ("password".to_string(), server::PASSWORD.to_string())];
+        for (date, time) in calls {
+            let id = page
+                .body
+                .split("<tr data-call=\"")
+                .skip(1)
+                .find(|r| r.contains(&format!("<td class=\"nw\">{date}</td><td class=\"nw\">{time}</td>")))
+                .map(|r| r.split('"').next().unwrap().to_string())
+                .unwrap();
+            fields.push(("personal".to_string(), id));
+        }
+        let body: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let a = request(&s.addr, "POST", "/me/2026-10/attest", &[("Cookie", &c), ("Origin", &origin)], &form(&body));
+        assert_eq!(a.header("location"), Some("/me/2026-10?said=late"), "{}", a.body);
+        // The same signature again adds nothing.
+        request(&s.addr, "POST", "/me/2026-10/attest", &[("Cookie", &c), ("Origin", &origin)], &form(&body));
+    }
+    let owed = |db: &std::path::Path| -> Vec<(String, i64)> {
+        let c = rusqlite::Connection::open(db).unwrap();
+        let mut st = c.prepare("SELECT employee_id, SUM(amount_cents) FROM receivables WHERE employee_id IN ('E1001', 'E1008') GROUP BY employee_id ORDER BY 1").unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(owed(&ledger), owed(&with_csv.ledger));
+    assert_eq!(owed(&ledger), [("E1001".to_string(), 1189), ("E1008".to_string(), 350)]);
+    billrecon(&["ledger", "verify", "--ledger", l], None, 0);
+}

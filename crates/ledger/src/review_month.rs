@@ -50,7 +50,13 @@ pub struct ReviewPool {
     pub charge: Decimal,
     /// The usage rows already counted personal, `FILE[:SHEET]:ROW`.
     pub counted: Vec<String>,
+    /// The account the share moves from (credited by a late attestation's adjustment).
+    pub account_code: String,
 }
+
+/// A late signature's added share of an overage pool: `(pool, P the share was charged at, P now)`
+/// to the more owed, by the rules' arithmetic (the caller's; the ledger does none of its own).
+pub type MoreOwed<'a> = &'a dyn Fn(&ReviewPool, Decimal, Decimal) -> Decimal;
 
 /// What an employee owed at opening besides overage shares (directory assistance, calls
 /// attested on paper), as the rules found it.
@@ -302,8 +308,8 @@ impl Ledger {
         drop(insert);
         for p in &content.pools {
             tx.execute(
-                "INSERT INTO review_pools (review_id, employee_id, line, pool, unit, plan, allowance, used, personal, charge_cents, counted)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO review_pools (review_id, employee_id, line, pool, unit, plan, allowance, used, personal, charge_cents, counted, account_code)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     review,
                     p.employee_id,
@@ -315,7 +321,8 @@ impl Ledger {
                     p.used.to_string(),
                     p.personal.to_string(),
                     cents(p.charge),
-                    p.counted.join(SEP)
+                    p.counted.join(SEP),
+                    p.account_code
                 ],
             )?;
         }
@@ -333,43 +340,7 @@ impl Ledger {
     /// An employee's overage pools and what else they owed, as the month was opened.
     pub fn review_money(&self, month: &str, employee: &str) -> Result<(Vec<ReviewPool>, Vec<OwedAtOpen>)> {
         let Some(r) = latest_review(&self.conn, month)? else { return Ok((vec![], vec![])) };
-        let dec = |s: String| s.parse::<Decimal>().unwrap_or_default();
-        let split = |s: String| s.split(SEP).filter(|x| !x.is_empty()).map(str::to_string).collect::<Vec<_>>();
-        let mut st = self.conn.prepare_cached(
-            "SELECT employee_id, line, pool, unit, plan, allowance, used, personal, charge_cents, counted FROM review_pools
-             WHERE review_id = ?1 AND employee_id = ?2 ORDER BY line, pool",
-        )?;
-        let pools = st
-            .query_map(params![r.id, employee], |x| {
-                Ok(ReviewPool {
-                    employee_id: x.get(0)?,
-                    line: x.get(1)?,
-                    pool: x.get(2)?,
-                    unit: x.get(3)?,
-                    plan: x.get(4)?,
-                    allowance: dec(x.get(5)?),
-                    used: dec(x.get(6)?),
-                    personal: dec(x.get(7)?),
-                    charge: money(x.get(8)?),
-                    counted: split(x.get(9)?),
-                })
-            })?
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let mut st = self.conn.prepare_cached(
-            "SELECT employee_id, rule, detail, amount_cents, sources FROM review_owed WHERE review_id = ?1 AND employee_id = ?2 ORDER BY rowid",
-        )?;
-        let owed = st
-            .query_map(params![r.id, employee], |x| {
-                Ok(OwedAtOpen {
-                    employee_id: x.get(0)?,
-                    rule: x.get(1)?,
-                    detail: x.get(2)?,
-                    amount: money(x.get(3)?),
-                    sources: split(x.get(4)?),
-                })
-            })?
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok((pools, owed))
+        review_money_on(&self.conn, r.id, employee)
     }
 
     /// The months opened for review in which `employee` has calls, newest first, with each
@@ -414,6 +385,7 @@ impl Ledger {
         employee: &str,
         login: &FreeText,
         personal: &[String],
+        more_owed: MoreOwed<'_>,
         stamp: &Stamp,
     ) -> Result<AttestOutcome> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -445,7 +417,8 @@ impl Ledger {
         let id = tx.last_insert_rowid();
         let mut out = AttestOutcome { id, late: r.closed, ..Default::default() };
         if let Some(post) = post {
-            late_adjustments(&tx, month, employee, r.id, post, id, &calls, &mine, stamp, &mut out)?;
+            let late = Late { month, employee, review: r.id, post, attestation: id, stamp };
+            late.adjust(&tx, &calls, &mine, more_owed, &mut out)?;
         }
         pause_before_commit();
         tx.commit()?;
@@ -543,92 +516,215 @@ impl Ledger {
     }
 }
 
-/// A late signature's adjustments, written in the signature's transaction.
-#[allow(clippy::too_many_arguments)]
-fn late_adjustments(
-    tx: &rusqlite::Transaction<'_>,
-    month: &str,
-    employee: &str,
+/// An employee's pools and other liabilities of a review, read on `conn`.
+fn review_money_on(conn: &rusqlite::Connection, review: i64, employee: &str) -> Result<(Vec<ReviewPool>, Vec<OwedAtOpen>)> {
+    let dec = |s: String| s.parse::<Decimal>().unwrap_or_default();
+    let split = |s: String| s.split(SEP).filter(|x| !x.is_empty()).map(str::to_string).collect::<Vec<_>>();
+    let mut st = conn.prepare_cached(
+            "SELECT employee_id, line, pool, unit, plan, allowance, used, personal, charge_cents, counted, account_code FROM review_pools
+             WHERE review_id = ?1 AND employee_id = ?2 ORDER BY line, pool",
+        )?;
+    let pools = st
+        .query_map(params![review, employee], |x| {
+            Ok(ReviewPool {
+                employee_id: x.get(0)?,
+                line: x.get(1)?,
+                pool: x.get(2)?,
+                unit: x.get(3)?,
+                plan: x.get(4)?,
+                allowance: dec(x.get(5)?),
+                used: dec(x.get(6)?),
+                personal: dec(x.get(7)?),
+                charge: money(x.get(8)?),
+                counted: split(x.get(9)?),
+                account_code: x.get(10)?,
+            })
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut st = conn.prepare_cached(
+            "SELECT employee_id, rule, detail, amount_cents, sources FROM review_owed WHERE review_id = ?1 AND employee_id = ?2 ORDER BY rowid",
+        )?;
+    let owed = st
+        .query_map(params![review, employee], |x| {
+            Ok(OwedAtOpen {
+                employee_id: x.get(0)?,
+                rule: x.get(1)?,
+                detail: x.get(2)?,
+                amount: money(x.get(3)?),
+                sources: split(x.get(4)?),
+            })
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok((pools, owed))
+}
+
+/// A late signature, its adjustments written in its transaction.
+struct Late<'a> {
+    month: &'a str,
+    employee: &'a str,
     review: i64,
     post: i64,
     attestation: i64,
-    calls: &[&str],
-    mine: &[OpenCall],
-    stamp: &Stamp,
-    out: &mut AttestOutcome,
-) -> Result<()> {
-    // What counted when the month was posted: the latest signature the close saw.
-    let last: i64 = tx.query_row("SELECT last_attestation FROM review_closes WHERE review_id = ?1", [review], |r| r.get(0))?;
-    let before: Vec<String> = tx
-        .query_row(
-            "SELECT calls FROM attestations WHERE month = ?1 AND employee_id = ?2 AND id <= ?3 ORDER BY id DESC LIMIT 1",
+    stamp: &'a Stamp,
+}
+
+impl Late<'_> {
+    fn adjust(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        calls: &[&str],
+        mine: &[OpenCall],
+        more_owed: MoreOwed<'_>,
+        out: &mut AttestOutcome,
+    ) -> Result<()> {
+        let (month, employee) = (self.month, self.employee);
+        // Every signature since the close saw, from the one the posting counted on.
+        let last: i64 =
+            tx.query_row("SELECT last_attestation FROM review_closes WHERE review_id = ?1", [self.review], |r| r.get(0))?;
+        let signed: Vec<Vec<String>> = {
+            let mut st = tx.prepare(
+                "SELECT calls FROM attestations WHERE month = ?1 AND employee_id = ?2 AND id < ?3
+                   AND id >= COALESCE((SELECT MAX(id) FROM attestations WHERE month = ?1 AND employee_id = ?2 AND id <= ?4), 0)
+                 ORDER BY id",
+            )?;
+            let v = st
+                .query_map(params![month, employee, self.attestation, last], |r| r.get::<_, String>(0))?
+                .map(|c| c.map(|c| c.split(SEP).filter(|x| !x.is_empty()).map(str::to_string).collect()))
+                .collect::<std::result::Result<_, _>>()?;
+            v
+        };
+        // The posting counted the signature the close saw (none: nothing signed on the web).
+        let at_close: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(id), 0) FROM attestations WHERE month = ?1 AND employee_id = ?2 AND id <= ?3",
             params![month, employee, last],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()?
-        .map(|c| c.split(SEP).filter(|x| !x.is_empty()).map(str::to_string).collect())
-        .unwrap_or_default();
-    let adjusted: Vec<String> = {
-        let mut st = tx.prepare("SELECT call_id FROM adjustments WHERE month = ?1 AND employee_id = ?2")?;
-        let v = st.query_map(params![month, employee], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
-        v
-    };
-    out.corrections = before.iter().filter(|b| !calls.contains(&b.as_str())).count();
-    let (receivable, due_days): (String, i64) =
-        tx.query_row("SELECT receivable_account, notice_due_days FROM posts WHERE id = ?1", [post], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-    let date = stamp.at.date_naive();
-    let due = (date + chrono::Duration::days(due_days)).to_string();
-    let mut charged = tx.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM findings WHERE month = ?1 AND rule IN ('personal_call_charge', 'directory_assistance')
-                AND ('; ' || sources || ';') LIKE ('%; ' || ?2 || ';%'))",
-    )?;
-    for id in calls.iter().filter(|c| !before.iter().any(|b| b == *c) && !adjusted.iter().any(|a| a == *c)) {
-        let Ok(at) = mine.binary_search_by(|m| m.id.as_str().cmp(id)) else { continue };
-        let c = &mine[at];
-        if c.charge <= Decimal::ZERO {
-            out.to_review += 1;
-            continue;
+            |r| r.get(0),
+        )?;
+        let before: Vec<String> = if at_close > 0 { signed.first().cloned().unwrap_or_default() } else { vec![] };
+        let adjusted: Vec<String> = {
+            let mut st = tx.prepare("SELECT call_id FROM adjustments WHERE month = ?1 AND employee_id = ?2")?;
+            let v = st.query_map(params![month, employee], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+            v
+        };
+        out.corrections = before.iter().filter(|b| !calls.contains(&b.as_str())).count();
+        let mut charged = tx.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM findings WHERE month = ?1 AND rule IN ('personal_call_charge', 'directory_assistance')
+                    AND ('; ' || sources || ';') LIKE ('%; ' || ?2 || ';%'))",
+        )?;
+        let find = |id: &str| mine.binary_search_by(|m| m.id.as_str().cmp(id)).ok().map(|i| &mine[i]);
+        for id in calls.iter().filter(|c| !before.iter().any(|b| b == *c) && !adjusted.iter().any(|a| a == *c)) {
+            let Some(c) = find(id) else { continue };
+            if c.charge <= Decimal::ZERO {
+                continue;
+            }
+            if charged.query_row(params![month, c.source], |r| r.get::<_, bool>(0))? {
+                continue;
+            }
+            let reason = format!(
+                "call on {} at {} to {} ({}) attested personal after posting",
+                c.date,
+                c.time.get(..5).unwrap_or(""),
+                c.number,
+                c.source
+            );
+            self.write(tx, &c.id, &c.account_code, &c.line, cents(c.charge), &reason, &c.source)?;
+            out.adjusted.push((c.id.clone(), c.charge));
         }
-        if charged.query_row(params![month, c.source], |r| r.get::<_, bool>(0))? {
-            continue;
+        // Overage shares: the personal minutes (or messages) of a pool's line, at the highest any
+        // signature since the posting charged, against now.
+        let (pools, _) = review_money_on(tx, self.review, employee)?;
+        let personal_of = |p: &ReviewPool, ids: &[String]| -> Decimal {
+            let added: Decimal = ids
+                .iter()
+                .filter_map(|i| find(i))
+                .filter(|c| c.line == p.line && c.kind == p.pool && !p.counted.contains(&c.source))
+                .map(|c| c.quantity.parse::<Decimal>().unwrap_or_default())
+                .sum();
+            p.personal + added
+        };
+        let now_ids: Vec<String> = calls.iter().map(|c| c.to_string()).collect();
+        let mut in_a_pool = 0;
+        for p in &pools {
+            let charged_at = signed.iter().map(|ids| personal_of(p, ids)).chain(std::iter::once(personal_of(p, &before))).max();
+            let charged_at = charged_at.unwrap_or(p.personal);
+            let now = personal_of(p, &now_ids);
+            in_a_pool += now_ids.iter().filter_map(|i| find(i)).filter(|c| c.line == p.line && c.kind == p.pool).count();
+            let more = more_owed(p, charged_at, now);
+            if more > Decimal::ZERO {
+                let reason = format!(
+                    "{} more {} marked personal on {} after posting: its overage share now {} personal of {} used ({} included)",
+                    now - charged_at,
+                    p.unit,
+                    p.line,
+                    now,
+                    p.used,
+                    p.allowance
+                );
+                let key = format!("POOL {} {} {}", p.line, p.pool, self.attestation);
+                self.write(tx, &key, &p.account_code, &p.line, cents(more), &reason, "")?;
+                out.adjusted.push((key, more));
+            }
         }
-        let amount = cents(c.charge);
-        let reason = format!(
-            "call on {} at {} to {} ({}) attested personal after posting",
-            c.date,
-            c.time.get(..5).unwrap_or(""),
-            c.number,
-            c.source
-        );
+        let uncharged = calls.iter().filter_map(|i| find(i)).filter(|c| c.charge <= Decimal::ZERO).count();
+        out.to_review = uncharged.saturating_sub(in_a_pool);
+        Ok(())
+    }
+
+    /// One adjustment: a notice for the employee, the program's account credited.
+    #[allow(clippy::too_many_arguments)]
+    fn write(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        key: &str,
+        account: &str,
+        line: &str,
+        amount: i64,
+        reason: &str,
+        source: &str,
+    ) -> Result<()> {
+        let (receivable, due_days): (String, i64) =
+            tx.query_row("SELECT receivable_account, notice_due_days FROM posts WHERE id = ?1", [self.post], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let date = self.stamp.at.date_naive();
+        let due = (date + chrono::Duration::days(due_days)).to_string();
         tx.execute(
             "INSERT INTO adjustments (month, post_id, attestation_id, call_id, employee_id, account_code, amount_cents, reason, date, actor, recorded_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![month, post, attestation, c.id, employee, c.account_code, amount, reason, date.to_string(), stamp.actor.as_str(), stamp.at_text()],
+            params![
+                self.month,
+                self.post,
+                self.attestation,
+                key,
+                self.employee,
+                account,
+                amount,
+                reason,
+                date.to_string(),
+                self.stamp.actor.as_str(),
+                self.stamp.at_text()
+            ],
         )?;
         let adj = tx.last_insert_rowid();
         let finding = format!("LATE-{adj}");
         tx.execute(
             "INSERT INTO receivables (post_id, invoice_id, finding_id, employee_id, account_code, amount_cents, notice_date, due_date)
              VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![post, finding, employee, c.account_code, amount, date.to_string(), due],
+            params![self.post, finding, self.employee, account, amount, date.to_string(), due],
         )?;
         for (acct, emp, signed, debit, credit) in
-            [(c.account_code.as_str(), "", -amount, 0, amount), (receivable.as_str(), employee, amount, amount, 0)]
+            [(account, "", -amount, 0, amount), (receivable.as_str(), self.employee, amount, amount, 0)]
         {
             tx.execute(
                 "INSERT INTO entries (kind, post_id, posting_kind, account_code, employee_id, line, category, description, amount_cents, basis, finding_id, sources, date, adjustment_id)
                  VALUES ('adjustment', ?1, 'late_attestation', ?2, ?3, ?4, '', ?5, ?6, '', ?7, ?8, ?9, ?10)",
-                params![post, acct, emp, c.line, reason, signed, finding, c.source, date.to_string(), adj],
+                params![self.post, acct, emp, line, reason, signed, finding, source, date.to_string(), adj],
             )?;
             tx.execute(
                 "INSERT INTO journal (kind, post_id, account_code, employee_id, debit_cents, credit_cents, memo, date, adjustment_id)
                  VALUES ('adjustment', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![post, acct, emp, debit, credit, format!("{finding}: {reason}"), date.to_string(), adj],
+                params![self.post, acct, emp, debit, credit, format!("{finding}: {reason}"), date.to_string(), adj],
             )?;
         }
-        out.adjusted.push((c.id.clone(), c.charge));
+        Ok(())
     }
-    Ok(())
 }

@@ -266,7 +266,8 @@ CREATE TABLE review_pools (
     used TEXT NOT NULL,
     personal TEXT NOT NULL,
     charge_cents INTEGER NOT NULL,
-    counted TEXT NOT NULL
+    counted TEXT NOT NULL,
+    account_code TEXT NOT NULL
 );
 CREATE INDEX review_pools_employee ON review_pools(review_id, employee_id);
 CREATE TABLE review_owed (

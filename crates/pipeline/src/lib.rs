@@ -153,6 +153,7 @@ pub fn open_month(month_dir: &Path) -> Result<(Loaded, ReviewContent), PipelineE
             personal: p.personal,
             charge: p.charge,
             counted: p.personal_sources.iter().map(|s| s.to_string()).collect(),
+            account_code: p.account_code,
         })
         .collect();
     let owed = billrecon_rules::evaluate_ctx(&ctx)

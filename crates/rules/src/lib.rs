@@ -20,7 +20,9 @@ use billrecon_model::{Finding, Month, Rule, UsageTable};
 pub use ctx::Ctx;
 pub(crate) use ctx::Draft;
 pub use facts::{AttestationIndex, UsageFacts, UsageFold};
-pub use rules::personal_overage::{pools as overage_pools, share as overage_share, OveragePool, Share};
+pub use rules::personal_overage::{
+    more_owed as overage_more_owed, pools as overage_pools, share as overage_share, OveragePool, Share,
+};
 
 /// Every rule over the month and its usage, findings sorted by severity, rule, line, then
 /// sources. (A month read with its usage streamed has no table: fold it with [`UsageFold`]

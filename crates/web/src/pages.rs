@@ -960,7 +960,11 @@ pub async fn attest(State(app): State<Arc<App>>, headers: HeaderMap, Path(month)
             if !ok {
                 return Ok(Err(Failure::Invalid("The password is not right: nothing was signed.".into())));
             }
-            Ok(Ok(l.attest(&m, &emp, &login, &personal, &stamp)?))
+            // A late signature's added overage share: the rules' arithmetic.
+            let more = |p: &billrecon_ledger::ReviewPool, before: Decimal, now: Decimal| {
+                billrecon_rules::overage_more_owed(p.charge, p.allowance, p.used, before, now)
+            };
+            Ok(Ok(l.attest(&m, &emp, &login, &personal, &more, &stamp)?))
         })
         .await?;
     let said = if out?.late { "late" } else { "signed" };

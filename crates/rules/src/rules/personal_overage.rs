@@ -131,8 +131,10 @@ pub struct OveragePool {
     /// `voice` (minutes) or `text` (messages).
     pub pool: &'static str,
     pub unit: &'static str,
-    /// Who owes the share: the line's holder on the period's last assigned day.
+    /// Who owes the share: the line's holder on the period's last assigned day, and the account
+    /// the share moves from.
     pub employee_id: String,
+    pub account_code: String,
     pub plan: String,
     /// A, U, P, C.
     pub allowance: Decimal,
@@ -161,6 +163,13 @@ pub fn share(charge: Decimal, allowance: Decimal, used: Decimal, personal: Decim
         return None;
     }
     Some(Share { over: o, business_over: b, personal_over: i, liable: round_cents(charge * i / o).min(charge) })
+}
+
+/// How much more a pool's share is with `now` personal than with `before` (never less than
+/// nothing): what a late attestation adds.
+pub fn more_owed(charge: Decimal, allowance: Decimal, used: Decimal, before: Decimal, now: Decimal) -> Decimal {
+    let owed = |p| share(charge, allowance, used, p).map_or(Decimal::ZERO, |s| s.liable);
+    (owed(now) - owed(before)).max(Decimal::ZERO)
 }
 
 /// A pool of a line with an overage charge, walked once for the rule and for [`pools`].
@@ -208,6 +217,7 @@ pub fn pools(ctx: &Ctx<'_>) -> Vec<OveragePool> {
                 pool: w.pool_name,
                 unit: w.unit,
                 employee_id: w.a.employee_id.clone(),
+                account_code: w.a.account_code.clone(),
                 plan: known.plan.clone(),
                 allowance: a_allow,
                 used: pool.map_or(Decimal::ZERO, |p| p.used),
