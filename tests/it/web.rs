@@ -306,9 +306,7 @@ fn web_attestations_post_the_same_money_as_the_csv() {
     let s = Server::start(&ledger);
     let c = server::login(&s.addr, "e1001");
     let page = request(&s.addr, "GET", "/me/2026-10", &[("Cookie", &c)], "");
-    assert!(page
-        .body
-        .contains("This month is posted. A call you mark personal now that has a charge of its own is added to what you owe"));
+    assert!(page.body.contains("This month is posted. What a call you mark personal now adds"));
     billrecon(&["ledger", "verify", "--ledger", l], None, 0);
 }
 
