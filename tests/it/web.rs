@@ -441,3 +441,82 @@ fn late_signatures_reach_the_same_money_as_timely_ones() {
     assert_eq!(owed(&ledger), [("E1001".to_string(), 1189), ("E1008".to_string(), 350)]);
     billrecon(&["ledger", "verify", "--ledger", l], None, 0);
 }
+
+/// Opening again: the same files change nothing; changed files are refused, naming the
+/// difference, until --replace, which keeps the signatures of calls still there; a call attested
+/// both in the CSV and on the web counts once; another employee's call answers 404.
+#[test]
+fn reopening_replacing_and_a_call_attested_twice() {
+    let (dir, m, ledger) = server::opened_without_csv();
+    let (l, md) = (ledger.to_str().unwrap(), m.to_str().unwrap());
+    billrecon(
+        &["user", "add", "e1008", "--role", "employee", "--employee", "E1008", "--password-stdin", "--ledger", l],
+        Some(&format!("{}\n", server::PASSWORD)),
+        0,
+    );
+    let s = Server::start(&ledger);
+    let origin = format!("http://{}", s.addr);
+    let c = server::login(&s.addr, "e1008");
+    let page = request(&s.addr, "GET", "/me/2026-10", &[("Cookie", &c)], "");
+    let rows: Vec<&str> = page.body.split("<tr data-call=\"").skip(1).collect();
+    let id_at = |date: &str, time: &str| -> String {
+        rows.iter()
+            .find(|r| r.contains(&format!("<td class=\"nw\">{date}</td><td class=\"nw\">{time}</td>")))
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let toll = id_at("2026-10-12", "20:15");
+    let csrf = server::csrf_of(&page.body);
+    // Another employee's call: 404, nothing signed.
+    let other = request(
+        &s.addr,
+        "POST",
+        "/me/2026-10/attest",
+        &[("Cookie", &c), ("Origin", &origin)],
+        &form(&[("csrf", &csrf), ("password", server::PASSWORD), ("personal", "C0000000000000000")]),
+    );
+    assert_eq!(other.status, 404);
+    let signed = request(
+        &s.addr,
+        "POST",
+        "/me/2026-10/attest",
+        &[("Cookie", &c), ("Origin", &origin)],
+        &form(&[("csrf", &csrf), ("password", server::PASSWORD), ("personal", &toll)]),
+    );
+    assert_eq!(signed.status, 303);
+    drop(s);
+    // The usage changes: one of E1008's other calls is gone from the file.
+    let usage = std::fs::read_to_string(m.join("usage-verizon.csv")).unwrap();
+    let mut lines: Vec<&str> = usage.lines().collect();
+    let gone = lines.iter().position(|l| l.contains("8605550108") && !l.contains("6045550142")).unwrap();
+    lines.remove(gone);
+    std::fs::write(m.join("usage-verizon.csv"), lines.join("\n") + "\n").unwrap();
+    let refused = billrecon(&["open", md, "--ledger", l], None, 2);
+    assert!(
+        refused.contains(
+            "was opened with other calls (0 call(s) now that were not there, 1 then that are not now): run with --replace"
+        ),
+        "{refused}"
+    );
+    let replaced = billrecon(&["open", md, "--ledger", l, "--replace"], None, 0);
+    assert!(replaced.contains("Opened 2026-10 again: 413 calls (0 new, 1 gone)"), "{replaced}");
+    // The CSV attests the same toll call the employee signed: counted once.
+    std::fs::write(
+        m.join("attestations.csv"),
+        "Line,Date,Time,Number,Note\n860-555-0108,10/12/2026,8:15 PM,604-555-0142,Personal call while on vacation\n",
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(m.join("billrecon.toml")).unwrap();
+    std::fs::write(m.join("billrecon.toml"), manifest.replace("[inputs]\n", "[inputs]\nattestations = \"attestations.csv\"\n"))
+        .unwrap();
+    let out = billrecon(&["post", md, "--ledger", l], None, 1);
+    assert!(out.contains("calls employees attested personal on the web: 1"), "{out}");
+    let db = rusqlite::Connection::open(&ledger).unwrap();
+    let e1008: i64 =
+        db.query_row("SELECT SUM(amount_cents) FROM receivables WHERE employee_id = 'E1008'", [], |r| r.get(0)).unwrap();
+    assert_eq!(e1008, 350, "the call's $3.50 once, not twice");
+    drop(dir);
+}

@@ -501,3 +501,45 @@ proptest! {
         prop_assert!(l.verify().is_ok(), "{:?}", l.verify());
     }
 }
+
+fn call(id: &str, employee: &str, date: &str, number: &str) -> OpenCall {
+    OpenCall {
+        id: id.into(),
+        employee_id: employee.into(),
+        line: "8605550101".into(),
+        date: day(date),
+        time: "18:42:00".into(),
+        number: number.into(),
+        kind: "voice".into(),
+        quantity: "12".into(),
+        charge: d("0"),
+        source: format!("usage.csv:{id}"),
+        account_code: "1010-ARTS".into(),
+    }
+}
+
+/// A number an employee marked personal in an earlier month is remembered for them only; a
+/// later signature supersedes an earlier one, both kept; a call not theirs is refused.
+#[test]
+fn remembered_numbers_are_per_employee_and_signatures_supersede() {
+    let (_t, mut l) = open();
+    let content = |calls: Vec<OpenCall>| ReviewContent { calls, ..Default::default() };
+    let sep = content(vec![call("C1", "E1", "2026-09-10", "2035550188"), call("C2", "E2", "2026-09-11", "2035550199")]);
+    l.open_month("2026-09", None, day("2026-10-10"), &sep, false, &stamp()).unwrap();
+    let no_more = |_: &ReviewPool, _: rust_decimal::Decimal, _: rust_decimal::Decimal| rust_decimal::Decimal::ZERO;
+    let e1 = text("e1");
+    l.attest("2026-09", "E1", &e1, &["C1".into()], &no_more, &stamp()).unwrap();
+    let refused = l.attest("2026-09", "E1", &e1, &["C2".into()], &no_more, &stamp()).unwrap_err();
+    assert!(refused.to_string().contains("call C2 is not one of your calls"), "{refused}");
+    let oct = content(vec![call("C3", "E1", "2026-10-03", "2035550188"), call("C4", "E2", "2026-10-04", "2035550188")]);
+    l.open_month("2026-10", None, day("2026-11-10"), &oct, false, &stamp()).unwrap();
+    assert_eq!(l.remembered_numbers("2026-10", "E1").unwrap(), [("2035550188".to_string(), "2026-09".to_string())]);
+    assert!(l.remembered_numbers("2026-10", "E2").unwrap().is_empty(), "never shared with anyone else");
+    // Two signatures: the later counts, both are kept.
+    l.attest("2026-10", "E1", &e1, &["C3".into()], &no_more, &stamp()).unwrap();
+    l.attest("2026-10", "E1", &e1, &[], &no_more, &stamp()).unwrap();
+    assert!(l.signature("2026-10", "E1").unwrap().unwrap().calls.is_empty());
+    let kept: i64 =
+        l.connection().query_row("SELECT COUNT(*) FROM attestations WHERE month = '2026-10'", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, 2);
+}

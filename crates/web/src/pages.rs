@@ -952,7 +952,9 @@ pub async fn attest(State(app): State<Arc<App>>, headers: HeaderMap, Path(month)
     let m = month.clone();
     let out = app
         .db(move |l| {
-            if l.calls_of(&m, &emp)?.is_empty() {
+            let mine = l.calls_of(&m, &emp)?;
+            // Another employee's call is not there for them: 404, as for one that does not exist.
+            if mine.is_empty() || personal.iter().any(|p| !mine.iter().any(|c| c.id == *p)) {
                 return Ok(Err(Failure::NotFound));
             }
             // The password is the signature.
