@@ -23,6 +23,7 @@ fn month(dir: &Path) {
         seed: 1,
         style: billrecon_synth::Style::Plain,
         period: Default::default(),
+        order: Default::default(),
     };
     billrecon_synth::generate(opts, dir).expect("generate");
 }

@@ -234,6 +234,10 @@ The statewide benchmark month: --lines 50000 --usage-rows 20000000 (about 1 GB o
         /// (every text field quoted, `$` amounts, `(860) 555-0101` numbers, CRLF), the same month.
         #[arg(long, value_enum, default_value_t = GenerateStyle::Plain)]
         style: GenerateStyle,
+        /// The usage report's row order: `line` (a line's calls together, as carriers list them)
+        /// or `date` (every line interleaved in time order, as a database exports them).
+        #[arg(long, value_enum, default_value_t = GenerateOrder::Line)]
+        order: GenerateOrder,
         /// The month the bill is for (YYYY-MM): dates, the period and the invoice numbers follow
         /// it, so a year of months can be generated and posted one after another.
         #[arg(long, default_value = "2026-10", value_parser = parse_month)]
@@ -418,6 +422,14 @@ pub enum GenerateStyle {
     Plain,
     /// As carriers and databases export: text quoted, `$1.99`, `(860) 555-0101`, CRLF.
     Carrier,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GenerateOrder {
+    /// Grouped by line.
+    Line,
+    /// In date and time order, lines interleaved.
+    Date,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

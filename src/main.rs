@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, FindingAction, GenerateStyle, LedgerAction, ProfileAction, UserAction};
+use cli::{Cli, Command, FindingAction, GenerateOrder, GenerateStyle, LedgerAction, ProfileAction, UserAction};
 use outcome::{exit_code, Outcome};
 
 mod check;
@@ -70,8 +70,8 @@ fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Journal { since, format, ledger } => ledger::journal(ledger.as_deref(), since, format),
         Command::History { line, ledger } => ledger::history(ledger.as_deref(), &line),
         Command::Ledger { action: LedgerAction::Verify { ledger } } => ledger::verify(ledger.as_deref()),
-        Command::Generate { lines, usage_rows, seed, style, period, out_dir } => {
-            generate(lines, usage_rows, seed, style, period, &out_dir)
+        Command::Generate { lines, usage_rows, seed, style, order, period, out_dir } => {
+            generate(lines, usage_rows, seed, style, order, period, &out_dir)
         }
         Command::Notify { month, smtp, starttls, from, outbox, public_origin, enrol, statements, ledger } => notify::run(
             &month,
@@ -106,6 +106,7 @@ fn generate(
     usage_rows: u64,
     seed: u64,
     style: GenerateStyle,
+    order: GenerateOrder,
     period: billrecon_synth::BillMonth,
     out: &std::path::Path,
 ) -> anyhow::Result<Outcome> {
@@ -114,7 +115,11 @@ fn generate(
         GenerateStyle::Plain => billrecon_synth::Style::Plain,
         GenerateStyle::Carrier => billrecon_synth::Style::Carrier,
     };
-    let g = billrecon_synth::generate(billrecon_synth::Options { lines, usage_rows, seed, style, period }, out)
+    let order = match order {
+        GenerateOrder::Line => billrecon_synth::Order::Line,
+        GenerateOrder::Date => billrecon_synth::Order::Date,
+    };
+    let g = billrecon_synth::generate(billrecon_synth::Options { lines, usage_rows, seed, style, period, order }, out)
         .with_context(|| format!("cannot write the month into {}", out.display()))?;
     let mut text = format!("wrote {}: {lines} lines, {} usage rows, {} invoices\n", out.display(), g.usage_rows, g.invoices);
     for (f, size) in &g.files {

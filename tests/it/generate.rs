@@ -127,3 +127,46 @@ fn generate_carrier_style_writes_as_exports_do_and_reconciles_to_the_same_output
 fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     crate::files(dir).into_iter().map(|f| (f.display().to_string(), std::fs::read(dir.join(&f)).unwrap())).collect()
 }
+
+/// `--order date`: the same rows as `--order line`, in date and time order with every line
+/// interleaved; the month posts the same money.
+#[test]
+fn date_order_is_the_same_rows_in_time_order_and_the_same_money() {
+    let t = tempfile::tempdir().unwrap();
+    let (a, b) = (t.path().join("line"), t.path().join("date"));
+    for (dir, order) in [(&a, "line"), (&b, "date")] {
+        let out = run_in(
+            t.path(),
+            &["generate", "--lines", "300", "--usage-rows", "20000", "--seed", "5", "--order", order, dir.to_str().unwrap()],
+        );
+        assert!(out.starts_with("exit: 0"), "{out}");
+    }
+    let rows = |d: &Path| -> Vec<String> {
+        std::fs::read_to_string(d.join("usage.csv")).unwrap().lines().skip(1).map(str::to_string).collect()
+    };
+    let (line_rows, date_rows) = (rows(&a), rows(&b));
+    assert_ne!(line_rows, date_rows, "another order");
+    let when = |r: &String| -> (String, String) {
+        let c: Vec<&str> = r.split(',').collect();
+        (c[1].to_string(), c[2].to_string())
+    };
+    assert!(date_rows.windows(2).all(|w| when(&w[0]) <= when(&w[1])), "date order");
+    assert!(
+        date_rows.windows(2).filter(|w| w[0].split(',').next() != w[1].split(',').next()).count() > date_rows.len() / 2,
+        "lines interleaved"
+    );
+    let (mut x, mut y) = (line_rows.clone(), date_rows.clone());
+    x.sort();
+    y.sort();
+    assert_eq!(x, y, "the same rows");
+    // Every other file is the same, and the money posted is the same.
+    for f in ["billrecon.toml", "inventory.csv", "employees.csv", "plans.csv", "attestations.csv"] {
+        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f}");
+    }
+    let total = |d: &Path| -> String {
+        let out = d.with_extension("out");
+        run_in(t.path(), &["reconcile", d.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"]);
+        std::fs::read_to_string(out.join("journal.csv")).unwrap()
+    };
+    assert_eq!(total(&a), total(&b), "the same journal");
+}

@@ -23,6 +23,19 @@ pub struct Options {
     pub style: Style,
     /// The month the bill is for (default October 2026).
     pub period: BillMonth,
+    /// The usage report's row order.
+    pub order: Order,
+}
+
+/// The order of the usage report's rows: the same rows either way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Grouped by line (a line's calls together, in time order), as carriers' downloads list them.
+    #[default]
+    Line,
+    /// In date and time order, every line interleaved, as a database or a billing platform exports
+    /// them.
+    Date,
 }
 
 /// A calendar month: the period a generated bill covers.
@@ -727,39 +740,67 @@ pub fn generate(opts: Options, dir: &Path) -> io::Result<Generated> {
     let mut written = 0u64;
     let mut da_rows = 0u64;
     let mut quantity = String::new();
-    for i in 0..n {
-        let line = fmt_line(line_number(i));
-        let mut voice_rank = 0u64;
-        let mut personal_done = false;
-        for r in 0..m.rows[i as usize] {
-            let rk = row_kind(seed, i, r);
-            let mut row = usage_row(&m, i, r, rk, voice_rank);
-            if is_voice(rk) {
-                voice_rank += 1;
+    // Each line's rows come in time order (row r's time is within its slot r of the month), so
+    // date order is a merge of the lines by each one's next row: a heap of (time, line).
+    let mut state: Vec<(u64, u64, bool)> = vec![(0, 0, false); n as usize]; // next row, voice rank, personal call placed
+    let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<(u64, u32)>> = std::collections::BinaryHeap::new();
+    let mut next_line = 0u32;
+    let lines_in_order = opts.order == Order::Line;
+    if !lines_in_order {
+        for i in 0..n {
+            if m.rows[i as usize] > 0 {
+                heap.push(std::cmp::Reverse((row_at(&m, i, 0), i)));
             }
-            if rk == RowKind::Da {
-                da_rows += 1;
-            }
-            if m.kinds[i as usize] == Kind::PersonalCall && rk == RowKind::Voice && !personal_done {
-                personal_done = true;
-                row.charge = Some(PERSONAL_CALL_CENTS);
-                row.description = "ROAMING - CANADA";
-            }
-            quantity.clear();
-            use std::fmt::Write as _;
-            let _ = write!(quantity, "{}", row.quantity);
-            let mut out = Row::new(&mut buf, style);
-            out.phone(&line)
-                .raw(&row.date)
-                .raw(&row.time)
-                .phone(&row.number)
-                .text(row.kind)
-                .raw(&quantity)
-                .money(row.charge)
-                .text(row.description);
-            w.write_all(out.end())?;
-            written += 1;
         }
+    }
+    loop {
+        // The next row: the current line's next (line order), or the earliest of all (date order).
+        let i = if lines_in_order {
+            while next_line < n && state[next_line as usize].0 >= m.rows[next_line as usize] {
+                next_line += 1;
+            }
+            if next_line >= n {
+                break;
+            }
+            next_line
+        } else {
+            match heap.pop() {
+                Some(std::cmp::Reverse((_, i))) => i,
+                None => break,
+            }
+        };
+        let (r, voice_rank, personal_done) = state[i as usize];
+        let line = fmt_line(line_number(i));
+        let rk = row_kind(seed, i, r);
+        let mut row = usage_row(&m, i, r, rk, voice_rank);
+        let voice_rank = voice_rank + u64::from(is_voice(rk));
+        if rk == RowKind::Da {
+            da_rows += 1;
+        }
+        let mut personal_now = personal_done;
+        if m.kinds[i as usize] == Kind::PersonalCall && rk == RowKind::Voice && !personal_done {
+            personal_now = true;
+            row.charge = Some(PERSONAL_CALL_CENTS);
+            row.description = "ROAMING - CANADA";
+        }
+        state[i as usize] = (r + 1, voice_rank, personal_now);
+        if !lines_in_order && r + 1 < m.rows[i as usize] {
+            heap.push(std::cmp::Reverse((row_at(&m, i, r + 1), i)));
+        }
+        quantity.clear();
+        use std::fmt::Write as _;
+        let _ = write!(quantity, "{}", row.quantity);
+        let mut out = Row::new(&mut buf, style);
+        out.phone(&line)
+            .raw(&row.date)
+            .raw(&row.time)
+            .phone(&row.number)
+            .text(row.kind)
+            .raw(&quantity)
+            .money(row.charge)
+            .text(row.description);
+        w.write_all(out.end())?;
+        written += 1;
     }
     w.flush()?;
     drop(w);
@@ -814,14 +855,19 @@ struct Usage {
 }
 
 /// Usage row `r` of line `i`: a pure function of the seed, so it can be produced twice.
-fn usage_row(m: &Month, i: u32, r: u64, rk: RowKind, voice_rank: u64) -> Usage {
-    let seed = m.opts.seed;
+/// When row `r` of line `i` happens: seconds into the period. The rows are spread over the month
+/// in order, a little jitter within each row's slot, so a line's rows are in time order.
+fn row_at(m: &Month, i: u32, r: u64) -> u64 {
     let n = m.rows[i as usize].max(1);
-    // Spread the rows over the month in order; a little jitter within each row's slot.
     let period_seconds = u64::from(m.opts.period.days()) * 86_400;
     let slot = period_seconds / n;
-    let jitter = if slot > 1 { h(seed, T_TIME, u64::from(i), r) % slot } else { 0 };
-    let at = (r * period_seconds / n + jitter).min(period_seconds - 1);
+    let jitter = if slot > 1 { h(m.opts.seed, T_TIME, u64::from(i), r) % slot } else { 0 };
+    (r * period_seconds / n + jitter).min(period_seconds - 1)
+}
+
+fn usage_row(m: &Month, i: u32, r: u64, rk: RowKind, voice_rank: u64) -> Usage {
+    let seed = m.opts.seed;
+    let at = row_at(m, i, r);
     let day = (at / 86_400) as u32 + 1;
     let secs = at % 86_400;
     let time = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
@@ -860,7 +906,14 @@ mod tests {
 
     #[test]
     fn same_seed_same_bytes_other_seed_other_bytes() {
-        let opts = Options { lines: 300, usage_rows: 20_000, seed: 7, style: Style::Plain, period: BillMonth::default() };
+        let opts = Options {
+            lines: 300,
+            usage_rows: 20_000,
+            seed: 7,
+            style: Style::Plain,
+            period: BillMonth::default(),
+            order: Order::Line,
+        };
         let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let ga = generate(opts, a.path()).unwrap();
         generate(opts, b.path()).unwrap();
@@ -877,7 +930,14 @@ mod tests {
     fn invoices_items_add_up_except_the_planted_mismatch() {
         let d = tempfile::tempdir().unwrap();
         let g = generate(
-            Options { lines: 400, usage_rows: 10_000, seed: 1, style: Style::Plain, period: BillMonth::default() },
+            Options {
+                lines: 400,
+                usage_rows: 10_000,
+                seed: 1,
+                style: Style::Plain,
+                period: BillMonth::default(),
+                order: Order::Line,
+            },
             d.path(),
         )
         .unwrap();
@@ -904,7 +964,14 @@ mod tests {
     fn about_one_usage_row_in_a_thousand_is_chargeable_directory_assistance() {
         let d = tempfile::tempdir().unwrap();
         let g = generate(
-            Options { lines: 100, usage_rows: 200_000, seed: 3, style: Style::Plain, period: BillMonth::default() },
+            Options {
+                lines: 100,
+                usage_rows: 200_000,
+                seed: 3,
+                style: Style::Plain,
+                period: BillMonth::default(),
+                order: Order::Line,
+            },
             d.path(),
         )
         .unwrap();
