@@ -4,8 +4,6 @@
 //! The fold takes usage a block at a time and two folds merge, so a month of any size can be
 //! streamed through it and split across threads.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -108,8 +106,10 @@ impl AttestationIndex {
 /// The fold over usage.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UsageFacts {
-    /// By line (its 10 digits).
-    pub lines: BTreeMap<u64, LineUsage>,
+    /// By line (its 10 digits). A hash map: a file in date order touches a line every few rows,
+    /// and a B-tree of 50,000 lines cost a quarter of a microsecond a row there (nothing
+    /// iterates it in order: folds merge key by key).
+    pub lines: FxHashMap<u64, LineUsage>,
     /// Chargeable directory-assistance calls, any date.
     pub da_calls: Vec<CallFact>,
     /// Attested calls with a charge of their own that are not DA.
