@@ -39,10 +39,11 @@ fn stages(c: &mut Criterion) {
     });
     g.bench_function("parser + usage fold", |b| b.iter(|| load_month_with(dir, UsageFold::new).expect("load")));
     let (loaded, fold) = load_month_with(dir, UsageFold::new).expect("load");
+    let facts = fold.finish();
     g.bench_function("rules: every rule over the folded month", |b| {
-        b.iter(|| billrecon_rules::evaluate_ctx(&Ctx::with_facts(&loaded.month, fold.facts.clone())))
+        b.iter(|| billrecon_rules::evaluate_ctx(&Ctx::with_facts(&loaded.month, facts.clone())))
     });
-    let findings = billrecon_rules::evaluate_ctx(&Ctx::with_facts(&loaded.month, fold.facts.clone()));
+    let findings = billrecon_rules::evaluate_ctx(&Ctx::with_facts(&loaded.month, facts.clone()));
     g.bench_function("chargeback: post and journal", |b| {
         b.iter(|| billrecon_chargeback::post(&loaded.month, &findings).expect("post"))
     });

@@ -128,7 +128,7 @@ pub fn read_with(
     };
     // The fold's attestation indexes are positions in this list.
     loaded.month.attestations.extend(extra);
-    Ok(MonthRead { loaded, facts: fold.facts })
+    Ok(MonthRead { loaded, facts: fold.finish() })
 }
 
 /// What `billrecon open` records: the month's calls on assigned lines, each with the employee

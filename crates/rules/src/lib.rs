@@ -19,7 +19,7 @@ use billrecon_model::{Finding, Month, Rule, UsageTable};
 
 pub use ctx::Ctx;
 pub(crate) use ctx::Draft;
-pub use facts::{AttestationIndex, UsageFacts, UsageFold};
+pub use facts::{AttestationIndex, UsageFacts, UsageFold, UsagePart};
 pub use rules::personal_overage::{
     more_owed as overage_more_owed, pools as overage_pools, share as overage_share, OveragePool, Share,
 };

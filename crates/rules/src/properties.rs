@@ -3,11 +3,17 @@
 use proptest::prelude::*;
 
 use billrecon_model::testkit::TestMonth;
-use billrecon_model::{Finding, Rule, UsageSource, UsageTable};
+use billrecon_model::{Call, Finding, Month, Rule, UsageSource, UsageTable, UsageType};
+use rust_decimal::Decimal;
+
+use crate::facts::{CallFact, UsageFacts};
 
 use crate::testkit::*;
 
 const LINES: &[&str] = &["8605550101", "8605550102", "8605550103"];
+/// A line with usage that neither the inventory nor an invoice names (row line index
+/// `LINES.len()`): the fold keeps it apart from the month's lines.
+const STRAY: &str = "8605550199";
 const NUMBERS: &[&str] = &["411", "2035550147", "860-555-1212", "6045550142", "2035550411"];
 
 #[derive(Debug, Clone)]
@@ -22,7 +28,7 @@ struct Row {
 }
 
 fn row() -> impl Strategy<Value = Row> {
-    (0..LINES.len(), 1u32..=31, 0u32..1440, any::<bool>(), 0u32..90, prop_oneof![Just(0u32), 1u32..400], 0..NUMBERS.len())
+    (0..=LINES.len(), 1u32..=31, 0u32..1440, any::<bool>(), 0u32..90, prop_oneof![Just(0u32), 1u32..400], 0..NUMBERS.len())
         .prop_map(|(line, day, minute, text, qty, cents, number)| Row { line, day, minute, text, qty, cents, number })
 }
 
@@ -93,7 +99,7 @@ fn build(s: &Spec) -> TestMonth {
         let time = format!("{:02}:{:02}", r.minute / 60, r.minute % 60);
         let charge = if r.cents == 0 { String::new() } else { cents(r.cents) };
         m = m.usage(
-            LINES[r.line],
+            LINES.get(r.line).copied().unwrap_or(STRAY),
             &format!("2026-10-{:02}", r.day),
             &time,
             NUMBERS[r.number],
@@ -106,7 +112,7 @@ fn build(s: &Spec) -> TestMonth {
     for &a in &s.attested {
         if let Some(r) = s.rows.get(a) {
             let time = format!("{:02}:{:02}", r.minute / 60, r.minute % 60);
-            m = m.attest(LINES[r.line], &format!("2026-10-{:02}", r.day), Some(&time), None);
+            m = m.attest(LINES.get(r.line).copied().unwrap_or(STRAY), &format!("2026-10-{:02}", r.day), Some(&time), None);
         } else {
             m = m.attest(LINES[a % LINES.len()], "2026-10-03", Some("03:03"), None);
         }
@@ -158,6 +164,59 @@ fn rows_of(t: &UsageTable, range: std::ops::Range<usize>) -> UsageTable {
     out
 }
 
+/// What the usage fold means, computed row by row with nothing clever (every attestation tried
+/// on every row, one map entry per row): the oracle the fold is held to.
+fn reference(month: &Month, usage: &UsageTable) -> UsageFacts {
+    let mut f = UsageFacts::new(month.attestations.len());
+    for i in 0..usage.len() {
+        let r = usage.get(i);
+        let minute = |t: Option<billrecon_model::TimeOfDay>| t.map(|t| t.seconds() / 60);
+        let hit = |a: &billrecon_model::Attestation| {
+            a.line == r.line && a.date == r.date && a.number.is_none_or(|n| n.as_str() == r.number)
+        };
+        let timed =
+            month.attestations.iter().enumerate().filter(|(_, a)| a.time.is_some() && hit(a) && minute(a.time) == minute(r.time));
+        let untimed = month.attestations.iter().enumerate().filter(|(_, a)| a.time.is_none() && hit(a));
+        let attested: Vec<usize> = timed.chain(untimed).map(|(k, _)| k).collect();
+        for &k in &attested {
+            f.attestation_matched[k] = true;
+        }
+        let da = crate::da::is_chargeable_da(r.number, r.description, r.charge);
+        if da || (!attested.is_empty() && r.charge > Decimal::ZERO) {
+            let call = Call {
+                date: r.date,
+                time: r.time,
+                number: r.number.to_string(),
+                quantity: r.quantity,
+                charge: r.charge,
+                description: r.description.to_string(),
+            };
+            let fact = CallFact { line: r.line, call, source: r.source(), attested_by: attested.clone() };
+            if da {
+                f.da_calls.push(fact)
+            } else {
+                f.personal_calls.push(fact)
+            }
+        }
+        if !month.period.contains(r.date) {
+            continue;
+        }
+        let lu = f.lines.entry(r.line.nanp_u64().unwrap_or(0)).or_default();
+        lu.rows += 1;
+        let pool = match r.kind {
+            UsageType::Voice => &mut lu.voice,
+            UsageType::Text => &mut lu.text,
+            _ => continue,
+        };
+        pool.used += r.quantity;
+        if da || !attested.is_empty() {
+            pool.personal += r.quantity;
+            pool.personal_sources.push(r.source());
+        }
+    }
+    f
+}
+
 fn check_bounds(f: &Finding) -> Result<(), TestCaseError> {
     prop_assert!(f.employee_liable >= rust_decimal::Decimal::ZERO, "{f:?}");
     match f.rule {
@@ -203,15 +262,19 @@ proptest! {
         let mut bounds: Vec<usize> = cuts.into_iter().map(|c| c.min(n)).chain([0, n]).collect();
         bounds.sort_unstable();
         let fold = crate::UsageFold::new(&month);
-        let parts: Vec<crate::UsageFacts> = bounds.windows(2).map(|w| fold.fold(rows_of(&month.usage, w[0]..w[1]))).collect();
+        let parts: Vec<crate::UsagePart> = bounds.windows(2).map(|w| fold.fold(rows_of(&month.usage, w[0]..w[1]))).collect();
         // Merged pairwise as the parser's reduce may, and absorbed one by one as it hands blocks over.
         let mut by_absorb = crate::UsageFold::new(&month);
         for p in parts.clone() {
             by_absorb.absorb(p);
         }
-        let by_merge = parts.into_iter().reduce(|a, b| fold.merge(a, b)).unwrap_or_else(|| crate::UsageFacts::new(month.attestations.len()));
+        let mut by_merge = crate::UsageFold::new(&month);
+        if let Some(merged) = parts.into_iter().reduce(|a, b| fold.merge(a, b)) {
+            by_merge.absorb(merged);
+        }
         let whole = crate::Ctx::new(&month, &month.usage).facts;
-        prop_assert_eq!(&by_absorb.facts, &whole);
-        prop_assert_eq!(&by_merge, &whole);
+        prop_assert_eq!(&whole, &reference(&month, &month.usage));
+        prop_assert_eq!(&by_absorb.finish(), &whole);
+        prop_assert_eq!(&by_merge.finish(), &whole);
     }
 }
