@@ -119,6 +119,33 @@ fn render_text(l: &Loaded, o: &Outside) -> String {
             }
         }
     }
+    if !l.month.invoices.is_empty() {
+        let _ = writeln!(out, "\nInvoices ({}):", l.month.invoices.len());
+        for inv in &l.month.invoices {
+            let s = &inv.summary;
+            let _ = writeln!(
+                out,
+                "{} account {} invoice {}: current charges {}, total due {}",
+                s.carrier,
+                s.account_number,
+                s.invoice_number,
+                billrecon_report::money(s.current_charges),
+                billrecon_report::money(s.total_due)
+            );
+        }
+    }
+    let short: Vec<&billrecon_model::InputReport> = l.inputs.iter().filter(|i| i.short > 0).collect();
+    if !short.is_empty() {
+        let _ = writeln!(out, "\nShort rows (the tool that wrote them dropped trailing empty fields):");
+        for i in short {
+            let file = match &i.sheet {
+                Some(s) => format!("{}:{s}", i.file),
+                None => i.file.clone(),
+            };
+            let rows = if i.short == 1 { "row" } else { "rows" };
+            let _ = writeln!(out, "{file}: {} {rows} short of trailing empty columns, read as empty", i.short);
+        }
+    }
     let outside = outside_lines(l, o);
     if !outside.is_empty() {
         out.push('\n');

@@ -67,3 +67,29 @@ fn help_explains_in_finance_terms() {
     assert!(out.contains("fix or explain every rejected row before reconciling"), "{out}");
     assert!(out.contains("1 = some rows were rejected"), "{out}");
 }
+
+/// A usage file whose rows lost their trailing empty fields (as some tools save them) is read
+/// whole: `check` says how many rows were short and read as empty, and the month reconciles to
+/// the same journal as with the full rows.
+#[test]
+fn rows_short_of_trailing_empty_fields_are_read_and_counted() {
+    let t = tempfile::tempdir().unwrap();
+    let month = t.path().join("month");
+    crate::copy_month(&fixture("2026-10"), &month);
+    let usage = std::fs::read_to_string(month.join("usage-verizon.csv")).unwrap();
+    // Drop every trailing run of empty fields (`,,` at the end of a row), as such a tool does.
+    let short: String = usage.lines().map(|l| format!("{}\n", l.trim_end_matches(','))).collect();
+    let dropped = usage.lines().filter(|l| l.ends_with(',')).count();
+    assert!(dropped > 200, "{dropped}");
+    std::fs::write(month.join("usage-verizon.csv"), short).unwrap();
+    let out = run_in(t.path(), &["check", "month"]);
+    assert!(out.contains(&format!("usage-verizon.csv: {dropped} rows short of trailing empty columns, read as empty")), "{out}");
+    assert!(out.contains("Every row was accepted."), "{out}");
+    let json = run_in(t.path(), &["check", "month", "--format", "json"]);
+    assert!(json.contains(&format!("\"short\": {dropped}")), "{json}");
+    let a = t.path().join("a");
+    let b = t.path().join("b");
+    run(&["reconcile", "fixtures/2026-10", "--out", a.to_str().unwrap(), "--quiet"]);
+    run_in(t.path(), &["reconcile", "month", "--out", b.to_str().unwrap(), "--quiet"]);
+    assert_eq!(std::fs::read_to_string(a.join("journal.csv")).unwrap(), std::fs::read_to_string(b.join("journal.csv")).unwrap());
+}

@@ -126,3 +126,55 @@ fn a_manifest_naming_an_unknown_profile_says_so() {
     let out = run(&["check", t.path().to_str().unwrap()]).replace(t.path().to_str().unwrap(), "[MONTH]");
     insta::assert_snapshot!("manifest_unknown_profile", out);
 }
+
+/// AT&T's raw data output (one pipe-delimited file: the IRA row the invoice, SL rows the
+/// charges) posts exactly what the canonical month posts: itemized, so every posting agrees.
+#[test]
+fn the_att_raw_data_month_posts_exactly_what_the_canonical_month_posts() {
+    let canon = reconcile("2026-10");
+    let raw = reconcile("2026-10-att-raw");
+    assert_eq!(read(canon.path(), "journal.csv"), read(raw.path(), "journal.csv"));
+    assert_eq!(summary_money(canon.path()), summary_money(raw.path()));
+    let cols = ["finding", "source", "basis"];
+    assert_eq!(without(&read(canon.path(), "postings.csv"), &cols), without(&read(raw.path(), "postings.csv"), &cols));
+    let fcols = ["id", "source", "detail"];
+    assert_eq!(without(&read(canon.path(), "findings.csv"), &fcols), without(&read(raw.path(), "findings.csv"), &fcols));
+}
+
+/// `check` rejects none of the raw data output's rows, names the invoice and its total, and
+/// says why each non-charge record was set aside.
+#[test]
+fn check_reads_every_row_of_the_att_raw_data_output() {
+    let t = run(&["check", "fixtures/2026-10-att-raw"]);
+    assert!(t.contains("Every row was accepted."), "{t}");
+    insta::assert_snapshot!("check_att_raw_data", t);
+}
+
+/// `init` on a folder holding the raw data output beside the month's other files (the sample
+/// month's, its AT&T invoice left out) places it as one invoice: summary and charges from the
+/// one file, through the built-in profile.
+#[test]
+fn init_places_the_att_raw_data_output_as_an_invoice() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "ATT_Raw_Data_Output_202610.txt";
+    std::fs::copy(fixture("2026-10-att-raw").join(name), dir.path().join(name)).unwrap();
+    for f in std::fs::read_dir(fixture("2026-10")).unwrap() {
+        let f = f.unwrap().file_name().into_string().unwrap();
+        if !f.starts_with("invoice-att") && f != "billrecon.toml" {
+            std::fs::copy(fixture("2026-10").join(&f), dir.path().join(&f)).unwrap();
+        }
+    }
+    let t = run(&["init", dir.path().to_str().unwrap()]);
+    assert!(t.starts_with("exit: 0\n"), "{t}");
+    assert!(t.contains("att-raw-data invoice summary + invoice charges"), "{t}");
+    let manifest = std::fs::read_to_string(dir.path().join("billrecon.toml")).unwrap();
+    let raw = format!("profile = \"att-raw-data\"\nsummary = \"{name}\"\ncharges = \"{name}\"");
+    assert!(manifest.contains(&raw), "{manifest}");
+    assert!(manifest.contains("period = \"2026-10\""), "{manifest}");
+    let check = run(&["check", dir.path().to_str().unwrap()]);
+    assert!(
+        check.contains("AT&T Mobility account 287219044110 invoice 2026100451: current charges $275.79, total due $275.79"),
+        "{check}"
+    );
+    assert!(check.contains("Every row was accepted."), "{check}");
+}

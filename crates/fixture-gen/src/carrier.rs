@@ -1,6 +1,7 @@
 //! The sample month again, in the carriers' own layouts: `<month>-verizon` holds the Verizon
 //! invoice and usage as Verizon's Raw Data Download (tab-delimited, Windows-1252, with a footer
-//! total), `<month>-att` the AT&T invoice and usage as AT&T Premier exports. Each is written from
+//! total), `<month>-att` the AT&T invoice and usage as AT&T Premier exports, `<month>-att-raw`
+//! the AT&T invoice as AT&T's raw data output. Each is written from
 //! the canonical month as the parser reads it, so the lines and money are the same by
 //! construction; every other input is the canonical month's own file, named through `../`.
 
@@ -701,6 +702,261 @@ fn write_att_usage(usage: &UsageTable, inv: &Invoice, file: &str, dir: &Path) ->
     name
 }
 
+/// The 133 columns of AT&T's raw data output, in order (../shared/layouts/att-raw-data-output.txt).
+const ATT_RAW: [&str; 133] = [
+    "Section ID",
+    "Billing Entity Level",
+    "Foundation Account Type",
+    "Remit To",
+    "Due Date",
+    "Foundation Account Number",
+    "Foundation Account Name",
+    "Billing Account Number",
+    "Billing Account Name",
+    "BAN Invoice Number",
+    "Period End Date",
+    "Wireless Number",
+    "Group ID",
+    "User Name",
+    "FAN Invoice Number",
+    "FAN Invoice Date",
+    "FAN Invoice Previous Balance",
+    "FAN Invoice Total Payments",
+    "FAN Invoice Payment Date",
+    "FAN Invoice Past Due",
+    "Adjustment to Previous Balance Description",
+    "Adjustment to Previous Balance Amount",
+    "Adjustment Type",
+    "FAN Level NBS Charges and Credits Description",
+    "FAN Level NBS Charges and Credits Amount",
+    "FAN Invoice Total Current Charges",
+    "FAN Invoice Amount Due",
+    "FAN User Defined Label 1",
+    "Service ID 1 (UDL 1 - CTN Level)",
+    "FAN User Defined Label 2",
+    "Service ID 2 (UDL 2 - CTN Level)",
+    "FAN User Defined Label 3",
+    "Service ID 3 (UDL 3 - CTN Level)",
+    "FAN User Defined Label 4",
+    "Service ID 4 (UDL 4 - CTN Level)",
+    "Voice Pooling Rate Plan Code",
+    "Voice Pool Name",
+    "Pooling MOU Contribution",
+    "Pooling Bucket MOU Used",
+    "Airtime Over",
+    "Airtime Under",
+    "Voice Allocation Factor",
+    "Allocated Back Minutes",
+    "Additional Minutes Rate",
+    "Voice Allocated Back Credit",
+    "Total Voice Tax Credit",
+    "Total Voice Pooling Credit",
+    "Voice MAC Adjustment",
+    "Data Pooling Rate Plan Code",
+    "Data Pool Name",
+    "Pooling KB Contribution",
+    "Pooling Bucket KB Used",
+    "KB Over",
+    "KB Under",
+    "Data Allocation Factor",
+    "Allocated Back KB",
+    "Additional KB rate",
+    "Data Allocated Back Credit",
+    "Total Data Tax Credit",
+    "Total Data Pooling Credit",
+    "Data MAC Adjustment",
+    "Section_1",
+    "Section_2",
+    "Section_3",
+    "Section_4",
+    "Section_5",
+    "Section_6",
+    "Section_7",
+    "Period",
+    "Prorated Charge",
+    "Monthly Charge",
+    "Amount",
+    "Total",
+    "Total Charge",
+    "Monthly Service",
+    "Usage Charges",
+    "Credits Adj & Other Charges",
+    "Government Fees & Taxes",
+    "Non-Comm Related Charges",
+    "Minutes Included in Plan",
+    "Minutes Used",
+    "Billed Minutes",
+    "Billed Rate",
+    "Msg/KB/MB Included In Plan",
+    "MSG/KB/MB Used",
+    "Billed Msg/KB/MB",
+    "Shared Text Msgs",
+    "Shared MMS Msgs",
+    "Shared KBs",
+    "Other Shared Minutes",
+    "Billed Text Msgs",
+    "Billed MMS Msgs",
+    "Billed KBs",
+    "Billed Charges",
+    "BAN Pooling Type",
+    "BAN Pooling Rate Plan Code",
+    "BAN Pooling Allowance (Min/KB)",
+    "BAN Pooling Used (Min/KB)",
+    "BAN Pooling Allocated Back (Min/KB)",
+    "BAN Pooling Adjustment Amount ($)",
+    "Left (Min)",
+    "Exp Date",
+    "Rollover Minutes",
+    "FAN Contract Reference Number",
+    "CLIN",
+    "CLIN Total Due",
+    "Quantity",
+    "Equipment Transaction Date",
+    "Equipment Transaction Number",
+    "Equipment Item Description",
+    "Equipment Item ID",
+    "Equipment Unit Price",
+    "Item Number",
+    "CoPay Allowance Amount",
+    "CoPay Employee Name",
+    "Wireless Line Credit To Number",
+    "Wireless Line Credit Date of Call",
+    "Wireless Line Credit Time of Call",
+    "Wireless Line Credit Call To",
+    "Wireless Line Credit for Number Called",
+    "Date",
+    "Item Description",
+    "Short Code",
+    "Type",
+    "Content provider",
+    "Merchant Name",
+    "Merchant Contact",
+    "Item ID",
+    "Renew Date",
+    "Cost",
+    "Tax",
+    "Soc Code",
+    "Feature Code",
+];
+
+/// Where a canonical category sits in the bill's sections (Section_2, Section_3), and whether
+/// the item carries its quantity.
+fn att_sections(c: ChargeCategory) -> (&'static str, &'static str) {
+    use ChargeCategory::*;
+    match c {
+        Plan => ("Monthly Service", "Plan"),
+        Feature => ("Monthly Service", "Features"),
+        OverageText => ("Usage Charges", "Messaging"),
+        OverageVoice => ("Usage Charges", "Talk"),
+        OverageData => ("Usage Charges", "Data"),
+        DirectoryAssistance => ("Usage Charges", "Directory Assistance"),
+        LongDistance => ("Usage Charges", "Long Distance"),
+        Roaming => ("Usage Charges", "Roaming"),
+        International => ("Usage Charges", "International"),
+        Usage => ("Usage Charges", "Other Usage"),
+        Equipment | Accessory => ("Credits, Adjustments & Other Charges", "Equipment Charge"),
+        Credit => ("Credits, Adjustments & Other Charges", "Promotional Credit"),
+        OneTime => ("Credits, Adjustments & Other Charges", "Activation"),
+        ThirdParty => ("Credits, Adjustments & Other Charges", "Third Party Purchases"),
+        Tax => ("Government Fees & Taxes", "Taxes"),
+        Surcharge => ("Surcharges & Other Fees", "Regulatory Cost Recovery"),
+        Fee => ("Surcharges & Other Fees", "Fees"),
+        Adjustment | Other => ("Credits, Adjustments & Other Charges", "Adjustments"),
+    }
+}
+
+/// The AT&T invoice as AT&T's raw data output: one pipe-delimited file of 133 columns, a BIL
+/// heading row, the IRA invoice row, the foundation account's label rows, the prior activity,
+/// then every charge as an SL row of the billing account (line-level rows carry the Wireless
+/// Number). The same money as the canonical invoice.
+fn write_att_raw(inv: &Invoice, dir: &Path) -> String {
+    let s = &inv.summary;
+    let col = |name: &str| ATT_RAW.iter().position(|c| *c == name).unwrap_or_else(|| panic!("no column {name}"));
+    let ymd = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y%m%d").to_string()).unwrap_or_default();
+    let plain = |d: Decimal| format!("{:.2}", d);
+    let mut out = String::new();
+    writeln!(out, "{}", ATT_RAW.join("|")).unwrap();
+    let mut put = |cells: &[(&str, String)]| {
+        let mut row = vec![String::new(); ATT_RAW.len()];
+        for (name, v) in cells {
+            row[col(name)] = v.clone();
+        }
+        writeln!(out, "{}", row.join("|")).unwrap();
+    };
+    let fan = "03519721".to_string();
+    let account = |level: &str| -> Vec<(&'static str, String)> {
+        let mut v = vec![("Billing Entity Level", level.to_string()), ("Foundation Account Number", fan.clone())];
+        if level == "BAN" {
+            v.push(("Billing Account Number", s.account_number.clone()));
+            v.push(("Billing Account Name", "REGIONAL SCHOOL DISTRICT".into()));
+        } else {
+            v.push(("Foundation Account Name", "REGIONAL SCHOOL DISTRICT".into()));
+        }
+        v.push(("Period End Date", ymd(s.period_end)));
+        v
+    };
+    let remit = "AT&T MOBILITY, PO BOX 6463, CAROL STREAM, IL 60197-6463".to_string();
+    let mut bil =
+        vec![("Section ID", "BIL".to_string()), ("Foundation Account Type", "billing".into()), ("Remit To", remit.clone())];
+    bil.extend(account("FAN"));
+    bil.push(("FAN Invoice Number", s.invoice_number.clone()));
+    put(&bil);
+    // The IRA row names the billing account too: the invoice is the account's.
+    let mut ira = vec![("Section ID", "IRA".to_string()), ("Remit To", remit), ("Due Date", ymd(s.due_date))];
+    ira.extend(account("FAN"));
+    ira.retain(|(k, _)| *k != "Foundation Account Number");
+    ira.extend([
+        ("Foundation Account Number", s.account_number.clone()),
+        ("FAN Invoice Number", s.invoice_number.clone()),
+        ("FAN Invoice Date", ymd(s.invoice_date)),
+        ("FAN Invoice Previous Balance", plain(s.previous_balance)),
+        ("FAN Invoice Total Payments", plain(s.payments)),
+        ("FAN Invoice Payment Date", ymd(s.invoice_date.map(|d| d - chrono::Days::new(20)))),
+        ("FAN Invoice Past Due", plain(s.previous_balance + s.payments)),
+        ("Adjustment to Previous Balance Description", "Adjustment".into()),
+        ("Adjustment to Previous Balance Amount", plain(s.adjustments)),
+        ("Adjustment Type", "F".into()),
+        ("FAN Invoice Total Current Charges", plain(s.current_charges)),
+        ("FAN Invoice Amount Due", plain(s.total_due)),
+    ]);
+    put(&ira);
+    let mut labels = vec![("Section ID", "SL".to_string())];
+    labels.extend(account("FAN"));
+    labels.extend([
+        ("FAN User Defined Label 1", "FILE NUMBER".to_string()),
+        ("FAN User Defined Label 2", "COST CENTER".into()),
+        ("Section_2", "User Name".into()),
+        ("Section_3", "DISTRICT USER".into()),
+    ]);
+    put(&labels);
+    for (what, amount) in [("Previous Balance", s.previous_balance), ("Payments", s.payments)] {
+        let mut r = vec![("Section ID", "SL".to_string())];
+        r.extend(account("BAN"));
+        r.extend([("Section_1", "Prior Activity".to_string()), ("Section_2", what.into()), ("Amount", plain(amount))]);
+        put(&r);
+    }
+    for c in &inv.charges {
+        let (s2, s3) = att_sections(c.category);
+        let mut r = vec![("Section ID", "SL".to_string())];
+        r.extend(account("BAN"));
+        let s1 = if c.line.is_some() { "Wireless Charges" } else { "Account Charges" };
+        r.extend([
+            ("Wireless Number", c.line.as_ref().map(|l| l.as_str().to_string()).unwrap_or_default()),
+            ("Section_1", s1.to_string()),
+            ("Section_2", s2.into()),
+            ("Section_3", s3.into()),
+            ("Section_4", c.description.clone()),
+            ("Period", "-".into()),
+            ("Amount", plain(c.amount)),
+            ("Quantity", c.quantity.map(|q| q.to_string()).unwrap_or_default()),
+        ]);
+        put(&r);
+    }
+    let name = "ATT_Raw_Data_Output_202610.txt".to_string();
+    std::fs::write(dir.join(&name), out).unwrap();
+    name
+}
+
 const POLICY: &str = r#"
 [policy]
 suspense_account = "9999-530-SUSP"
@@ -775,5 +1031,24 @@ pub fn write(dir: &Path) {
         spec(usage_of("verizon")),
     );
     std::fs::write(adir.join("billrecon.toml"), manifest).unwrap();
-    println!("wrote {} and {}", vdir.display(), adir.display());
+
+    // AT&T's raw data output: the one file is the invoice's summary and charges.
+    let rdir = dir.with_file_name(format!("{name}-att-raw"));
+    std::fs::create_dir_all(&rdir).unwrap();
+    let raw = write_att_raw(&canon.invoices[att], &rdir);
+    let manifest = format!(
+        "# The sample month with the AT&T invoice as AT&T's raw data output (one pipe-delimited file\n\
+         # of 133 columns: the IRA row is the invoice, the SL rows its charges). Same lines and money\n\
+         # as ../{name}. Written by `cargo run -p billrecon-fixture-gen`.\n\
+         period = \"2026-10\"\n\n\
+         [[invoice]]\nsummary = \"{}\"\ncharges = \"{}\"\n\n\
+         [[invoice]]\nprofile = \"att-raw-data\"\nsummary = \"{raw}\"\ncharges = \"{raw}\"\n\n\
+         [inputs]\nusage = [\"{}\", \"{}\"]\n{rest}{POLICY}",
+        spec(&v.summary),
+        spec(&v.charges),
+        spec(usage_of("verizon")),
+        spec(usage_of("att")),
+    );
+    std::fs::write(rdir.join("billrecon.toml"), manifest).unwrap();
+    println!("wrote {}, {} and {}", vdir.display(), adir.display(), rdir.display());
 }

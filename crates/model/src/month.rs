@@ -91,12 +91,21 @@ pub struct InputReport {
     pub skipped: u64,
     /// Rows with no value in any column the table reads.
     pub blank: u64,
+    /// Rows that ended before the header's last fields (a tool that drops trailing empty
+    /// fields), where every field missing is one the table does not require: read as if those
+    /// fields were empty. Counted here besides what became of each row (accepted, skipped...).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub short: u64,
     /// Skipped rows by reason, in the order the reasons were first met.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skips: Vec<Skip>,
     /// The carrier profile the file was read with; `None` = the canonical layout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Rows skipped for one reason.
@@ -126,6 +135,7 @@ impl InputReport {
             rejected: 0,
             skipped: 0,
             blank: 0,
+            short: 0,
             skips: Vec::new(),
             profile,
         }

@@ -37,7 +37,8 @@ impl<'c> HeaderSearch<'c> {
                 }
                 positions.push(hits.first().copied());
             }
-            return Ok(Some(ColumnMap { positions, width: fields.len() }));
+            let needed = positions[..self.columns.required.len()].iter().flatten().map(|p| p + 1).max().unwrap_or(0);
+            return Ok(Some(ColumnMap { positions, width: fields.len(), needed }));
         }
         self.seen.push((row, fields));
         if self.seen.len() >= HEADER_SEARCH_ROWS {

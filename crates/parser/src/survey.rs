@@ -586,6 +586,9 @@ fn read_period(dir: &Path, inv: &InvoiceDraft) -> Result<Period, String> {
     let (s, _, _) = tables::read_summary(&input).map_err(|e| e.to_string())?;
     match (s.period_start, s.period_end, s.invoice_date) {
         (Some(a), Some(b), _) => Ok(Period::Cycle(a, b)),
+        // Only the end (AT&T's raw data output): the month the bill period ends in, not the
+        // month it was invoiced in (a bill of October is invoiced in November).
+        (None, Some(b), _) => Ok(Period::Month(b.format("%Y-%m").to_string())),
         (_, _, Some(d)) => Ok(Period::Month(d.format("%Y-%m").to_string())),
         _ => Err(format!(
             "{path}: the invoice summary states neither its bill period nor its date: write the manifest's period yourself"

@@ -61,6 +61,10 @@ pub(crate) struct ColumnMap {
     pub positions: Vec<Option<usize>>,
     /// The header's number of fields: a CSV row with another number is ragged.
     pub width: usize,
+    /// The fields a row needs to hold every required column (one past the last one's field): a
+    /// CSV row shorter than `width` but at least this long lacks only fields the table can read
+    /// as empty.
+    pub needed: usize,
 }
 
 /// How a file is laid out, beyond its columns: canonical files use the defaults; a carrier

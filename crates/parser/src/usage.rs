@@ -353,7 +353,7 @@ mod tests {
     use crate::source::FileRef;
 
     /// A usage CSV of `n` rows: row `i` (file line `i + 2`) is blank when `i % 150 == 0`, has a
-    /// bad date when `i % 97 == 5`, too few fields when `i % 211 == 9`, and a quoted
+    /// bad date when `i % 97 == 5`, too few fields when `i % 211 == 9`, short of its optional charge and description (read) when `i % 113 == 7`, and a quoted
     /// description (polars' path) when `i % 7 == 3`.
     fn usage_csv(n: usize) -> String {
         let mut s = String::from("line,date,time,number,type,quantity,charge,description\n");
@@ -363,7 +363,11 @@ mod tests {
             } else if i % 97 == 5 {
                 s.push_str("8605550101,2026-13-01,,411,voice,1,1.99,\n");
             } else if i % 211 == 9 {
-                s.push_str("8605550101,2026-10-01,,411,voice,1\n");
+                // Ends before the type and quantity it requires: rejected.
+                s.push_str("8605550101,2026-10-01,,411\n");
+            } else if i % 113 == 7 {
+                // Ends before the optional charge and description: read with them empty.
+                s.push_str(&format!("86055501{:02},2026-10-{:02},,2035550147,voice,{}\n", i % 100, i % 28 + 1, i % 90));
             } else {
                 let desc = if i % 7 == 3 { format!("\"call, {i}\"") } else { format!("call {i}") };
                 s.push_str(&format!(
@@ -408,10 +412,12 @@ mod tests {
         let blank: Vec<usize> = (0..n).filter(|i| i % 150 == 0).collect();
         let bad: Vec<usize> = (0..n).filter(|i| i % 150 != 0 && (i % 97 == 5 || i % 211 == 9)).collect();
         let good: Vec<usize> = (0..n).filter(|i| i % 150 != 0 && i % 97 != 5 && i % 211 != 9).collect();
+        let short = good.iter().filter(|i| *i % 113 == 7).count() as u64;
         assert_eq!(
-            (report.read, report.accepted, report.rejected, report.blank),
-            (n as u64, good.len() as u64, bad.len() as u64, blank.len() as u64)
+            (report.read, report.accepted, report.rejected, report.blank, report.short),
+            (n as u64, good.len() as u64, bad.len() as u64, blank.len() as u64, short)
         );
+        assert!(short > 20);
         let rows: Vec<u32> = rejections.iter().map(|r| r.source.row).collect();
         assert_eq!(rows, bad.iter().map(|i| *i as u32 + 2).collect::<Vec<_>>());
         assert_eq!(
@@ -421,7 +427,11 @@ mod tests {
         assert_eq!(table.row, good.iter().map(|i| *i as u32 + 2).collect::<Vec<_>>());
         for (k, &i) in good.iter().enumerate() {
             let r = table.get(k);
-            let desc = if i % 7 == 3 { format!("call, {i}") } else { format!("call {i}") };
+            let desc = match i {
+                _ if i % 113 == 7 => String::new(),
+                _ if i % 7 == 3 => format!("call, {i}"),
+                _ => format!("call {i}"),
+            };
             assert_eq!(
                 (r.line.to_string(), r.quantity, r.description),
                 (format!("86055501{:02}", i % 100), Decimal::from(i % 90), desc.as_str())

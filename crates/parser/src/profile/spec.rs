@@ -18,6 +18,7 @@ use crate::tables;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("verizon-rdd", include_str!("../../profiles/verizon-rdd.toml")),
     ("att-premier", include_str!("../../profiles/att-premier.toml")),
+    ("att-raw-data", include_str!("../../profiles/att-raw-data.toml")),
     ("fleet", include_str!("../../profiles/fleet.toml")),
 ];
 

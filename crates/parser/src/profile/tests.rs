@@ -643,6 +643,32 @@ fn resolve_names_built_ins_and_files() {
     assert_eq!(Profile::resolve("mine.toml", t.path()).unwrap().name, "mine");
     assert_eq!(
         Profile::resolve("verizon", t.path()).unwrap_err().to_string(),
-        "profile verizon: not a built-in profile (verizon-rdd, att-premier, fleet) nor a profile file"
+        "profile verizon: not a built-in profile (verizon-rdd, att-premier, att-raw-data, fleet) nor a profile file"
     );
+}
+
+/// Verizon's charges detail as another tool saved it: 22 fields per row where the header has 23
+/// (the always-empty Order Details dropped with its tab). Every row is read, the short ones
+/// counted; a row that ends before the Cost column the profile requires is still rejected.
+#[test]
+fn verizon_charges_short_of_their_trailing_order_details_read_as_empty() {
+    let p = ProfileRef(Arc::new(Profile::resolve("verizon-rdd", Path::new(".")).unwrap()));
+    let header = "ECPD Profile ID\tBill Cycle Date\tAccount Number\tInvoice Number\tWireless Number\tUser Name\tCost Center\tUser ID\tItem Category\tDate\tItem Type\tItem Description\tVendor Name / Contact Information\tShare Description\tShare Voice\tShare Messaging\tShare Data\tUsage Period\tAllowance\tUsed\tBillable\tCost\tOrder Details";
+    let row = |line: &str, cat: &str, desc: &str, cost: &str| {
+        format!("\tJan 15, 2021\t842917365-00001\t9851234567\t{line}\tPAT\tNA\tNA\t{cat}\tNA\tNA\t{desc}\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\tNA\t{cost}")
+    };
+    let file = format!(
+        "{header}\r\n{}\r\n{}\r\n{}\tNA\r\n{}\r\n",
+        row("860-555-0101", "Monthly Charges", "Business Unlimited", "45.00"),
+        row("860-555-0101", "Surcharges", "Regulatory Charge", "0.29"),
+        row("NA", "Account Charges and Credits", "Late fee", "5.00"),
+        "\tJan 15, 2021\t842917365-00001\t9851234567\t860-555-0102\tPAT\tNA\tNA\tMonthly Charges",
+    );
+    let (cs, rej, report) = charges(&p, file.as_bytes());
+    assert_eq!(
+        cs,
+        ["8605550101|plan|Business Unlimited||45.00", "8605550101|surcharge|Regulatory Charge||0.29", "|fee|Late fee||5.00"]
+    );
+    assert_eq!(rej, ["charges.txt:5: (row): has 9 fields where the header has 23"]);
+    assert_eq!((report.read, report.accepted, report.rejected, report.short), (4, 3, 1, 2));
 }

@@ -45,8 +45,9 @@ struct Body<'b> {
     label: &'b str,
 }
 
-/// A chunk parsed and converted: where its parse ended, and what the sink made of it.
-type Chunked<P> = Result<(End, P), ParseError>;
+/// A chunk parsed and converted: where its parse ended, what the sink made of it, and how many
+/// of its rows were short of trailing fields (read as empty).
+type Chunked<P> = Result<(End, (P, u64)), ParseError>;
 
 /// Where a body reader stopped: bytes done and the line after them. Bytes not done are an
 /// unfinished record, carried to the next block.
@@ -61,7 +62,9 @@ pub(crate) fn read_rows<S: RowSink>(
 ) -> Result<(InputReport, Vec<Rejection>), ParseError> {
     read(file, columns, layout, |tally, body| {
         let parsed = scan::parse(body.bytes, body.line, body.at_eof, body.scanner, body.label)?;
-        Serial(sink).take(tally, &CsvRun::new(&parsed, body.map, layout));
+        let run = CsvRun::new(&parsed, body.map, layout);
+        Serial(sink).take(tally, &run);
+        tally.report.short += run.short();
         let end = parsed.end;
         scan::recycle(parsed);
         Ok(done(body, end, 0))
@@ -91,12 +94,16 @@ pub(crate) fn read_runs<S: RunSink>(
             .collect();
         let at_eof = |r: &std::ops::Range<usize>| body.at_eof && r.end == body.bytes.len();
         let shared: &S = sink;
-        let run = |bytes: &[u8], line: u64, eof: bool| -> Result<(End, S::Part), ParseError> {
+        // A chunk's short rows are counted with its part: a chunk read again from an open
+        // record replaces its first reading's count too.
+        let run = |bytes: &[u8], line: u64, eof: bool| -> Chunked<S::Part> {
             let parsed = scan::parse(bytes, line, eof, body.scanner, body.label)?;
-            let part = shared.run(&CsvRun::new(&parsed, body.map, layout));
+            let csv = CsvRun::new(&parsed, body.map, layout);
+            let part = shared.run(&csv);
+            let short = csv.short();
             let end = parsed.end;
             scan::recycle(parsed);
-            Ok((end, part))
+            Ok((end, (part, short)))
         };
         // Every chunk at once, each assumed to start a record.
         let mut results: Vec<Option<Chunked<S::Part>>> =
@@ -115,6 +122,8 @@ pub(crate) fn read_runs<S: RunSink>(
                     (end, part, from)
                 }
             };
+            let (part, short) = part;
+            tally.report.short += short;
             parts.push(part);
             if let End::Open { tail, line } = end {
                 open = Some((base + tail, line));

@@ -41,12 +41,22 @@ pub(crate) struct CsvRun<'p> {
     /// For each column, its field in a record (if the file has it).
     positions: &'p [Option<usize>],
     width: usize,
+    needed: usize,
     layout: &'p Layout,
+    /// Rows read with trailing fields missing (see [`ColumnMap::needed`]); atomic only because a
+    /// run must be `Sync` (one thread reads a run's rows).
+    short: std::sync::atomic::AtomicU64,
 }
 
 impl<'p> CsvRun<'p> {
     pub fn new(parsed: &'p Parsed, map: &'p ColumnMap, layout: &'p Layout) -> CsvRun<'p> {
-        CsvRun { parsed, positions: &map.positions, width: map.width, layout }
+        CsvRun { parsed, positions: &map.positions, width: map.width, needed: map.needed, layout, short: Default::default() }
+    }
+
+    /// How many of the rows handed out so far lacked trailing fields and were read as if
+    /// they were empty.
+    pub fn short(&self) -> u64 {
+        self.short.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The cells of a record's fields, in column order (a field a short row lacks is empty).
@@ -96,8 +106,13 @@ impl Run for CsvRun<'_> {
             }
             let n = fields.len();
             if n != self.width {
-                f(Line::Broken { row: line, reason: ragged(n, self.width) });
-                continue;
+                // Short only by fields the table need not have: as if they were empty.
+                if n < self.width && n >= self.needed {
+                    self.short.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                } else {
+                    f(Line::Broken { row: line, reason: ragged(n, self.width) });
+                    continue;
+                }
             }
             self.fill(fields, &mut cells);
             f(Line::Data { row: line, cells: &cells });

@@ -379,3 +379,43 @@ fn polars_fields(bytes: &[u8]) -> Vec<Vec<String>> {
         df.columns().iter().map(|c| c.str().unwrap().iter().map(|v| v.unwrap_or("").to_string()).collect()).collect();
     (0..df.height()).map(|i| cols.iter().map(|c| c[i].clone()).collect()).collect()
 }
+
+/// A tool that drops trailing empty fields (22 fields under a header of 23): a row short only by
+/// fields the table does not require is read with them empty and counted as short; a row that
+/// lacks a required column, or has too many fields, is rejected as before. Both paths agree,
+/// with blocks and chunks cutting the file everywhere.
+#[test]
+fn rows_short_of_trailing_optional_fields_read_as_empty() {
+    let mut s = String::from("c0,c1,c2,c3\n");
+    for i in 0..40 {
+        s.push_str(&format!("{i},b,c,d\n{i},b,c\n{i},b\n{i}\n{i},b,c,d,e\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = file(&dir, s.as_bytes());
+    // c0 and c1 required, c2 optional, c3 not read at all.
+    let cols = Columns { kind: "t", required: vec!["c0", "c1"], optional: vec!["c2"] };
+    let mut serial = Rows(Seen::default());
+    let (a, _) = read_rows(&f, &cols, &Layout::default(), &mut serial).unwrap();
+    let mut parallel = Runs(Seen::default(), Mutex::new(0));
+    let (b, _) = read_runs(&f, &cols, &Layout::default(), &mut parallel).unwrap();
+    assert_eq!(serial.0, parallel.0);
+    assert_eq!(a, b);
+    assert!(a.balanced());
+    assert_eq!((a.read, a.accepted, a.rejected, a.short), (200, 120, 80, 80));
+    let first = 2;
+    assert_eq!(
+        serial.0.rows[..3],
+        [
+            (first, texts(&["0", "b", "c"])),
+            (first + 1, texts(&["0", "b", "c"])),
+            (first + 2, vec!["0".to_string(), "b".to_string(), String::new()]),
+        ]
+    );
+    assert_eq!(
+        serial.0.broken[..2],
+        [
+            (first + 3, "has 1 fields where the header has 4".to_string()),
+            (first + 4, "has 5 fields where the header has 4".to_string())
+        ]
+    );
+}
