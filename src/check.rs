@@ -50,6 +50,14 @@ pub fn placeholder_lines(l: &Loaded) -> Vec<String> {
         .collect()
 }
 
+/// An input as its messages name it: `FILE`, or `FILE:SHEET` for a workbook's sheet.
+fn file_label(i: &billrecon_model::InputReport) -> String {
+    match &i.sheet {
+        Some(s) => format!("{}:{s}", i.file),
+        None => i.file.clone(),
+    }
+}
+
 fn render_text(l: &Loaded, o: &Outside) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -108,10 +116,7 @@ fn render_text(l: &Loaded, o: &Outside) -> String {
     if skipped > 0 {
         let _ = writeln!(out, "\nSkipped rows ({skipped}), not records of their table:");
         for i in l.inputs.iter().filter(|i| i.skipped > 0) {
-            let file = match &i.sheet {
-                Some(s) => format!("{}:{s}", i.file),
-                None => i.file.clone(),
-            };
+            let file = file_label(i);
             for s in &i.skips {
                 let rows: Vec<String> = s.first_rows.iter().map(u32::to_string).collect();
                 let more = if s.rows > s.first_rows.len() as u64 { ", ..." } else { "" };
@@ -138,10 +143,7 @@ fn render_text(l: &Loaded, o: &Outside) -> String {
     if !short.is_empty() {
         let _ = writeln!(out, "\nShort rows (the tool that wrote them dropped trailing empty fields):");
         for i in short {
-            let file = match &i.sheet {
-                Some(s) => format!("{}:{s}", i.file),
-                None => i.file.clone(),
-            };
+            let file = file_label(i);
             let rows = if i.short == 1 { "row" } else { "rows" };
             let _ = writeln!(out, "{file}: {} {rows} short of trailing empty columns, read as empty", i.short);
         }

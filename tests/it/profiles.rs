@@ -37,17 +37,26 @@ fn summary_money(dir: &Path) -> serde_json::Value {
     serde_json::json!({"totals": v["totals"], "accounts": v["accounts"], "employees": v["employees"], "findings": v["findings"]})
 }
 
+/// The journal, the summary's money, and the findings of `canon` and `other` agree; with
+/// `itemized`, every posting too (account, line, category, description, amount). Returns both
+/// output folders.
+fn assert_same_money(canon: &str, other: &str, itemized: bool) -> (tempfile::TempDir, tempfile::TempDir) {
+    let (a, b) = (reconcile(canon), reconcile(other));
+    assert_eq!(read(a.path(), "journal.csv"), read(b.path(), "journal.csv"));
+    assert_eq!(summary_money(a.path()), summary_money(b.path()));
+    if itemized {
+        let cols = ["finding", "source", "basis"];
+        assert_eq!(without(&read(a.path(), "postings.csv"), &cols), without(&read(b.path(), "postings.csv"), &cols));
+    }
+    let fcols = ["id", "source", "detail"];
+    assert_eq!(without(&read(a.path(), "findings.csv"), &fcols), without(&read(b.path(), "findings.csv"), &fcols));
+    (a, b)
+}
+
 #[test]
 fn the_verizon_layout_month_posts_exactly_what_the_canonical_month_posts() {
-    let canon = reconcile("2026-10");
-    let vz = reconcile("2026-10-verizon");
-    assert_eq!(read(canon.path(), "journal.csv"), read(vz.path(), "journal.csv"));
-    assert_eq!(summary_money(canon.path()), summary_money(vz.path()));
-    // Itemized, so every posting is the same: account, line, category, description, basis, amount.
-    let cols = ["finding", "source", "basis"];
-    assert_eq!(without(&read(canon.path(), "postings.csv"), &cols), without(&read(vz.path(), "postings.csv"), &cols));
-    let fcols = ["id", "source", "detail"];
-    assert_eq!(without(&read(canon.path(), "findings.csv"), &fcols), without(&read(vz.path(), "findings.csv"), &fcols));
+    // Itemized, so every posting is the same: account, line, category, description, amount.
+    let (canon, vz) = assert_same_money("2026-10", "2026-10-verizon", true);
     // And the notices say the same, but for the rows they cite.
     let strip = |s: String| {
         s.lines()
@@ -62,12 +71,7 @@ fn the_verizon_layout_month_posts_exactly_what_the_canonical_month_posts() {
 
 #[test]
 fn the_att_layout_month_posts_the_same_money_to_the_same_accounts() {
-    let canon = reconcile("2026-10");
-    let att = reconcile("2026-10-att");
-    assert_eq!(read(canon.path(), "journal.csv"), read(att.path(), "journal.csv"));
-    assert_eq!(summary_money(canon.path()), summary_money(att.path()));
-    let fcols = ["id", "source", "detail"];
-    assert_eq!(without(&read(canon.path(), "findings.csv"), &fcols), without(&read(att.path(), "findings.csv"), &fcols));
+    let (canon, att) = assert_same_money("2026-10", "2026-10-att", false);
     // Premier gives per-line totals, so items are grouped: the net per account and line agrees.
     let net = |csv: String| {
         let mut m = std::collections::BTreeMap::<(String, String, String), rust_decimal::Decimal>::new();
@@ -131,14 +135,7 @@ fn a_manifest_naming_an_unknown_profile_says_so() {
 /// charges) posts exactly what the canonical month posts: itemized, so every posting agrees.
 #[test]
 fn the_att_raw_data_month_posts_exactly_what_the_canonical_month_posts() {
-    let canon = reconcile("2026-10");
-    let raw = reconcile("2026-10-att-raw");
-    assert_eq!(read(canon.path(), "journal.csv"), read(raw.path(), "journal.csv"));
-    assert_eq!(summary_money(canon.path()), summary_money(raw.path()));
-    let cols = ["finding", "source", "basis"];
-    assert_eq!(without(&read(canon.path(), "postings.csv"), &cols), without(&read(raw.path(), "postings.csv"), &cols));
-    let fcols = ["id", "source", "detail"];
-    assert_eq!(without(&read(canon.path(), "findings.csv"), &fcols), without(&read(raw.path(), "findings.csv"), &fcols));
+    assert_same_money("2026-10", "2026-10-att-raw", true);
 }
 
 /// `check` rejects none of the raw data output's rows, names the invoice and its total, and

@@ -839,8 +839,7 @@ const ATT_RAW: [&str; 133] = [
     "Feature Code",
 ];
 
-/// Where a canonical category sits in the bill's sections (Section_2, Section_3), and whether
-/// the item carries its quantity.
+/// Where a canonical category sits in the bill's sections (Section_2, Section_3).
 fn att_sections(c: ChargeCategory) -> (&'static str, &'static str) {
     use ChargeCategory::*;
     match c {

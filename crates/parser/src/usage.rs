@@ -353,8 +353,9 @@ mod tests {
     use crate::source::FileRef;
 
     /// A usage CSV of `n` rows: row `i` (file line `i + 2`) is blank when `i % 150 == 0`, has a
-    /// bad date when `i % 97 == 5`, too few fields when `i % 211 == 9`, short of its optional charge and description (read) when `i % 113 == 7`, and a quoted
-    /// description (polars' path) when `i % 7 == 3`.
+    /// bad date when `i % 97 == 5`, too few fields when `i % 211 == 9`, short of its optional
+    /// charge and description (read) when `i % 113 == 7`, and a quoted description (polars'
+    /// path) when `i % 7 == 3`.
     fn usage_csv(n: usize) -> String {
         let mut s = String::from("line,date,time,number,type,quantity,charge,description\n");
         for i in 0..n {
