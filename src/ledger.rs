@@ -309,7 +309,8 @@ pub fn journal(ledger: Option<&Path>, since: NaiveDate, format: JournalFormat) -
 /// `billrecon history LINE`.
 pub fn history(ledger: Option<&Path>, line: &str) -> anyhow::Result<Outcome> {
     let db = open_existing(&path(ledger, None))?;
-    let l = PhoneNumber::parse(line).map_err(|e| anyhow::anyhow!("{line}: {e}"))?;
+    // A service line or a calling card (whose whole number is never echoed back).
+    let l = PhoneNumber::parse_line(line).map_err(|e| anyhow::anyhow!("{e}"))?;
     let rows = db.line_history(&l)?;
     if rows.is_empty() {
         bail!("line {} is in no posted month of {}", l.pretty(), db.path.display());

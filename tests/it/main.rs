@@ -9,6 +9,7 @@ mod findings;
 mod generate;
 mod hostile;
 mod init;
+mod instruments;
 mod ledger;
 mod notify;
 mod privacy;

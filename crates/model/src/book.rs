@@ -31,10 +31,12 @@ pub struct DaySplit {
 }
 
 impl<'a> LineBook<'a> {
-    /// Indexes `inventory` (overlapping rows were already rejected by the parser).
+    /// Indexes `inventory` (overlapping rows were already rejected by the parser). A calling
+    /// card with no holder is an unassigned instrument: it is not in the book, so its charges
+    /// are unassigned as any line's that no one holds.
     pub fn new(period: &'a Period, inventory: &'a [Assignment]) -> LineBook<'a> {
         let mut by_line: BTreeMap<PhoneNumber, Vec<&Assignment>> = BTreeMap::new();
-        for a in inventory {
+        for a in inventory.iter().filter(|a| !(a.kind == crate::records::InstrumentKind::Card && a.employee_id.is_empty())) {
             by_line.entry(a.line).or_default().push(a);
         }
         for v in by_line.values_mut() {
@@ -153,6 +155,7 @@ mod tests {
             end,
             authorized_by: String::new(),
             coverage: crate::Coverage::Dated,
+            kind: crate::InstrumentKind::Wireless,
             source: SourceRef::new("inventory.csv".into(), None, 2),
         }
     }

@@ -1,8 +1,16 @@
-//! Phone numbers: 10-digit NANP numbers, or dialled digits kept as printed.
+//! Phone numbers: 10-digit NANP numbers, or dialled digits kept as printed; and the key of a
+//! calling card, which keeps only the card's last four digits.
 
 use std::fmt;
 
 const CAP: usize = 22;
+
+/// Where calling cards' integer keys start ([`PhoneNumber::nanp_u64`]): above every NANP number.
+const CARD_BASE: u64 = 10_000_000_000;
+/// A calling card's key as text: `card-` and its last four digits.
+const CARD_PREFIX: &str = "card-";
+/// How many digits a calling-card number has, as billrecon recognizes one in a line column.
+pub const CARD_DIGITS: std::ops::RangeInclusive<usize> = 12..=19;
 
 /// A phone number as billrecon keeps it.
 ///
@@ -24,6 +32,37 @@ pub enum PhoneError {
     Invalid(String),
     #[error("`{0}` is not a 10-digit North American phone number")]
     NotNanp(String),
+    /// A value with as many digits as a calling card's: never echoed whole.
+    #[error("a number ending {0} is neither a 10-digit North American phone number nor a calling card (12 to 19 digits)")]
+    NotLineOrCard(String),
+}
+
+/// The digits of `s` when it is only digits and the separators a number is printed with.
+fn digits_only(s: &str) -> Option<String> {
+    let mut d = String::new();
+    for b in s.trim().bytes() {
+        match b {
+            b'0'..=b'9' => d.push(b as char),
+            b' ' | b'-' | b'.' | b'(' | b')' | b'/' => {}
+            _ => return None,
+        }
+    }
+    Some(d)
+}
+
+/// The last four digits of a value, for a message that must not show it whole (`????` when
+/// it has fewer).
+pub fn last_four(s: &str) -> String {
+    let d: Vec<u8> = s.bytes().filter(u8::is_ascii_digit).collect();
+    if d.len() < 4 {
+        return "????".into();
+    }
+    String::from_utf8_lossy(&d[d.len() - 4..]).into_owned()
+}
+
+/// Whether `s` holds as many digits as a calling-card number (so must never be shown whole).
+pub fn has_card_digits(s: &str) -> bool {
+    s.bytes().filter(u8::is_ascii_digit).count() >= *CARD_DIGITS.start()
 }
 
 /// Ten ASCII digits, the first 2–9: a North American number without its country code.
@@ -32,8 +71,44 @@ fn nanp_digits(x: &[u8]) -> bool {
 }
 
 impl PhoneNumber {
-    /// Parses a number as printed on a bill or usage report.
+    /// A calling card's key, from the card's last four digits: the whole number is never kept.
+    pub fn card(last4: &str) -> Option<PhoneNumber> {
+        let b = last4.as_bytes();
+        if b.len() != 4 || !b.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let mut chars = [0u8; CAP];
+        chars[..5].copy_from_slice(CARD_PREFIX.as_bytes());
+        chars[5..9].copy_from_slice(b);
+        Some(PhoneNumber { len: 9, chars })
+    }
+
+    /// A calling card's key from its whole number (12 to 19 digits, printed with or without
+    /// separators): only the last four digits are kept.
+    pub fn card_from_number(s: &str) -> Option<PhoneNumber> {
+        let d = digits_only(s)?;
+        if !CARD_DIGITS.contains(&d.len()) {
+            return None;
+        }
+        PhoneNumber::card(&d[d.len() - 4..])
+    }
+
+    /// True for a calling card's key.
+    pub fn is_card(&self) -> bool {
+        self.len == 9 && self.chars.starts_with(CARD_PREFIX.as_bytes())
+    }
+
+    /// A card's last four digits.
+    pub fn card_last4(&self) -> Option<&str> {
+        self.is_card().then(|| &self.as_str()[5..])
+    }
+
+    /// Parses a number as printed on a bill or usage report (a card's key, `card-4821`, as
+    /// billrecon writes it, reads back as that card).
     pub fn parse(s: &str) -> Result<PhoneNumber, PhoneError> {
+        if let Some(c) = s.trim().strip_prefix(CARD_PREFIX).and_then(PhoneNumber::card) {
+            return Ok(c);
+        }
         // The common case, ten plain digits and nothing around them: one pass over the bytes.
         if let Some(p) = PhoneNumber::plain_nanp(s) {
             return Ok(p);
@@ -137,10 +212,18 @@ impl PhoneNumber {
         PhoneNumber { len: 10, chars }
     }
 
-    /// Parses a service line: it must be a 10-digit NANP number.
+    /// Parses a service line: a 10-digit NANP number, or a calling card (its whole number of
+    /// 12 to 19 digits, or its key `card-4821`), kept as the card's last four digits. An error
+    /// about a value with a card's number of digits shows only its last four.
     pub fn parse_line(s: &str) -> Result<PhoneNumber, PhoneError> {
+        if let Some(c) = PhoneNumber::card_from_number(s) {
+            return Ok(c);
+        }
+        if has_card_digits(s) {
+            return Err(PhoneError::NotLineOrCard(last_four(s)));
+        }
         let p = PhoneNumber::parse(s)?;
-        if p.is_nanp() {
+        if p.is_nanp() || p.is_card() {
             Ok(p)
         } else {
             Err(PhoneError::NotNanp(s.trim().to_string()))
@@ -158,16 +241,23 @@ impl PhoneNumber {
         self.len == 10 && self.chars[..10].iter().all(u8::is_ascii_digit) && self.chars[0] >= b'2'
     }
 
-    /// The 10 digits as an integer (for compact columns), when NANP.
+    /// A service line as an integer (for compact columns): a NANP number's 10 digits, or a
+    /// calling card's key (above every NANP number: 10^10 + its last four digits).
     pub fn nanp_u64(&self) -> Option<u64> {
+        if let Some(l4) = self.card_last4() {
+            return Some(CARD_BASE + l4.bytes().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')));
+        }
         if !self.is_nanp() {
             return None;
         }
         Some(self.chars[..10].iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
     }
 
-    /// Rebuilds a NANP number from [`PhoneNumber::nanp_u64`].
+    /// Rebuilds a service line from [`PhoneNumber::nanp_u64`].
     pub fn from_nanp_u64(n: u64) -> Option<PhoneNumber> {
+        if (CARD_BASE..CARD_BASE + 10_000).contains(&n) {
+            return PhoneNumber::card(&format!("{:04}", n - CARD_BASE));
+        }
         if !(2_000_000_000..10_000_000_000).contains(&n) {
             return None;
         }
@@ -180,9 +270,12 @@ impl PhoneNumber {
         Some(PhoneNumber::nanp(&ten))
     }
 
-    /// `860-555-0101` for NANP numbers, the dialled characters otherwise.
+    /// `860-555-0101` for NANP numbers, `card ending 4821` for a calling card, the dialled
+    /// characters otherwise.
     pub fn pretty(&self) -> String {
-        if self.is_nanp() {
+        if let Some(l4) = self.card_last4() {
+            format!("card ending {l4}")
+        } else if self.is_nanp() {
             let s = self.as_str();
             format!("{}-{}-{}", &s[..3], &s[3..6], &s[6..])
         } else {
@@ -248,6 +341,31 @@ mod tests {
         );
         assert!(PhoneNumber::parse("1+2").is_err());
         assert!(PhoneNumber::parse("12345678901234567890123").is_err());
+    }
+
+    #[test]
+    fn a_calling_card_keeps_only_its_last_four_digits() {
+        for s in ["1234 5678 9012 4821", "12345678904821", "1234-5678-9012-34821", "card-4821"] {
+            let c = PhoneNumber::parse_line(s).unwrap();
+            assert_eq!(
+                (c.as_str(), c.pretty(), c.is_card(), c.is_nanp()),
+                ("card-4821", "card ending 4821".to_string(), true, false),
+                "{s}"
+            );
+            assert_eq!(PhoneNumber::from_nanp_u64(c.nanp_u64().unwrap()), Some(c));
+            assert_eq!(format!("{c:?} {c}"), "PhoneNumber(card-4821) card-4821");
+        }
+        assert_eq!(PhoneNumber::parse("card-4821").unwrap(), PhoneNumber::card("4821").unwrap());
+        assert_eq!(PhoneNumber::card("0007").unwrap().nanp_u64(), Some(10_000_000_007));
+        // Eleven digits with a leading 1 are still a NANP number; a wrong one of a card's length
+        // is never echoed whole.
+        assert!(PhoneNumber::parse_line("18605550101").unwrap().is_nanp());
+        let e = PhoneNumber::parse_line("1234567890123456789012").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "a number ending 9012 is neither a 10-digit North American phone number nor a calling card (12 to 19 digits)"
+        );
+        assert!(PhoneNumber::card("48a1").is_none() && PhoneNumber::card("482").is_none());
     }
 
     #[test]

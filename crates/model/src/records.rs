@@ -109,6 +109,69 @@ impl LineStatus {
     }
 }
 
+word_enum!(
+    /// What kind of instrument a line of the inventory is (OPM's policy covers "telephones,
+    /// telephone calling cards, ... facsimile machines and cellular telephones").
+    InstrumentKind {
+        Wireless = "wireless",
+        Desk = "desk",
+        Fax = "fax",
+        Card = "card",
+    }
+);
+
+impl InstrumentKind {
+    /// How statements, notices and the web name an instrument: a wireless line by its number
+    /// alone (as they always have), `desk phone 860-555-0300`, `fax line 860-555-0400`,
+    /// `calling card ending 4821`.
+    pub fn name(&self, line: &PhoneNumber) -> String {
+        match self {
+            InstrumentKind::Wireless => line.pretty(),
+            InstrumentKind::Desk => format!("desk phone {}", line.pretty()),
+            InstrumentKind::Fax => format!("fax line {}", line.pretty()),
+            InstrumentKind::Card => format!("calling {}", line.pretty()),
+        }
+    }
+
+    /// The kind a line's key implies when no inventory says: a calling card's key is a card.
+    pub fn of_key(line: &PhoneNumber) -> InstrumentKind {
+        if line.is_card() {
+            InstrumentKind::Card
+        } else {
+            InstrumentKind::Wireless
+        }
+    }
+}
+
+/// Each line's instrument kind as the inventory says (indexed once for an output): only the
+/// lines that are not wireless are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Instruments(std::collections::BTreeMap<PhoneNumber, InstrumentKind>);
+
+impl Instruments {
+    pub fn new(inventory: &[Assignment]) -> Instruments {
+        Instruments(inventory.iter().filter(|a| a.kind != InstrumentKind::Wireless).map(|a| (a.line, a.kind)).collect())
+    }
+
+    /// The line's kind: the inventory's, else what its key implies.
+    pub fn kind(&self, line: &PhoneNumber) -> InstrumentKind {
+        self.0.get(line).copied().unwrap_or_else(|| InstrumentKind::of_key(line))
+    }
+
+    /// `860-555-0101`, `desk phone 860-555-0300`, `calling card ending 4821`.
+    pub fn name(&self, line: &PhoneNumber) -> String {
+        self.kind(line).name(line)
+    }
+
+    /// The instrument after "on": `line 860-555-0101` for a wireless line, else its name.
+    pub fn on(&self, line: &PhoneNumber) -> String {
+        match self.kind(line) {
+            InstrumentKind::Wireless => format!("line {}", line.pretty()),
+            k => k.name(line),
+        }
+    }
+}
+
 /// The header of one carrier invoice.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InvoiceSummary {
@@ -204,6 +267,8 @@ pub struct Assignment {
     pub authorized_by: String,
     /// How the assignment's dates are known.
     pub coverage: Coverage,
+    /// Wireless line (the default), desk phone, fax line or calling card.
+    pub kind: InstrumentKind,
     pub source: SourceRef,
 }
 
@@ -229,6 +294,17 @@ impl fmt::Display for Coverage {
 }
 
 impl Assignment {
+    /// The instrument as people read it ([`InstrumentKind::name`]).
+    pub fn instrument(&self) -> String {
+        self.kind.name(&self.line)
+    }
+
+    /// A desk phone or fax line a program shares, with no one holding it: what would be a
+    /// holder's stays with the program.
+    pub fn is_shared(&self) -> bool {
+        self.employee_id.is_empty() && matches!(self.kind, InstrumentKind::Desk | InstrumentKind::Fax)
+    }
+
     /// Covers `day` when `start <= day <= end` (open end = forever).
     pub fn covers(&self, day: NaiveDate) -> bool {
         self.start <= day && self.end.is_none_or(|e| day <= e)
@@ -280,5 +356,13 @@ mod tests {
         assert!(e.starts_with("`roam` is not one of: plan, feature, equipment,"), "{e}");
         assert_eq!("Stolen".parse::<LineStatus>(), Ok(LineStatus::Stolen));
         assert_eq!(ChargeCategory::ALL.len(), 20);
+        assert_eq!("Desk".parse::<InstrumentKind>(), Ok(InstrumentKind::Desk));
+        let desk = PhoneNumber::parse("860-555-0300").unwrap();
+        let card = PhoneNumber::parse_line("1234 5678 9012 4821").unwrap();
+        assert_eq!(InstrumentKind::Desk.name(&desk), "desk phone 860-555-0300");
+        assert_eq!(InstrumentKind::Fax.name(&desk), "fax line 860-555-0300");
+        assert_eq!(InstrumentKind::Wireless.name(&desk), "860-555-0300");
+        assert_eq!(InstrumentKind::Card.name(&card), "calling card ending 4821");
+        assert_eq!(InstrumentKind::of_key(&card), InstrumentKind::Card);
     }
 }

@@ -135,8 +135,16 @@ impl M {
             end: end.map(day),
             authorized_by: auth.into(),
             coverage: crate::Coverage::Dated,
+            kind: crate::InstrumentKind::of_key(&ph(line)),
             source: src("inventory.csv", n),
         });
+        self
+    }
+
+    /// Makes the last assignment's instrument `kind` (`desk`, `fax`, `card`, `wireless`).
+    pub fn kind(mut self, kind: &str) -> M {
+        let a = self.month.inventory.last_mut().expect("an assignment to give a kind");
+        a.kind = kind.parse().expect("an instrument kind");
         self
     }
 

@@ -596,7 +596,7 @@ payable_account = "2010-AP"
         );
         assert_eq!(
             parse(&GOOD.replace("\"usage2.xlsx\"", "{ path = \"u.txt\", profile = \"sprint\" }")).unwrap_err(),
-            "m/billrecon.toml: inputs.usage: profile sprint: not a built-in profile (verizon-rdd, att-premier, att-raw-data, fleet) nor a profile file"
+            "m/billrecon.toml: inputs.usage: profile sprint: not a built-in profile (verizon-rdd, att-premier, att-raw-data, fleet, desk-calls, card-report) nor a profile file"
         );
         assert_eq!(
             parse(&GOOD.replace("\"usage2.xlsx\"", "\"u.txt\"")).unwrap_err(),

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use billrecon_model::{
-    normalize_word, Allowance, Assignment, Attestation, Charge, ChargeCategory, Coverage, Employee, InputReport, InvoiceSummary,
-    LineStatus, LineSummary, Period, Plan, Rejection, SourceRef, StatedAllowance, UsageType,
+    normalize_word, Allowance, Assignment, Attestation, Charge, ChargeCategory, Coverage, Employee, InputReport, InstrumentKind,
+    InvoiceSummary, LineStatus, LineSummary, Period, Plan, Rejection, SourceRef, StatedAllowance, UsageType,
 };
 use chrono::NaiveDate;
 
@@ -112,7 +112,7 @@ pub const INVENTORY: TableSpec = TableSpec {
     kind: "inventory",
     section: "inventory",
     required: &["line", "employee_id", "account_code", "start_date"],
-    optional: &["employee_name", "program", "plan", "status", "end_date", "authorized_by"],
+    optional: &["employee_name", "program", "plan", "status", "end_date", "authorized_by", "kind"],
 };
 pub const EMPLOYEES: TableSpec = TableSpec {
     kind: "employees",
@@ -341,8 +341,43 @@ pub fn read_inventory(
     let mut out: Vec<Assignment> = Vec::new();
     let whole = input.covers_period(&INVENTORY);
     let coverage = if whole { Coverage::FleetList { file: input.name().to_string(), as_of } } else { Coverage::Dated };
+    // A card's whole number, only while reading, to refuse a second card ending in the same
+    // four digits (billrecon names a card by them alone).
+    let mut cards: BTreeMap<billrecon_model::PhoneNumber, (String, SourceRef)> = BTreeMap::new();
     let (mut report, mut rejections) = input.read_table(&INVENTORY, &mut |src, c| {
         let line = col("line", value::line(c[0]))?;
+        let kind = if c[10].is_blank() {
+            InstrumentKind::of_key(&line)
+        } else {
+            col("kind", c[10].display().trim().parse::<InstrumentKind>())?
+        };
+        match (kind, line.is_card()) {
+            (InstrumentKind::Card, false) => {
+                return Err(("line".into(), format!("{} is not a calling card's number (12 to 19 digits)", line.pretty())))
+            }
+            (k, true) if k != InstrumentKind::Card => {
+                return Err(("kind".into(), format!("`{k}`, but the line has a calling card's number ({})", line.pretty())))
+            }
+            _ => {}
+        }
+        if line.is_card() {
+            let whole = value::digits(c[0]);
+            match cards.get(&line) {
+                Some((w, first)) if *w != whole => {
+                    return Err((
+                        "line".into(),
+                        format!(
+                            "another calling card ending {} is at {first}: billrecon shows a card only by its last four digits, so two cards ending alike cannot be told apart",
+                            line.card_last4().unwrap_or_default()
+                        ),
+                    ))
+                }
+                Some(_) => {}
+                None => {
+                    cards.insert(line, (whole, src.clone()));
+                }
+            }
+        }
         let employee_id = col("employee_id", value::text(c[1]))?;
         let account_code = col("account_code", value::required_text(c[2]))?;
         let start = if whole && c[3].is_blank() { period.start } else { col("start_date", value::date(c[3]))? };
@@ -369,6 +404,7 @@ pub fn read_inventory(
             end,
             authorized_by,
             coverage: coverage.clone(),
+            kind,
             source: src.clone(),
         });
         Ok(())

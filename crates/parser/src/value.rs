@@ -540,7 +540,8 @@ fn time_from_str(s: &str) -> Option<TimeOfDay> {
     TimeOfDay::from_hms(h, m, sec)
 }
 
-/// A service line: a 10-digit North American number.
+/// A service line: a 10-digit North American number, or a calling card (12 to 19 digits), kept
+/// as its last four digits (an error never shows a card's number whole).
 pub fn line(c: Cell<'_>) -> Result<PhoneNumber, String> {
     PhoneNumber::parse_line(&phone_text(c)?).map_err(|e| e.to_string()).map_err(|e| {
         if e == "empty" {
@@ -549,6 +550,11 @@ pub fn line(c: Cell<'_>) -> Result<PhoneNumber, String> {
             e
         }
     })
+}
+
+/// The digits of a cell (a card's whole number while its rows are checked; never kept).
+pub fn digits(c: Cell<'_>) -> String {
+    phone_text(c).map(|t| t.bytes().filter(u8::is_ascii_digit).map(char::from).collect()).unwrap_or_default()
 }
 
 /// Any dialled number; `None` for an empty cell.

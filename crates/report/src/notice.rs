@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use billrecon_model::{usd, Finding, Rule};
+use billrecon_model::{usd, Finding, Instruments, Rule};
 use rust_decimal::Decimal;
 
 use crate::html::{esc, page, table};
@@ -13,6 +13,7 @@ use crate::Reconciliation;
 
 const OPM_DA: &str = "\"Any calls to directory assistance for which a charge is generated ... will be considered unacceptable personal usage\" and \"the holder of the Telecommunications Equipment shall promptly reimburse the state for any use deemed to be unacceptable.\" (State of Connecticut OPM, Telecommunications Equipment Policy)";
 const CREC_PERSONAL: &str = "\"Personal use of CREC-issued cell phones should not result in additional charges to CREC. Any incremental charges resulting from personal use will be the responsibility of the employee.\" (CREC Cell Phones policy)";
+const OPM_CARD: &str = "\"Telephone calling cards, shall be used for approved state business\" and \"the holder of the Telecommunications Equipment shall promptly reimburse the state for any use deemed to be unacceptable.\" (State of Connecticut OPM, Telecommunications Equipment Policy)";
 const THIRD_PARTY: &str =
     "Third-party purchases billed to an agency phone are personal use under this agency's policy (third_party_is_personal).";
 
@@ -21,6 +22,7 @@ const THIRD_PARTY: &str =
 pub struct Debtors<'a> {
     items: BTreeMap<&'a str, Vec<&'a Finding>>,
     people: BTreeMap<&'a str, (&'a str, &'a str)>,
+    instruments: Instruments,
 }
 
 impl<'a> Debtors<'a> {
@@ -36,7 +38,7 @@ impl<'a> Debtors<'a> {
         for e in r.month.employees.iter() {
             people.insert(e.employee_id.as_str(), (e.name.as_str(), e.email.as_str()));
         }
-        Debtors { items, people }
+        Debtors { items, people, instruments: Instruments::new(&r.month.inventory) }
     }
 
     /// The charges an employee owes, in findings order.
@@ -50,9 +52,11 @@ impl<'a> Debtors<'a> {
     }
 }
 
-fn policy_for(rule: Rule) -> &'static str {
-    match rule {
+/// The policy sentence an item rests on: OPM's calling-card rule for a personal call on a card.
+fn policy_for(f: &Finding) -> &'static str {
+    match f.rule {
         Rule::DirectoryAssistance => OPM_DA,
+        Rule::PersonalCallCharge if f.line.is_some_and(|l| l.is_card()) => OPM_CARD,
         Rule::ThirdPartyCharge => THIRD_PARTY,
         _ => CREC_PERSONAL,
     }
@@ -124,16 +128,16 @@ pub fn text(r: &Reconciliation<'_>, d: &Debtors<'_>, employee: &str) -> String {
     for (i, f) in list.iter().enumerate() {
         let _ = writeln!(
             s,
-            "{}. {} on line {}: {}",
+            "{}. {} on {}: {}",
             i + 1,
             title_for(f),
-            f.line.map(|l| l.pretty()).unwrap_or_default(),
+            f.line.map(|l| d.instruments.on(&l)).unwrap_or_else(|| "line ".into()),
             usd(f.employee_liable)
         );
         for a in arithmetic(f) {
             let _ = writeln!(s, "   {a}");
         }
-        let _ = writeln!(s, "   Why: {}", policy_for(f.rule));
+        let _ = writeln!(s, "   Why: {}", policy_for(f));
         let _ = writeln!(s, "   Reference: {}\n", f.id);
     }
     let _ = writeln!(s, "Total due: {}", usd(total));
@@ -165,7 +169,9 @@ pub fn html(r: &Reconciliation<'_>, d: &Debtors<'_>, employee: &str) -> String {
     );
     let rows: Vec<Vec<String>> = list
         .iter()
-        .map(|f| vec![title_for(f), f.line.map(|l| l.pretty()).unwrap_or_default(), f.id.clone(), usd(f.employee_liable)])
+        .map(|f| {
+            vec![title_for(f), f.line.map(|l| d.instruments.name(&l)).unwrap_or_default(), f.id.clone(), usd(f.employee_liable)]
+        })
         .chain(std::iter::once(vec!["Total".into(), String::new(), String::new(), usd(total)]))
         .collect();
     b.push_str("<h2>What you owe</h2>\n");
@@ -179,7 +185,7 @@ pub fn html(r: &Reconciliation<'_>, d: &Debtors<'_>, employee: &str) -> String {
             esc(&f.id),
             usd(f.employee_liable),
             esc(&arithmetic(f).join("\n")),
-            esc(policy_for(f.rule))
+            esc(policy_for(f))
         );
     }
     let _ = writeln!(b, "<h2>How to pay</h2>\n<p>{}</p>", esc(&r.month.policy.notice_payment));

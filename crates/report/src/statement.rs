@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use billrecon_chargeback::{Basis, Posting, PostingKind};
-use billrecon_model::{plain, usd, Finding, LineBook, PhoneNumber};
+use billrecon_model::{plain, usd, Finding, Instruments, LineBook, PhoneNumber};
 use rust_decimal::Decimal;
 
 use crate::html::{esc, page, table};
@@ -17,6 +17,7 @@ use crate::Reconciliation;
 pub struct Programs<'a> {
     postings: BTreeMap<&'a str, Vec<&'a Posting>>,
     book: LineBook<'a>,
+    instruments: Instruments,
     /// Each program's statement file name, unique even where codes are not ([`crate::file_names`]).
     names: BTreeMap<&'a str, String>,
 }
@@ -28,7 +29,12 @@ impl<'a> Programs<'a> {
             postings.entry(p.account_code.as_str()).or_default().push(p);
         }
         let names = crate::file_names(r.program_accounts());
-        Programs { postings, book: LineBook::new(&r.month.period, &r.month.inventory), names }
+        Programs {
+            postings,
+            book: LineBook::new(&r.month.period, &r.month.inventory),
+            names,
+            instruments: Instruments::new(&r.month.inventory),
+        }
     }
 
     /// The statement's file name (without extension) of a program account.
@@ -48,6 +54,7 @@ fn holders(book: &LineBook<'_>, line: &PhoneNumber, acct: &str) -> String {
         .in_period(line)
         .filter(|a| a.account_code == acct)
         .map(|a| match (a.employee_name.is_empty(), a.employee_id.is_empty()) {
+            (_, true) if a.is_shared() => "(shared, no holder)".to_string(),
             (_, true) => "(spare)".to_string(),
             (true, false) => a.employee_id.clone(),
             (false, false) => format!("{} ({})", a.employee_name, a.employee_id),
@@ -128,7 +135,13 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
         }
         let cats: Vec<String> = by_cat.iter().map(|(c, v)| format!("{c} {}", usd(*v))).collect();
         let total: Decimal = ps.iter().map(|x| x.amount).sum();
-        rows.push(vec![line.pretty(), holders(book, line, acct), format!("{days}/{}", p.days()), cats.join("; "), usd(total)]);
+        rows.push(vec![
+            ix.instruments.name(line),
+            holders(book, line, acct),
+            format!("{days}/{}", p.days()),
+            cats.join("; "),
+            usd(total),
+        ]);
     }
     rows.push(vec!["Total".into(), String::new(), String::new(), String::new(), usd(lines_total)]);
     b.push_str(&table(&["Line", "Employee", "Days", "Charges by category", "Amount"], &rows, &[false, false, true, false, true]));
@@ -137,7 +150,7 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
     for line in by_line.keys() {
         for a in book.in_period(line).filter(|a| a.account_code == acct) {
             if matches!(a.coverage, billrecon_model::Coverage::FleetList { .. }) {
-                listed.entry(a.coverage.to_string()).or_default().push(line.pretty());
+                listed.entry(a.coverage.to_string()).or_default().push(ix.instruments.name(line));
             }
         }
     }
@@ -155,7 +168,7 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
         .filter(|x| x.kind == PostingKind::LineCharge && x.basis != Basis::AllDays)
         .map(|x| {
             vec![
-                x.line.map(|l| l.pretty()).unwrap_or_default(),
+                x.line.map(|l| ix.instruments.name(&l)).unwrap_or_default(),
                 x.category.map(|c| c.label()).unwrap_or_default().to_string(),
                 x.basis.to_string(),
                 usd(x.amount),
@@ -189,7 +202,7 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
         .filter(|x| x.kind == PostingKind::LiabilityOut)
         .map(|x| {
             vec![
-                x.line.map(|l| l.pretty()).unwrap_or_default(),
+                x.line.map(|l| ix.instruments.name(&l)).unwrap_or_default(),
                 x.employee_id.clone(),
                 // A liability's description is its rule's key.
                 billrecon_model::label(&x.description).to_string(),
@@ -212,7 +225,7 @@ pub fn html(r: &Reconciliation<'_>, ix: &Programs<'_>, acct: &str) -> String {
                 vec![
                     f.severity.label().to_string(),
                     f.rule.label().to_string(),
-                    f.line.map(|l| l.pretty()).unwrap_or_default(),
+                    f.line.map(|l| ix.instruments.name(&l)).unwrap_or_default(),
                     f.detail.clone(),
                 ]
             })

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 /// "Maria Lopez (E1001)", or the id alone, or "a spare line" when nobody holds it.
 pub(crate) fn who(a: &Assignment) -> String {
     match (a.employee_name.is_empty(), a.employee_id.is_empty()) {
+        (_, true) if a.is_shared() => format!("no one (the program shares {})", a.instrument()),
         (_, true) => "nobody (spare)".to_string(),
         (true, false) => a.employee_id.clone(),
         (false, false) => format!("{} ({})", a.employee_name, a.employee_id),

@@ -251,7 +251,15 @@ fn filter_of(q: &Form) -> FindingFilter {
         severity: q.some("severity"),
         rule: q.some("rule"),
         account: q.some("account"),
-        line: q.some("line").map(|l| PhoneNumber::parse(&l).map(|p| p.to_string()).unwrap_or(l)),
+        line: q.some("line").map(|l| match PhoneNumber::parse_line(&l) {
+            Ok(p) => p.to_string(),
+            // A card's number typed whole is never shown back whole (nor matches: the ledger
+            // keeps cards by their last four digits).
+            Err(_) if billrecon_model::phone::has_card_digits(&l) => {
+                format!("card ending {}", billrecon_model::phone::last_four(&l))
+            }
+            Err(_) => PhoneNumber::parse(&l).map(|p| p.to_string()).unwrap_or(l),
+        }),
         status: q.some("status").and_then(|s| {
             [FindingStatus::Open, FindingStatus::Waived, FindingStatus::Disputed, FindingStatus::Resolved]
                 .into_iter()

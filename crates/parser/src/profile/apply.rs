@@ -50,7 +50,20 @@ fn record(spec: &TableSpec, row: u32, cells: &[OwnedCell]) {
                 cap.columns = spec.columns().map(str::to_string).collect();
             }
             if cap.rows.len() < cap.limit {
-                cap.rows.push((row, cells.iter().map(|c| c.as_cell().display()).collect()));
+                // A calling card's whole number is shown only as its key (`card-4821`), as
+                // everything else shows it; a value of a card's length that is not one, by its
+                // last four digits.
+                let shown = spec.columns().zip(cells).map(|(col, c)| {
+                    let text = c.as_cell().display();
+                    if col != "line" || !billrecon_model::phone::has_card_digits(&text) {
+                        return text;
+                    }
+                    match billrecon_model::PhoneNumber::card_from_number(&text) {
+                        Some(card) => card.to_string(),
+                        None => format!("(ending {})", billrecon_model::phone::last_four(&text)),
+                    }
+                });
+                cap.rows.push((row, shown.collect()));
             }
         }
     });

@@ -20,6 +20,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("att-premier", include_str!("../../profiles/att-premier.toml")),
     ("att-raw-data", include_str!("../../profiles/att-raw-data.toml")),
     ("fleet", include_str!("../../profiles/fleet.toml")),
+    ("desk-calls", include_str!("../../profiles/desk-calls.toml")),
+    ("card-report", include_str!("../../profiles/card-report.toml")),
 ];
 
 /// The built-in profile of that name, as TOML text.

@@ -643,7 +643,7 @@ fn resolve_names_built_ins_and_files() {
     assert_eq!(Profile::resolve("mine.toml", t.path()).unwrap().name, "mine");
     assert_eq!(
         Profile::resolve("verizon", t.path()).unwrap_err().to_string(),
-        "profile verizon: not a built-in profile (verizon-rdd, att-premier, att-raw-data, fleet) nor a profile file"
+        "profile verizon: not a built-in profile (verizon-rdd, att-premier, att-raw-data, fleet, desk-calls, card-report) nor a profile file"
     );
 }
 

@@ -17,6 +17,13 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
             Err(_) => "directory assistance".to_string(),
         };
         let detail = match a {
+            Some(a) if a.is_shared() => format!(
+                "Call to {called} on {} charged {}: chargeable directory assistance on {}, which {} shares with no holder, so it stays with the program.",
+                when(&f.call),
+                money(f.call.charge),
+                a.instrument(),
+                if a.program.is_empty() { &a.account_code } else { &a.program }
+            ),
             Some(a) => format!(
                 "Call to {called} on {} charged {}: directory assistance that generates a charge is personal use, repaid by {}.",
                 when(&f.call),
@@ -29,9 +36,11 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
                 money(f.call.charge)
             ),
         };
-        let mut d = Draft::new(Rule::DirectoryAssistance, Severity::Charge, Some(f.line), detail);
+        let shared = a.is_some_and(|a| a.is_shared());
+        let severity = if shared { Severity::Review } else { Severity::Charge };
+        let mut d = Draft::new(Rule::DirectoryAssistance, severity, Some(f.line), detail);
         d.amount = f.call.charge;
-        d.employee_liable = if a.is_some() { f.call.charge } else { Decimal::ZERO };
+        d.employee_liable = if a.is_some() && !shared { f.call.charge } else { Decimal::ZERO };
         if let Some(a) = a {
             d.employee_id = a.employee_id.clone();
             d.account_code = a.account_code.clone();
@@ -64,6 +73,26 @@ mod tests {
             "charge 8605550101 E1 ARTS 1.99 1.99 | usage.csv:3 | Call to 860-555-1212 on 2026-10-14 at 11:00:00 charged $1.99: directory assistance that generates a charge is personal use, repaid by Name E1 (E1).",
             "charge 8605550101 E1 ARTS 2.49 2.49 | usage.csv:4 | Call to 203-555-0100 on 2026-10-14 at 12:00:00 charged $2.49: directory assistance that generates a charge is personal use, repaid by Name E1 (E1).",
             "charge 8605550101 - - 1.99 0 | usage.csv:5 | Call to 411 on 2026-10-20 at 09:00:00 charged $1.99: chargeable directory assistance, but no one was assigned the line that day, so no employee is liable.",
+        ]);
+    }
+
+    #[test]
+    fn on_a_desk_phone_or_card_it_is_the_holders_and_on_a_shared_desk_phone_the_programs() {
+        let m = M::new()
+            .assign("8605550300", "", "ARTS", "2025-07-01", None)
+            .kind("desk")
+            .assign("8605550301", "E3", "ARTS", "2025-07-01", None)
+            .kind("desk")
+            .assign("card-4821", "E4", "TRANS", "2025-07-01", None)
+            .charge("8605550300", "plan", "30.00")
+            .usage("8605550300", "2026-10-14", "10:31", "411", "voice", "1", "1.50", "DIR ASST")
+            .usage("8605550301", "2026-10-14", "10:32", "411", "voice", "1", "1.50", "DIR ASST")
+            .usage("card-4821", "2026-10-15", "09:00", "1-212-555-1212", "voice", "2", "2.25", "DIRECTORY ASSISTANCE")
+            .build();
+        assert_eq!(run(&m, Rule::DirectoryAssistance), vec![
+            "charge card-4821 E4 TRANS 2.25 2.25 | usage.csv:4 | Call to 212-555-1212 on 2026-10-15 at 09:00:00 charged $2.25: directory assistance that generates a charge is personal use, repaid by Name E4 (E4).",
+            "charge 8605550301 E3 ARTS 1.50 1.50 | usage.csv:3 | Call to 411 on 2026-10-14 at 10:32:00 charged $1.50: directory assistance that generates a charge is personal use, repaid by Name E3 (E3).",
+            "review 8605550300 - ARTS 1.50 0 | usage.csv:2 | Call to 411 on 2026-10-14 at 10:31:00 charged $1.50: chargeable directory assistance on desk phone 860-555-0300, which ARTS shares with no holder, so it stays with the program.",
         ]);
     }
 

@@ -27,7 +27,17 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
         let days = ctx.month.period.days();
         let ranges: Vec<String> =
             split.unassigned_ranges.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a} to {b}") }).collect();
-        let detail = if split.accounts.is_empty() {
+        let holderless = ctx
+            .month
+            .inventory
+            .iter()
+            .any(|a| a.line == *line && a.kind == billrecon_model::InstrumentKind::Card && a.employee_id.is_empty());
+        let detail = if split.accounts.is_empty() && holderless {
+            format!(
+                "The inventory lists the calling card with no holder, an unassigned instrument: all {} of its charges goes to suspense {suspense} until it is assigned to someone or cancelled.",
+                money(total(charges))
+            )
+        } else if split.accounts.is_empty() {
             format!(
                 "No assignment covers the line in the period (it is not in the inventory for these dates): all {} of its charges goes to suspense {suspense} until it is assigned or cancelled.",
                 money(total(charges))
