@@ -141,8 +141,21 @@ pub(crate) fn parse(bytes: &[u8], first_line: u64, at_eof: bool, scanner: &Scann
     out.clear();
     spans.clear();
     recs.clear();
-    let quoted = scanner.dialect.1.is_some_and(|q| memchr::memchr(q, bytes).is_some());
-    let (end, reader) = if quoted {
+    let quote = scanner.dialect.1.filter(|&q| memchr::memchr(q, bytes).is_some());
+    // A quoted chunk as databases write them (whole fields quoted, no doubled quote): cut in
+    // place; anything else it declines goes to csv-core from the start of the chunk.
+    let simple = quote.and_then(|q| {
+        let end = cut_quoted(bytes, first_line, at_eof, scanner.dialect.0, q, &mut out, &mut spans, &mut recs);
+        if end.is_none() {
+            out.clear();
+            spans.clear();
+            recs.clear();
+        }
+        end
+    });
+    let (end, reader) = if let Some(end) = simple {
+        (end, reader)
+    } else if quote.is_some() {
         let mut rdr = match reader {
             Some((d, mut r)) if d == scanner.dialect => {
                 r.reset();
@@ -214,6 +227,128 @@ fn cut(
         spans.truncate(first);
         out.truncate(record);
         End::Open { tail: record, line }
+    }
+}
+
+/// A chunk holding quotes the way databases and carriers' exports write them: a field is either
+/// unquoted with no quote byte in it, or wholly quoted with no quote inside (delimiters and line
+/// breaks inside it are text). Those are cut in place, as [`cut`] does, the spans leaving the
+/// quotes out. `None` for anything csv-core reads differently (a doubled quote, text after a
+/// closing quote, a quote inside an unquoted field, a quoted last field whose text ends in
+/// `\r`, a quote still open at the end of the file): the caller parses the chunk with csv-core.
+/// A property test holds it to csv-core wherever it answers.
+#[allow(clippy::too_many_arguments)]
+fn cut_quoted(
+    bytes: &[u8],
+    first_line: u64,
+    at_eof: bool,
+    delimiter: u8,
+    quote: u8,
+    out: &mut Vec<u8>,
+    spans: &mut Vec<[u32; 2]>,
+    recs: &mut Vec<Rec>,
+) -> Option<End> {
+    out.extend_from_slice(bytes);
+    let n = bytes.len();
+    let mut line = first_line;
+    let mut pos = 0usize;
+    loop {
+        // At the start of a record.
+        if pos == n {
+            return Some(End::Clean { next_line: line });
+        }
+        if bytes[pos] == b'\n' {
+            recs.push(Rec::Empty { line });
+            line += 1;
+            pos += 1;
+            continue;
+        }
+        let (record, first, at) = (pos, spans.len(), line);
+        // The record goes on past the chunk: the next chunk starts with it.
+        let open = |spans: &mut Vec<[u32; 2]>, out: &mut Vec<u8>| {
+            spans.truncate(first);
+            out.truncate(record);
+            Some(End::Open { tail: record, line: at })
+        };
+        let done = |spans: &Vec<[u32; 2]>, recs: &mut Vec<Rec>| {
+            recs.push(Rec::Fields { line: at, fields: first as u32..spans.len() as u32, unterminated: false });
+        };
+        loop {
+            // At the start of a field.
+            if pos < n && bytes[pos] == quote {
+                let from = pos + 1;
+                // Fields are a few bytes long: a plain loop beats starting a vector search.
+                let Some(k) = bytes[from..].iter().position(|&b| b == quote) else {
+                    return if at_eof { None } else { open(spans, out) };
+                };
+                let close = from + k;
+                let text = &bytes[from..close];
+                line += text.iter().filter(|&&b| b == b'\n').count() as u64;
+                let after = close + 1;
+                // csv-core keeps a `\r` before the line break in the field, which is then
+                // trimmed with it: a quoted last field whose own text ends in `\r` would lose
+                // that one too.
+                let ends_line = || (!text.ends_with(b"\r")).then_some(());
+                match bytes.get(after) {
+                    Some(&b) if b == delimiter => {
+                        spans.push([from as u32, close as u32]);
+                        pos = after + 1;
+                    }
+                    Some(b'\n') => {
+                        ends_line()?;
+                        spans.push([from as u32, close as u32]);
+                        done(spans, recs);
+                        line += 1;
+                        pos = after + 1;
+                        break;
+                    }
+                    Some(b'\r') if bytes.get(after + 1) == Some(&b'\n') => {
+                        ends_line()?;
+                        spans.push([from as u32, close as u32]);
+                        done(spans, recs);
+                        line += 1;
+                        pos = after + 2;
+                        break;
+                    }
+                    // Cut between the closing quote and what follows it.
+                    None | Some(b'\r') if after + usize::from(bytes.get(after) == Some(&b'\r')) == n && !at_eof => {
+                        return open(spans, out);
+                    }
+                    None => {
+                        spans.push([from as u32, close as u32]);
+                        done(spans, recs);
+                        return Some(End::Clean { next_line: line });
+                    }
+                    _ => return None,
+                }
+            } else {
+                match bytes[pos..].iter().position(|&b| b == delimiter || b == b'\n' || b == quote) {
+                    Some(k) => {
+                        let i = pos + k;
+                        match bytes[i] {
+                            b if b == quote => return None,
+                            b'\n' => {
+                                spans.push([pos as u32, i as u32]);
+                                done(spans, recs);
+                                line += 1;
+                                pos = i + 1;
+                                break;
+                            }
+                            _ => {
+                                spans.push([pos as u32, i as u32]);
+                                pos = i + 1;
+                            }
+                        }
+                    }
+                    None if at_eof => {
+                        spans.push([pos as u32, n as u32]);
+                        done(spans, recs);
+                        return Some(End::Clean { next_line: line });
+                    }
+                    None => return open(spans, out),
+                }
+            }
+        }
     }
 }
 
@@ -326,6 +461,7 @@ fn with_csv_core(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     fn comma() -> Scanner {
         Scanner::new(Dialect { delimiter: b',', quote: Some(b'"') })
@@ -398,6 +534,62 @@ mod tests {
             proptest::prop_assert_eq!(fields(&o1, &s1, &r1), fields(&o2, &s2, &r2));
             proptest::prop_assert_eq!(e1, e2);
         }
+    }
+
+    proptest::proptest! {
+        /// Wherever the quoted cut answers, it is what csv-core reads: same fields, lines, empty
+        /// lines and end; and it answers for the quoting databases write.
+        #[test]
+        fn cutting_a_quoted_chunk_is_what_csv_core_reads(
+            text in proptest::prop_oneof![
+                "[ab,\"\r\n]{0,40}",
+                proptest::collection::vec("(\"[ab,\n]{0,4}\"|[ab]{0,3})(,(\"[ab,\n]{0,4}\"|[ab]{0,3})){0,3}(\r)?\n", 0..6).prop_map(|v| v.concat()),
+            ],
+            at_eof: bool,
+            cut_at in 0usize..64,
+        ) {
+            let bytes = &text.as_bytes()[..cut_at.min(text.len())];
+            let scanner = comma();
+            let (mut o1, mut s1, mut r1) = (Vec::new(), Vec::new(), Vec::new());
+            let Some(e1) = cut_quoted(bytes, 3, at_eof, b',', b'"', &mut o1, &mut s1, &mut r1) else { return Ok(()) };
+            let (mut o2, mut s2, mut r2) = (Vec::new(), Vec::new(), Vec::new());
+            let mut rdr = scanner.builder.build();
+            let e2 = with_csv_core(bytes, 3, at_eof, &scanner, &mut rdr, &mut o2, &mut s2, &mut r2);
+            // As the rows read them: the last field without the `\r` of a CRLF line end.
+            let fields = |o: &[u8], s: &[[u32; 2]], r: &[Rec]| -> Vec<(u64, Vec<Vec<u8>>)> {
+                r.iter()
+                    .map(|r| match r {
+                        Rec::Empty { line } => (*line, vec![]),
+                        Rec::Fields { line, fields, .. } => (*line, fields.clone().map(|i| {
+                            let f = &o[s[i as usize][0] as usize..s[i as usize][1] as usize];
+                            if i + 1 == fields.end { f.strip_suffix(b"\r").unwrap_or(f).to_vec() } else { f.to_vec() }
+                        }).collect()),
+                    })
+                    .collect()
+            };
+            proptest::prop_assert_eq!(fields(&o1, &s1, &r1), fields(&o2, &s2, &r2));
+            proptest::prop_assert_eq!(e1, e2);
+        }
+    }
+
+    #[test]
+    fn the_quoted_cut_reads_what_databases_write_and_declines_the_rest() {
+        let db = b"\"a\",\"b,c\",\"\"\r\n\"x\ny\",z\n\n";
+        let (mut o, mut s, mut r) = (Vec::new(), Vec::new(), Vec::new());
+        assert_eq!(cut_quoted(db, 1, true, b',', b'"', &mut o, &mut s, &mut r), Some(End::Clean { next_line: 5 }));
+        // Cut inside the quoted `x\ny`: the record waits for the next chunk.
+        let (mut o, mut s, mut r) = (Vec::new(), Vec::new(), Vec::new());
+        assert_eq!(cut_quoted(&db[..16], 1, false, b',', b'"', &mut o, &mut s, &mut r), Some(End::Open { tail: 14, line: 2 }));
+        let p = parse(db, 1, true, &comma(), "t.csv").unwrap();
+        assert_eq!(records(&p), vec![(1, vec!["a", "b,c", ""]), (2, vec!["x\ny", "z"]), (4, vec![])]);
+        assert_eq!(p.end, End::Clean { next_line: 5 });
+        for declined in [&b"\"q\"\"q\"\n"[..], b"\"a\"b\n", b"a\"b\n", b"\"open\n"] {
+            let (mut o, mut s, mut r) = (Vec::new(), Vec::new(), Vec::new());
+            assert_eq!(cut_quoted(declined, 1, true, b',', b'"', &mut o, &mut s, &mut r), None, "{declined:?}");
+        }
+        // csv-core reads what the cut declines.
+        let p = parse(b"\"q\"\"q\",\"a\"b\n", 1, true, &comma(), "t.csv").unwrap();
+        assert_eq!(records(&p), vec![(1, vec!["q\"q", "ab"])]);
     }
 
     proptest::proptest! {
