@@ -341,9 +341,9 @@ pub fn read_inventory(
     let mut out: Vec<Assignment> = Vec::new();
     let whole = input.covers_period(&INVENTORY);
     let coverage = if whole { Coverage::FleetList { file: input.name().to_string(), as_of } } else { Coverage::Dated };
-    // A card's whole number, only while reading, to refuse a second card ending in the same
-    // four digits (billrecon names a card by them alone).
-    let mut cards: BTreeMap<billrecon_model::PhoneNumber, (String, SourceRef)> = BTreeMap::new();
+    // Each row's card number, whole, only while reading: two cards ending in the same four
+    // digits are refused (billrecon names a card by them alone).
+    let mut numbers: Vec<Option<String>> = Vec::new();
     let (mut report, mut rejections) = input.read_table(&INVENTORY, &mut |src, c| {
         let line = col("line", value::line(c[0]))?;
         let kind = if c[10].is_blank() {
@@ -359,24 +359,6 @@ pub fn read_inventory(
                 return Err(("kind".into(), format!("`{k}`, but the line has a calling card's number ({})", line.pretty())))
             }
             _ => {}
-        }
-        if line.is_card() {
-            let whole = value::digits(c[0]);
-            match cards.get(&line) {
-                Some((w, first)) if *w != whole => {
-                    return Err((
-                        "line".into(),
-                        format!(
-                            "another calling card ending {} is at {first}: billrecon shows a card only by its last four digits, so two cards ending alike cannot be told apart",
-                            line.card_last4().unwrap_or_default()
-                        ),
-                    ))
-                }
-                Some(_) => {}
-                None => {
-                    cards.insert(line, (whole, src.clone()));
-                }
-            }
         }
         let employee_id = col("employee_id", value::text(c[1]))?;
         let account_code = col("account_code", value::required_text(c[2]))?;
@@ -407,6 +389,7 @@ pub fn read_inventory(
             kind,
             source: src.clone(),
         });
+        numbers.push(line.is_card().then(|| value::digits(c[0])));
         Ok(())
     })?;
     let span = |a: &Assignment| format!("{}..{}", a.start, a.end.map_or("open".to_string(), |e| e.to_string()));
@@ -415,6 +398,23 @@ pub fn read_inventory(
         by_line.entry(a.line).or_default().push(i);
     }
     let mut bad: BTreeMap<usize, Rejection> = BTreeMap::new();
+    // Two cards ending alike: every row of both is rejected, so neither is assigned and their
+    // charges wait in suspense (a card's charges and calls cannot tell them apart either).
+    for idx in by_line.values().filter(|idx| idx.iter().any(|&i| numbers[i].is_some())) {
+        for &i in idx {
+            if let Some(&j) = idx.iter().find(|&&j| numbers[j] != numbers[i]) {
+                bad.entry(i).or_insert_with(|| Rejection {
+                    source: out[i].source.clone(),
+                    column: "line".into(),
+                    reason: format!(
+                        "another calling card ending {} is at {}: billrecon shows a card only by its last four digits, so the two cannot be told apart and neither is assigned",
+                        out[i].line.card_last4().unwrap_or_default(),
+                        out[j].source
+                    ),
+                });
+            }
+        }
+    }
     for idx in by_line.values() {
         for (k, &i) in idx.iter().enumerate() {
             for &j in &idx[k + 1..] {
