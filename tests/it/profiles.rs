@@ -175,3 +175,57 @@ fn init_places_the_att_raw_data_output_as_an_invoice() {
     );
     assert!(check.contains("Every row was accepted."), "{check}");
 }
+
+/// With no fleet list or inventory, `init` reads the AT&T bill's user-defined labels as the
+/// inventory: the label the foundation account names COST CENTER gives each line's account
+/// code. Each line is read once; the month then posts every line charge and account share to
+/// the same programs as the sample month's own inventory does, and with no employee ids what a
+/// holder would repay stays with the program, reported.
+#[test]
+fn init_reads_the_att_bills_cost_center_label_as_the_inventory_when_no_list_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "ATT_Raw_Data_Output_202610.txt";
+    std::fs::copy(fixture("2026-10-att-raw").join(name), dir.path().join(name)).unwrap();
+    std::fs::copy(fixture("2026-10").join("usage-att.xlsx"), dir.path().join("usage-att.xlsx")).unwrap();
+    let t = run(&["init", dir.path().to_str().unwrap()]);
+    assert!(t.starts_with("exit: 0\n"), "{t}");
+    assert!(t.contains("att-raw-data invoice summary + invoice charges + inventory  invoice[1].summary, invoice[1].charges, inputs.inventory"), "{t}");
+    assert!(
+        t.contains("each line of the AT&T bill assigned for the whole period to its COST CENTER (user-defined label 2)"),
+        "{t}"
+    );
+    let manifest_path = dir.path().join("billrecon.toml");
+    let manifest = std::fs::read_to_string(&manifest_path).unwrap();
+    assert!(
+        manifest.contains(&format!(
+            "inventory = {{ path = \"{name}\", profile = \"att-raw-data\", account_column = \"Service ID 2 (UDL 2 - CTN Level)\" }}"
+        )),
+        "{manifest}"
+    );
+    let manifest = manifest
+        .replace("SET-ME: suspense account", "9999-530-SUSP")
+        .replace("SET-ME: employee receivable account", "1290-EMPREC")
+        .replace("SET-ME: accounts payable account", "2010-AP");
+    std::fs::write(&manifest_path, manifest).unwrap();
+    let check = run(&["check", dir.path().to_str().unwrap()]);
+    assert!(check.contains("ATT_Raw_Data_Output_202610.txt: 9 × the same line and assignment as an earlier row of the list (rows 8, 9, 11, 12, 13, 15, 17, 19, 20)"), "{check}");
+    assert!(check.contains("Every row was accepted."), "{check}");
+    let out = dir.path().join("out");
+    let t = run(&["reconcile", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    for want in [
+        "1010-ARTS    $39.42",
+        "1020-TRANS   $58.15",
+        "1030-SPED   $138.79",
+        "1040-FAC     $39.43",
+        "Billed $275.79 = programs $275.79 + employees $0.00 + suspense $0.00",
+    ] {
+        assert!(t.contains(want), "missing `{want}`:\n{t}");
+    }
+    let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert!(
+        findings.contains("chargeable directory assistance on 959-555-0112, which 1030-SPED holds with no employee named, so it stays with the program."),
+        "{findings}"
+    );
+    let sped = std::fs::read_to_string(out.join("statements/1030-SPED.html")).unwrap();
+    assert!(sped.contains("<td class=\"nw\">959-555-0112</td><td>KAREN WHITE (no employee id)</td>"), "{sped}");
+}

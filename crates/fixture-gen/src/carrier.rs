@@ -867,8 +867,10 @@ fn att_sections(c: ChargeCategory) -> (&'static str, &'static str) {
 /// The AT&T invoice as AT&T's raw data output: one pipe-delimited file of 133 columns, a BIL
 /// heading row, the IRA invoice row, the foundation account's label rows, the prior activity,
 /// then every charge as an SL row of the billing account (line-level rows carry the Wireless
-/// Number). The same money as the canonical invoice.
-fn write_att_raw(inv: &Invoice, dir: &Path) -> String {
+/// Number, its user name and its user-defined label values: FILE NUMBER, and COST CENTER = the
+/// account code the inventory gives it at the period's end). The same money as the canonical
+/// invoice.
+fn write_att_raw(inv: &Invoice, inventory: &[billrecon_model::Assignment], dir: &Path) -> String {
     let s = &inv.summary;
     let col = |name: &str| ATT_RAW.iter().position(|c| *c == name).unwrap_or_else(|| panic!("no column {name}"));
     let ymd = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y%m%d").to_string()).unwrap_or_default();
@@ -939,6 +941,18 @@ fn write_att_raw(inv: &Invoice, dir: &Path) -> String {
         let mut r = vec![("Section ID", "SL".to_string())];
         r.extend(account("BAN"));
         let s1 = if c.line.is_some() { "Wireless Charges" } else { "Account Charges" };
+        if let Some(l) = &c.line {
+            // The line's labels as the account keeps them: its holder at the period's end.
+            let held =
+                inventory.iter().filter(|a| a.line == *l && a.start <= s.period_end.unwrap_or(a.start)).max_by_key(|a| a.start);
+            if let Some(a) = held {
+                r.extend([
+                    ("User Name", a.employee_name.to_uppercase()),
+                    ("Service ID 1 (UDL 1 - CTN Level)", format!("F-{}", &l.as_str()[6..])),
+                    ("Service ID 2 (UDL 2 - CTN Level)", a.account_code.clone()),
+                ]);
+            }
+        }
         r.extend([
             ("Wireless Number", c.line.as_ref().map(|l| l.as_str().to_string()).unwrap_or_default()),
             ("Section_1", s1.to_string()),
@@ -1034,7 +1048,7 @@ pub fn write(dir: &Path) {
     // AT&T's raw data output: the one file is the invoice's summary and charges.
     let rdir = dir.with_file_name(format!("{name}-att-raw"));
     std::fs::create_dir_all(&rdir).unwrap();
-    let raw = write_att_raw(&canon.invoices[att], &rdir);
+    let raw = write_att_raw(&canon.invoices[att], &canon.inventory, &rdir);
     let manifest = format!(
         "# The sample month with the AT&T invoice as AT&T's raw data output (one pipe-delimited file\n\
          # of 133 columns: the IRA row is the invoice, the SL rows its charges). Same lines and money\n\

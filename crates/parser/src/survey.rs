@@ -373,6 +373,35 @@ struct InvoiceDraft {
     allowances: Option<(usize, String)>,
 }
 
+/// The user-defined label of an AT&T raw data output that names an account code (the first of
+/// COST CENTER, GL CODE, ACCOUNT CODE, as a fleet list's account code is found), from the
+/// foundation account's row near the top of the file: its number (1-4) and name.
+fn att_account_label(path: &Path) -> Option<(u8, String)> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path).ok()?.take(1 << 20).read_to_end(&mut head).ok()?;
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next()?.split('|').map(str::trim).collect();
+    let at = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (section, level) = (at("Section ID")?, at("Billing Entity Level")?);
+    let labels: Vec<(u8, usize)> = (1..=4u8).filter_map(|n| Some((n, at(&format!("FAN User Defined Label {n}"))?))).collect();
+    for row in lines {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        if cells.get(section) != Some(&"SL") || cells.get(level) != Some(&"FAN") {
+            continue;
+        }
+        let named: Vec<(u8, &str)> =
+            labels.iter().filter_map(|(n, c)| cells.get(*c).filter(|v| !v.is_empty()).map(|v| (*n, *v))).collect();
+        for want in ["COST CENTER", "GL CODE", "ACCOUNT CODE"] {
+            if let Some((n, v)) = named.iter().find(|(_, v)| normalize_word(v) == normalize_word(want)) {
+                return Some((*n, v.to_string()));
+            }
+        }
+    }
+    None
+}
+
 /// Places the recognized entries and writes the manifest.
 fn place(dir: &Path, entries: &mut [Entry]) -> (Result<String, String>, Vec<String>) {
     let mut notes = Vec::new();
@@ -503,6 +532,24 @@ fn place(dir: &Path, entries: &mut [Entry]) -> (Result<String, String>, Vec<Stri
     for (i, _, _) in &usage {
         entries[*i].placed.push("inputs.usage".into());
     }
+    // The agency's own list first: a bill read as the inventory (its user-defined labels) only
+    // when nothing else says who has each line, and only when a label names an account code.
+    inventory.sort_by_key(|(_, _, p)| p.as_deref() == Some("att-raw-data"));
+    let mut bill_account: Option<(u8, String)> = None;
+    if let Some((i, _, Some(p))) = inventory.first() {
+        if p == "att-raw-data" {
+            match att_account_label(&dir.join(&entries[*i].name)) {
+                Some(found) => bill_account = Some(found),
+                None => {
+                    entries[*i].note = Some(
+                        "also an inventory, by its user-defined labels, but no label names an account code (COST CENTER, GL CODE, ACCOUNT CODE)"
+                            .into(),
+                    );
+                    inventory.remove(0);
+                }
+            }
+        }
+    }
     let Some((inv_i, inv_path, inv_profile)) = inventory.first().cloned() else {
         return (
             Err("no inventory or fleet list was recognized: a month needs to know who has each line (save the fleet list in this folder)".into()),
@@ -528,6 +575,13 @@ fn place(dir: &Path, entries: &mut [Entry]) -> (Result<String, String>, Vec<Stri
                 ));
             }
         }
+    }
+    if let Some((n, label)) = &bill_account {
+        let column = format!("Service ID {n} (UDL {n} - CTN Level)");
+        inv_value = format!("{{ path = {}, profile = \"att-raw-data\", account_column = {} }}", q(&inv_path), q(&column));
+        notes.push(format!(
+            "each line of the AT&T bill assigned for the whole period to its {label} (user-defined label {n}); the bill names no employee ids, so what a holder would repay stays with the program: add a fleet list to name them"
+        ));
     }
     text.push_str(&format!("inventory = {inv_value}\n"));
     entries[inv_i].placed.push("inputs.inventory".into());

@@ -330,6 +330,9 @@ fn optional_quantity(column: &'static str, c: Cell<'_>) -> Result<Option<Decimal
     }
 }
 
+/// Why a list's row naming a line already read, with the same assignment, is skipped.
+pub const LINE_AGAIN: &str = "the same line and assignment as an earlier row of the list";
+
 /// Line assignments. Overlapping assignments of one line are both rejected, each naming the other.
 /// A fleet list (an input whose rows cover the whole period) gives each line `period` whole,
 /// as the list of `as_of` says.
@@ -392,6 +395,40 @@ pub fn read_inventory(
         numbers.push(line.is_card().then(|| value::digits(c[0])));
         Ok(())
     })?;
+    if whole {
+        // A list that names a line on several rows (a bill's records, one per charge): the same
+        // assignment again is the line once more, skipped; a different one still overlaps.
+        let same = |a: &Assignment, b: &Assignment| {
+            (&a.employee_id, &a.employee_name, &a.program, &a.account_code, &a.plan, a.status, a.kind)
+                == (&b.employee_id, &b.employee_name, &b.program, &b.account_code, &b.plan, b.status, b.kind)
+        };
+        let mut first: BTreeMap<billrecon_model::PhoneNumber, usize> = BTreeMap::new();
+        let mut again = vec![false; out.len()];
+        for (i, a) in out.iter().enumerate() {
+            match first.get(&a.line) {
+                Some(&f) if same(&out[f], a) => again[i] = true,
+                Some(_) => {}
+                None => {
+                    first.insert(a.line, i);
+                }
+            }
+        }
+        if again.iter().any(|x| *x) {
+            let mut keep = Vec::with_capacity(out.len());
+            let mut kept_numbers = Vec::with_capacity(out.len());
+            for ((a, n), dup) in out.into_iter().zip(numbers).zip(&again) {
+                if *dup {
+                    report.accepted -= 1;
+                    report.skip(a.source.row, LINE_AGAIN);
+                } else {
+                    keep.push(a);
+                    kept_numbers.push(n);
+                }
+            }
+            out = keep;
+            numbers = kept_numbers;
+        }
+    }
     let span = |a: &Assignment| format!("{}..{}", a.start, a.end.map_or("open".to_string(), |e| e.to_string()));
     let mut by_line: BTreeMap<_, Vec<usize>> = BTreeMap::new();
     for (i, a) in out.iter().enumerate() {

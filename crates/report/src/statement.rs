@@ -55,7 +55,8 @@ fn holders(book: &LineBook<'_>, line: &PhoneNumber, acct: &str) -> String {
         .filter(|a| a.account_code == acct)
         .map(|a| match (a.employee_name.is_empty(), a.employee_id.is_empty()) {
             (_, true) if a.is_shared() => "(shared, no holder)".to_string(),
-            (_, true) => "(spare)".to_string(),
+            (false, true) => format!("{} (no employee id)", a.employee_name),
+            (true, true) => "(spare)".to_string(),
             (true, false) => a.employee_id.clone(),
             (false, false) => format!("{} ({})", a.employee_name, a.employee_id),
         })

@@ -7,7 +7,8 @@ use rust_decimal::Decimal;
 pub(crate) fn who(a: &Assignment) -> String {
     match (a.employee_name.is_empty(), a.employee_id.is_empty()) {
         (_, true) if a.is_shared() => format!("no one (the program shares {})", a.instrument()),
-        (_, true) => "nobody (spare)".to_string(),
+        (false, true) => format!("{} (no employee id)", a.employee_name),
+        (true, true) => "nobody (spare)".to_string(),
         (true, false) => a.employee_id.clone(),
         (false, false) => format!("{} ({})", a.employee_name, a.employee_id),
     }

@@ -17,12 +17,15 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
             Err(_) => "directory assistance".to_string(),
         };
         let detail = match a {
-            Some(a) if a.is_shared() => format!(
-                "Call to {called} on {} charged {}: chargeable directory assistance on {}, which {} shares with no holder, so it stays with the program.",
+            Some(a) if a.employee_id.is_empty() => format!(
+                "Call to {called} on {} charged {}: chargeable directory assistance on {}, which {}, so it stays with the program.",
                 when(&f.call),
                 money(f.call.charge),
                 a.instrument(),
-                if a.program.is_empty() { &a.account_code } else { &a.program }
+                match (a.is_shared(), if a.program.is_empty() { &a.account_code } else { &a.program }) {
+                    (true, p) => format!("{p} shares with no holder"),
+                    (false, p) => format!("{p} holds with no employee named"),
+                }
             ),
             Some(a) => format!(
                 "Call to {called} on {} charged {}: directory assistance that generates a charge is personal use, repaid by {}.",
@@ -36,7 +39,9 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
                 money(f.call.charge)
             ),
         };
-        let shared = a.is_some_and(|a| a.is_shared());
+        // A line a program holds with no one assigned (a shared desk phone, a spare): nobody
+        // to repay it.
+        let shared = a.is_some_and(|a| a.employee_id.is_empty());
         let severity = if shared { Severity::Review } else { Severity::Charge };
         let mut d = Draft::new(Rule::DirectoryAssistance, severity, Some(f.line), detail);
         d.amount = f.call.charge;
@@ -93,6 +98,18 @@ mod tests {
             "charge card-4821 E4 TRANS 2.25 2.25 | usage.csv:4 | Call to 212-555-1212 on 2026-10-15 at 09:00:00 charged $2.25: directory assistance that generates a charge is personal use, repaid by Name E4 (E4).",
             "charge 8605550301 E3 ARTS 1.50 1.50 | usage.csv:3 | Call to 411 on 2026-10-14 at 10:32:00 charged $1.50: directory assistance that generates a charge is personal use, repaid by Name E3 (E3).",
             "review 8605550300 - ARTS 1.50 0 | usage.csv:2 | Call to 411 on 2026-10-14 at 10:31:00 charged $1.50: chargeable directory assistance on desk phone 860-555-0300, which ARTS shares with no holder, so it stays with the program.",
+        ]);
+    }
+
+    #[test]
+    fn on_a_line_a_program_holds_with_no_employee_named_nobody_owes_it() {
+        let m = M::new()
+            .assign("8605550102", "", "ARTS", "2025-07-01", None)
+            .charge("8605550102", "plan", "40.00")
+            .usage("8605550102", "2026-10-14", "10:31", "411", "voice", "1", "1.99", "411 Search")
+            .build();
+        assert_eq!(run(&m, Rule::DirectoryAssistance), vec![
+            "review 8605550102 - ARTS 1.99 0 | usage.csv:2 | Call to 411 on 2026-10-14 at 10:31:00 charged $1.99: chargeable directory assistance on 860-555-0102, which ARTS holds with no employee named, so it stays with the program.",
         ]);
     }
 

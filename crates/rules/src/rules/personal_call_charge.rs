@@ -13,6 +13,8 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     for f in &ctx.facts.personal_calls {
         let a = ctx.book.on(&f.line, f.call.date);
         let what = if f.call.description.is_empty() { String::new() } else { format!(" ({})", f.call.description) };
+        // Attested, but on a line no one holds that day: nobody to repay it.
+        let a = a.filter(|a| !a.employee_id.is_empty());
         let detail = match a {
             Some(a) => format!(
                 "Call on {} attested as personal carried its own charge of {}{what}: incremental charges from personal use are repaid by {}.",
