@@ -332,3 +332,31 @@ fn the_inventory_kind_must_fit_the_number() {
     }
     assert_no_card("check", &checked);
 }
+
+/// A fleet list that holds desk phones, fax lines and calling cards says so in its DEVICE TYPE
+/// column, in the words agencies use; a card's number there is kept as its last four digits.
+#[test]
+fn a_fleet_list_names_each_instrument_in_its_device_type() {
+    let t = tempfile::tempdir().unwrap();
+    let list = t.path().join("Fleet List.csv");
+    std::fs::write(
+        &list,
+        "USER NAME,EMPLOYEE ID,WIRELESS NUMBER,DEVICE TYPE,GL CODE,PLAN NAME,STATUS\n\
+         Employee One,E1,(860) 555-0101,Smartphone,ARTS,Business Unlimited,Active\n\
+         Front Office,,(860) 555-0300,Desk Phone,ARTS,,Active\n\
+         ,,(860) 555-0400,Fax Line,TRANS,,Active\n\
+         Employee Three,E3,1234 5678 9012 4821,Calling Card,ARTS,,Active\n\
+         Employee Four,E4,(860) 555-0105,Pager,ARTS,,Active\n",
+    )
+    .unwrap();
+    let shown = run(&["profile", "test", "fleet", list.to_str().unwrap()]);
+    assert_no_card("profile test fleet", &shown);
+    assert!(shown.contains("5 rows read, 4 accepted, 1 rejected"), "{shown}");
+    assert!(shown.contains("card-4821"), "{shown}");
+    assert!(
+        shown.contains(
+            "Fleet List.csv:6: DEVICE TYPE or LINE TYPE or INSTRUMENT: `Pager` is not one of: wireless, desk, fax, card"
+        ),
+        "{shown}"
+    );
+}

@@ -133,6 +133,21 @@ impl InstrumentKind {
         }
     }
 
+    /// The kind as an inventory or fleet list writes it: the four words, or the usual names
+    /// (`cell`, `mobile`, `smartphone`; `desk phone`, `landline`; `fax line`; `calling card`).
+    pub fn from_words(s: &str) -> Result<InstrumentKind, String> {
+        let kind = match normalize_word(s).as_str() {
+            "cell" | "cellular" | "cell phone" | "mobile" | "smartphone" | "smart phone" | "wireless phone" => {
+                InstrumentKind::Wireless
+            }
+            "desk phone" | "desktop phone" | "landline" | "land line" | "wireline" => InstrumentKind::Desk,
+            "fax line" | "facsimile" | "fax machine" => InstrumentKind::Fax,
+            "calling card" | "telephone calling card" | "phone card" => InstrumentKind::Card,
+            _ => return s.parse(),
+        };
+        Ok(kind)
+    }
+
     /// The kind a line's key implies when no inventory says: a calling card's key is a card.
     pub fn of_key(line: &PhoneNumber) -> InstrumentKind {
         if line.is_card() {
@@ -357,6 +372,17 @@ mod tests {
         assert_eq!("Stolen".parse::<LineStatus>(), Ok(LineStatus::Stolen));
         assert_eq!(ChargeCategory::ALL.len(), 20);
         assert_eq!("Desk".parse::<InstrumentKind>(), Ok(InstrumentKind::Desk));
+        for (words, kind) in [
+            ("Smartphone", InstrumentKind::Wireless),
+            ("Desk Phone", InstrumentKind::Desk),
+            ("LANDLINE", InstrumentKind::Desk),
+            ("fax_line", InstrumentKind::Fax),
+            ("Calling Card", InstrumentKind::Card),
+            ("card", InstrumentKind::Card),
+        ] {
+            assert_eq!(InstrumentKind::from_words(words), Ok(kind), "{words}");
+        }
+        assert_eq!(InstrumentKind::from_words("pager").unwrap_err(), "`pager` is not one of: wireless, desk, fax, card");
         let desk = PhoneNumber::parse("860-555-0300").unwrap();
         let card = PhoneNumber::parse_line("1234 5678 9012 4821").unwrap();
         assert_eq!(InstrumentKind::Desk.name(&desk), "desk phone 860-555-0300");

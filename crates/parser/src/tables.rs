@@ -352,7 +352,7 @@ pub fn read_inventory(
         let kind = if c[10].is_blank() {
             InstrumentKind::of_key(&line)
         } else {
-            col("kind", c[10].display().trim().parse::<InstrumentKind>())?
+            col("kind", InstrumentKind::from_words(&c[10].display()))?
         };
         match (kind, line.is_card()) {
             (InstrumentKind::Card, false) => {
