@@ -172,6 +172,20 @@ fn no_output_holds_a_whole_card_number() {
     ] {
         assert_no_card(&format!("{args:?}"), &run(&args));
     }
+    // The notices as mailed (.eml files in an outbox).
+    let outbox = t.path().join("outbox");
+    let mailed = billrecon(
+        &["notify", "2026-10", "--ledger", l, "--from", "finance@example.org", "--outbox", outbox.to_str().unwrap()],
+        None,
+        0,
+    );
+    assert_no_card("notify", &mailed);
+    let mails = texts(&outbox);
+    assert_eq!(mails.len(), 3, "{mailed}");
+    assert!(mails.iter().any(|(_, m)| m.contains("calling card ending 4821")), "{mails:?}");
+    for (name, text) in &mails {
+        assert_no_card(name, text);
+    }
     for p in
         std::fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().contains("billrecon.db"))
     {
