@@ -5,15 +5,15 @@
 use billrecon_model::{Rule, Severity};
 
 use crate::ctx::{Ctx, Draft};
-use crate::words::who;
+use crate::words::{instrument, who};
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
     for line in ctx.billed.keys() {
         for a in ctx.book.in_period(line).filter(|a| a.authorized_by.trim().is_empty()) {
             let detail = format!(
-                "The assignment of line {} to {} names no authorizer: phones must be authorized in writing in advance.",
-                line.pretty(),
+                "The assignment of {} to {} names no authorizer: phones must be authorized in writing in advance.",
+                instrument(a),
                 who(a)
             );
             let mut d = Draft::new(Rule::MissingAuthorization, Severity::Info, Some(*line), detail);

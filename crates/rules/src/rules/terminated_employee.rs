@@ -5,7 +5,7 @@
 use billrecon_model::{Rule, Severity};
 
 use crate::ctx::{Ctx, Draft};
-use crate::words::who;
+use crate::words::{instrument, who};
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let end = ctx.month.period.end;
@@ -19,9 +19,9 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
                 continue;
             }
             let detail = format!(
-                "{} left on {left} but line {} stays assigned to them: the phone must be returned on termination, and the line reassigned or cancelled.",
+                "{} left on {left} but {} stays assigned to them: the phone must be returned on termination, and the line reassigned or cancelled.",
                 who(a),
-                line.pretty()
+                instrument(a)
             );
             let mut d = Draft::new(Rule::TerminatedEmployee, Severity::Action, Some(*line), detail);
             d.employee_id = a.employee_id.clone();
