@@ -36,7 +36,7 @@ impl<'a> LineBook<'a> {
     /// are unassigned as any line's that no one holds.
     pub fn new(period: &'a Period, inventory: &'a [Assignment]) -> LineBook<'a> {
         let mut by_line: BTreeMap<PhoneNumber, Vec<&Assignment>> = BTreeMap::new();
-        for a in inventory.iter().filter(|a| !(a.kind == crate::records::InstrumentKind::Card && a.employee_id.is_empty())) {
+        for a in inventory.iter().filter(|a| !a.is_unheld_card()) {
             by_line.entry(a.line).or_default().push(a);
         }
         for v in by_line.values_mut() {

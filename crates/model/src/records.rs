@@ -133,6 +133,15 @@ impl InstrumentKind {
         }
     }
 
+    /// The instrument after "on" in a sentence: `line 860-555-0101` for a wireless line (as
+    /// findings and notices always have), else its name.
+    pub fn on(&self, line: &PhoneNumber) -> String {
+        match self {
+            InstrumentKind::Wireless => format!("line {}", line.pretty()),
+            k => k.name(line),
+        }
+    }
+
     /// The kind as an inventory or fleet list writes it: the four words, or the usual names
     /// (`cell`, `mobile`, `smartphone`; `desk phone`, `landline`; `fax line`; `calling card`).
     pub fn from_words(s: &str) -> Result<InstrumentKind, String> {
@@ -178,12 +187,9 @@ impl Instruments {
         self.kind(line).name(line)
     }
 
-    /// The instrument after "on": `line 860-555-0101` for a wireless line, else its name.
+    /// The instrument after "on" ([`InstrumentKind::on`]).
     pub fn on(&self, line: &PhoneNumber) -> String {
-        match self.kind(line) {
-            InstrumentKind::Wireless => format!("line {}", line.pretty()),
-            k => k.name(line),
-        }
+        self.kind(line).on(line)
     }
 }
 
@@ -318,6 +324,11 @@ impl Assignment {
     /// holder's stays with the program.
     pub fn is_shared(&self) -> bool {
         self.employee_id.is_empty() && matches!(self.kind, InstrumentKind::Desk | InstrumentKind::Fax)
+    }
+
+    /// A calling card with no holder: an unassigned instrument (left out of the line book).
+    pub fn is_unheld_card(&self) -> bool {
+        self.kind == InstrumentKind::Card && self.employee_id.is_empty()
     }
 
     /// Covers `day` when `start <= day <= end` (open end = forever).

@@ -14,15 +14,6 @@ pub(crate) fn who(a: &Assignment) -> String {
     }
 }
 
-/// An assignment's instrument as a sentence names it: `line 860-555-0101` for a wireless line
-/// (as findings always have), `desk phone 860-555-0300`, `calling card ending 4821`.
-pub(crate) fn instrument(a: &Assignment) -> String {
-    match a.kind {
-        billrecon_model::InstrumentKind::Wireless => format!("line {}", a.line.pretty()),
-        _ => a.instrument(),
-    }
-}
-
 /// "2026-10-14 at 10:31:00" (or the date alone).
 pub(crate) fn when(c: &Call) -> String {
     match c.time {

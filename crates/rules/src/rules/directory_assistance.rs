@@ -41,11 +41,11 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
         };
         // A line a program holds with no one assigned (a shared desk phone, a spare): nobody
         // to repay it.
-        let shared = a.is_some_and(|a| a.employee_id.is_empty());
-        let severity = if shared { Severity::Review } else { Severity::Charge };
+        let unheld = a.is_some_and(|a| a.employee_id.is_empty());
+        let severity = if unheld { Severity::Review } else { Severity::Charge };
         let mut d = Draft::new(Rule::DirectoryAssistance, severity, Some(f.line), detail);
         d.amount = f.call.charge;
-        d.employee_liable = if a.is_some() && !shared { f.call.charge } else { Decimal::ZERO };
+        d.employee_liable = if a.is_some() && !unheld { f.call.charge } else { Decimal::ZERO };
         if let Some(a) = a {
             d.employee_id = a.employee_id.clone();
             d.account_code = a.account_code.clone();

@@ -5,7 +5,7 @@
 use billrecon_model::{Rule, Severity};
 
 use crate::ctx::{Ctx, Draft};
-use crate::words::{instrument, who};
+use crate::words::who;
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let mut out = Vec::new();
@@ -13,7 +13,7 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
         for a in ctx.book.in_period(line).filter(|a| a.authorized_by.trim().is_empty()) {
             let detail = format!(
                 "The assignment of {} to {} names no authorizer: phones must be authorized in writing in advance.",
-                instrument(a),
+                a.kind.on(&a.line),
                 who(a)
             );
             let mut d = Draft::new(Rule::MissingAuthorization, Severity::Info, Some(*line), detail);

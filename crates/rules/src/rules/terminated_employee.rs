@@ -5,7 +5,7 @@
 use billrecon_model::{Rule, Severity};
 
 use crate::ctx::{Ctx, Draft};
-use crate::words::{instrument, who};
+use crate::words::who;
 
 pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
     let end = ctx.month.period.end;
@@ -21,7 +21,7 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
             let detail = format!(
                 "{} left on {left} but {} stays assigned to them: the phone must be returned on termination, and the line reassigned or cancelled.",
                 who(a),
-                instrument(a)
+                a.kind.on(&a.line)
             );
             let mut d = Draft::new(Rule::TerminatedEmployee, Severity::Action, Some(*line), detail);
             d.employee_id = a.employee_id.clone();

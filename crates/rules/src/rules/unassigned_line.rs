@@ -27,11 +27,7 @@ pub(crate) fn check(ctx: &Ctx<'_>) -> Vec<Draft> {
         let days = ctx.month.period.days();
         let ranges: Vec<String> =
             split.unassigned_ranges.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a} to {b}") }).collect();
-        let holderless = ctx
-            .month
-            .inventory
-            .iter()
-            .any(|a| a.line == *line && a.kind == billrecon_model::InstrumentKind::Card && a.employee_id.is_empty());
+        let holderless = ctx.month.inventory.iter().any(|a| a.line == *line && a.is_unheld_card());
         let detail = if split.accounts.is_empty() && holderless {
             format!(
                 "The inventory lists the calling card with no holder, an unassigned instrument: all {} of its charges goes to suspense {suspense} until it is assigned to someone or cancelled.",
